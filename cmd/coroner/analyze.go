@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/render"
+	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+type analyzeCmd struct {
+	Files    []string      `arg:"" name:"file" help:"Log files to read (plain, .gz or .bz2); - reads standard input."`
+	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
+	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
+	TZ       string        `name:"tz" default:"UTC" help:"Time zone of stamps without one (syslog, dmesg -T), e.g. Europe/Berlin or Local."`
+	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
+	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
+}
+
+// kindVars feeds the --kind enum from the framing registry.
+func kindVars() map[string]string {
+	names := []string{""}
+	for _, f := range parsers.Framings {
+		names = append(names, f.Name)
+	}
+	return map[string]string{
+		"kinds":    strings.Join(names, ","),
+		"kindlist": strings.Join(names[1:], ", "),
+	}
+}
+
+func (a *analyzeCmd) Run(env *environment) error {
+	loc, err := time.LoadLocation(a.TZ)
+	if err != nil {
+		return &exitError{exitUsage, fmt.Errorf("--tz %q: %w", a.TZ, err)}
+	}
+	var boot time.Time
+	if a.BootTime != "" {
+		if boot, err = time.Parse(time.RFC3339Nano, a.BootTime); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--boot-time %q is not an RFC 3339 time: %w", a.BootTime, err)}
+		}
+	}
+	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now()}
+	opts := parsers.Options{Clock: parsers.Clock{Year: a.Year, Loc: loc}}
+
+	var results []*parsers.InputResult
+	var events []parsers.Event
+	unreadable := 0
+	for in, err := range src.Inputs() {
+		var res *parsers.InputResult
+		if err != nil {
+			res = &parsers.InputResult{Name: in.Name, Kind: "unknown", Err: err}
+		} else {
+			res = parsers.ParseInput(in, opts, func(e parsers.Event) { events = append(events, e) })
+		}
+		if res.Err != nil {
+			unreadable++
+			fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
+		}
+		results = append(results, res)
+	}
+	rep := correlate.Analyze(results, events, correlate.Options{BootTime: boot, Window: a.Window})
+	if err := render.Write(env.stdout, a.Format, rep); err != nil {
+		return &exitError{exitUsage, err}
+	}
+	switch {
+	case unreadable == len(results):
+		return &exitError{exitUsage, fmt.Errorf("no input could be read")}
+	case unreadable > 0:
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", unreadable, len(results))}
+	}
+	return nil
+}

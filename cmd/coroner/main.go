@@ -1,0 +1,80 @@
+// Command coroner performs the post-mortem on Kubernetes containers that died of memory.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes, documented in the README.
+const (
+	exitOK      = 0 // analysis done, even with no deaths
+	exitPartial = 1 // some inputs unreadable, the others analysed
+	exitUsage   = 2 // usage error, or nothing could be read
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+type cli struct {
+	Analyze analyzeCmd `cmd:"" help:"Explain container deaths from kernel logs (dmesg, /dev/kmsg, syslog, journalctl text)."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+}
+
+type versionCmd struct{}
+
+func (versionCmd) Run(env *environment) error {
+	fmt.Fprintf(env.stdout, "coroner %s\n", version)
+	return nil
+}
+
+// environment is what commands read and write, so tests can run main in-process.
+type environment struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], &environment{os.Stdin, os.Stdout, os.Stderr}))
+}
+
+func run(args []string, env *environment) int {
+	var c cli
+	parser, err := kong.New(&c, kong.Name("coroner"),
+		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
+		kong.Vars(kindVars()), kong.Writers(env.stdout, env.stderr),
+		kong.Exit(func(int) {}), kong.UsageOnError())
+	if err != nil {
+		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
+		return exitUsage
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
+		return exitUsage
+	}
+	if ctx.Selected() == nil { // --help
+		return exitOK
+	}
+	if err := ctx.Run(env); err != nil {
+		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitUsage
+	}
+	return exitOK
+}

@@ -1,0 +1,144 @@
+package correlate
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// bootKey names one boot as seen by one input: boot-relative stamps only compare within it.
+type bootKey struct {
+	input string
+	seq   int
+}
+
+// bootClock is the wall-clock time of a boot and how it was learned.
+type bootClock struct {
+	Clock
+	host string // the host of the input the boot was aligned with
+}
+
+// alignClocks finds the boot time of every boot-only input (plain dmesg, /dev/kmsg) by
+// pairing its kill and summary lines with the same lines in an input that has wall-clock
+// stamps (syslog, journal, dmesg -T): each pair gives wall - boot, and the median of them is
+// robust to a stray mismatch. These lines carry a PID and sizes, so a pair is the same record.
+// A --boot-time given by the user wins over what is learned.
+func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootClock {
+	type anchor struct {
+		wall  time.Time
+		input string
+		host  string
+	}
+	walls := map[string][]anchor{}
+	for _, o := range ooms {
+		for _, e := range o.Lines {
+			if alignable(e) && !e.Wall.IsZero() {
+				walls[e.Body] = append(walls[e.Body], anchor{e.Wall, e.Input, e.Host})
+			}
+		}
+	}
+	type pairs struct {
+		boots   []time.Time // wall - boot of each pair
+		inputs  map[string]bool
+		hosts   map[string]bool
+	}
+	found := map[bootKey]*pairs{}
+	for _, o := range ooms {
+		for _, e := range o.Lines {
+			if !e.HasBoot || !e.Wall.IsZero() {
+				continue
+			}
+			key := bootKey{e.Input, e.BootSeq}
+			p := found[key]
+			if p == nil {
+				p = &pairs{inputs: map[string]bool{}, hosts: map[string]bool{}}
+				found[key] = p
+			}
+			if !alignable(e) {
+				continue
+			}
+			for _, a := range walls[e.Body] {
+				if a.input == e.Input {
+					continue
+				}
+				p.boots = append(p.boots, a.wall.Add(-e.Boot))
+				p.inputs[a.input], p.hosts[a.host] = true, true
+			}
+		}
+	}
+	clocks := map[bootKey]*bootClock{}
+	for key, p := range found {
+		switch {
+		case !forced.IsZero():
+			clocks[key] = &bootClock{Clock: Clock{BootTime: forced.UTC(), Source: "--boot-time"}}
+		case len(p.boots) > 0:
+			sort.Slice(p.boots, func(i, j int) bool { return p.boots[i].Before(p.boots[j]) })
+			c := &bootClock{Clock: Clock{
+				BootTime: p.boots[len(p.boots)/2].UTC(),
+				Source:   "aligned with " + joinSorted(p.inputs),
+				Matches:  len(p.boots),
+				SpreadMS: p.boots[len(p.boots)-1].Sub(p.boots[0]).Milliseconds(),
+			}}
+			if len(p.hosts) == 1 {
+				for h := range p.hosts {
+					c.host = h
+				}
+			}
+			clocks[key] = c
+		}
+	}
+	return clocks
+}
+
+// alignable lines are unique enough to pair across inputs.
+func alignable(e parsers.Evidence) bool {
+	return e.Role == "kill" || e.Role == "summary" || e.Role == "task-in"
+}
+
+// applyClocks gives boot-only evidence its wall-clock time and the node it was aligned with.
+func applyClocks(ooms []*parsers.KernelOOM, clocks map[bootKey]*bootClock) {
+	for _, o := range ooms {
+		for i := range o.Lines {
+			fixLine(&o.Lines[i], clocks)
+			if o.Host == "" {
+				if c := clocks[bootKey{o.Lines[i].Input, o.Lines[i].BootSeq}]; c != nil && c.host != "" {
+					o.Host = c.host
+				}
+			}
+		}
+		for i := range o.Kills {
+			fixLine(&o.Kills[i].Evidence, clocks)
+		}
+	}
+}
+
+func fixLine(e *parsers.Evidence, clocks map[bootKey]*bootClock) {
+	if !e.Wall.IsZero() || !e.HasBoot {
+		return
+	}
+	if c := clocks[bootKey{e.Input, e.BootSeq}]; c != nil {
+		e.Wall = c.BootTime.Add(e.Boot)
+	}
+}
+
+func joinSorted(set map[string]bool) string {
+	var s []string
+	for k := range set {
+		s = append(s, k)
+	}
+	sort.Strings(s)
+	out := ""
+	for i, k := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += k
+	}
+	return out
+}
+
+func (c *Clock) String() string {
+	return fmt.Sprintf("boot at %s (%s)", c.BootTime.Format(time.RFC3339), c.Source)
+}

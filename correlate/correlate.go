@@ -1,0 +1,115 @@
+package correlate
+
+import (
+	"sort"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// Options tunes the correlation.
+type Options struct {
+	// BootTime is the wall-clock boot time for boot-relative stamps (--boot-time); zero
+	// means learn it by aligning inputs, or leave such times boot-relative.
+	BootTime time.Time
+	// Window is how far apart kills in one pod (when no container ID is known) may be and
+	// still be one death.
+	Window time.Duration
+}
+
+// DefaultWindow is the --window default: wide enough for one OOM episode, narrow enough
+// that a restarted container's next death is its own.
+const DefaultWindow = 2 * time.Minute
+
+// Analyze correlates the events of all inputs into a report.
+func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options) *Report {
+	if opts.Window == 0 {
+		opts.Window = DefaultWindow
+	}
+	rep := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}}
+	var ooms []*parsers.KernelOOM
+	var incomplete []*parsers.IncompleteOOM
+	for _, ev := range events {
+		switch e := ev.(type) {
+		case *parsers.KernelOOM:
+			ooms = append(ooms, e)
+		case *parsers.IncompleteOOM:
+			incomplete = append(incomplete, e)
+		}
+	}
+	clocks := alignClocks(ooms, opts.BootTime)
+	applyClocks(ooms, clocks)
+	rep.Inputs = describeInputs(inputs, clocks, incomplete)
+
+	for _, r := range mergeDuplicates(ooms) {
+		for _, d := range deathsOf(r, opts.Window) {
+			if d.ContainerID == "" && d.PodUID == "" {
+				rep.HostKills = append(rep.HostKills, d)
+			} else {
+				rep.Deaths = append(rep.Deaths, d)
+			}
+		}
+	}
+	rep.Deaths = joinContainerDeaths(rep.Deaths, opts.Window)
+	for _, i := range incomplete {
+		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
+			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
+	}
+	sortDeaths(rep.Deaths)
+	sortDeaths(rep.HostKills)
+	return rep
+}
+
+func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock, inc []*parsers.IncompleteOOM) []Input {
+	out := make([]Input, 0, len(inputs))
+	for _, in := range inputs {
+		ri := Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []Warning{}}
+		if in.Err != nil {
+			ri.Error = in.Err.Error()
+		}
+		for _, w := range in.Warnings {
+			ri.Warnings = append(ri.Warnings, Warning(w))
+		}
+		for _, i := range inc {
+			if i.Lines[0].Input == in.Name {
+				ri.Warnings = append(ri.Warnings, Warning{Line: i.Lines[0].Line,
+					Message: "OOM report without a kill line: " + i.Why})
+			}
+		}
+		if c := clocks[bootKey{in.Name, 0}]; c != nil {
+			cc := c.Clock
+			ri.Clock, ri.Node = &cc, c.host
+		}
+		out = append(out, ri)
+	}
+	return out
+}
+
+// sortDeaths orders by time (unknown times last, by boot time), then node and first line.
+func sortDeaths(ds []Death) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		switch {
+		case (a.Time == nil) != (b.Time == nil):
+			return a.Time != nil
+		case a.Time != nil && !a.Time.Equal(*b.Time):
+			return a.Time.Before(*b.Time)
+		case a.Node != b.Node:
+			return a.Node < b.Node
+		case a.BootTime != nil && b.BootTime != nil && *a.BootTime != *b.BootTime:
+			return *a.BootTime < *b.BootTime
+		}
+		return firstBefore(a, b)
+	})
+}
+
+func firstBefore(a, b Death) bool {
+	if len(a.Evidence) == 0 || len(b.Evidence) == 0 {
+		return len(a.Evidence) < len(b.Evidence)
+	}
+	x, y := a.Evidence[0], b.Evidence[0]
+	if x.Input != y.Input {
+		return x.Input < y.Input
+	}
+	return x.Line < y.Line
+}

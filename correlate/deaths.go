@@ -1,0 +1,215 @@
+package correlate
+
+import (
+	"sort"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// deathsOf turns one OOM report into deaths: one per container its kills hit (a
+// memory.oom.group kill of a pod cgroup can hit several), or one host kill.
+func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
+	v := classify(o)
+	victimCg := ParseCgroup(o.TaskMemcg)
+	var order []string
+	groups := map[string]*Death{}
+	for _, k := range o.Kills {
+		cg := victimCg
+		if o.Group != "" && len(o.Kills) > 1 {
+			// Group kills name no cgroup per process: they are members of the group's memcg.
+			if g := ParseCgroup(o.Group); g.Level == "container" || o.TaskMemcg == "" {
+				cg = g
+			}
+		}
+		key := cg.ContainerID + "|" + cg.PodUID
+		d := groups[key]
+		if d == nil {
+			d = newDeath(o, cg, v)
+			groups[key] = d
+			order = append(order, key)
+		}
+		victim := victimOf(k)
+		victim.Cgroup = cg.Path
+		d.Victims = append(d.Victims, victim)
+	}
+	out := make([]Death, 0, len(order))
+	for _, key := range order {
+		d := groups[key]
+		d.Victim = &d.Victims[0]
+		explain(d)
+		out = append(out, *d)
+	}
+	return out
+}
+
+func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
+	d := &Death{
+		Node: o.Host, PodUID: cg.PodUID, QoS: cg.QoS, ContainerID: cg.ContainerID,
+		Runtime: cg.Runtime, Cgroup: cg.Path,
+		Mechanism: v.mechanism, Confidence: v.confidence, Notes: v.notes,
+		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{},
+	}
+	kill := o.Kills[0].Evidence
+	if !kill.Wall.IsZero() {
+		t := kill.Wall.UTC()
+		d.Time = &t
+	}
+	if kill.HasBoot {
+		s := kill.Boot.Seconds()
+		d.BootTime = &s
+	}
+	if v.mechanism == CgroupOOM {
+		d.LimitScope = ParseCgroup(limitCgroup(o)).Level
+		if d.LimitScope == "" && limitCgroup(o) != "" {
+			d.LimitScope = "cgroup"
+		}
+		d.Memory = memoryOf(o)
+	}
+	if cg.Path != "" && cg.Level != "" && cg.Level != "container" && cg.PodUID != "" {
+		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" names the pod but no container")
+	}
+	if o.TaskMemcg == "" {
+		d.Notes = append(d.Notes, "the log does not show the victim's cgroup, so the container is unknown")
+	}
+	return d
+}
+
+// limitCgroup is the memcg whose limit was hit.
+func limitCgroup(o *parsers.KernelOOM) string {
+	if o.OOMMemcg != "" {
+		return o.OOMMemcg
+	}
+	return o.StatsFor
+}
+
+func victimOf(k parsers.Kill) Victim {
+	v := Victim{PID: k.PID, Process: k.Comm, OOMScoreAdj: k.OOMScoreAdj, AnonRSSKiB: k.AnonRSSKiB,
+		FileRSSKiB: k.FileRSSKiB, TotalVMKiB: k.TotalVMKiB}
+	if k.ShmemRSSKiB >= 0 {
+		s := k.ShmemRSSKiB
+		v.ShmemRSSKiB = &s
+	}
+	if k.UID >= 0 {
+		u := k.UID
+		v.UID = &u
+	}
+	return v
+}
+
+func memoryOf(o *parsers.KernelOOM) *Memory {
+	if o.Memory == nil {
+		return nil
+	}
+	m := &Memory{LimitKiB: o.Memory.LimitKiB, UsageKiB: o.Memory.UsageKiB, Failcnt: o.Memory.Failcnt,
+		LimitCgroup: limitCgroup(o), CgroupV2: o.Swap != nil}
+	if o.Swap != nil {
+		u, l := o.Swap.UsageKiB, o.Swap.LimitKiB
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, &l
+	} else if o.MemSwap != nil {
+		u, l := o.MemSwap.UsageKiB-o.Memory.UsageKiB, o.MemSwap.LimitKiB
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, &l
+	}
+	return m
+}
+
+func kernelOf(o *parsers.KernelOOM) *Kernel {
+	k := &Kernel{Constraint: o.Constraint, OOMMemcg: o.OOMMemcg, TaskMemcg: o.TaskMemcg,
+		GlobalOOM: o.GlobalOOM, OOMGroup: o.Group, Tasks: len(o.Tasks), RateLimited: o.Trigger == nil}
+	if o.Trigger != nil {
+		order := o.Trigger.Order
+		k.Trigger, k.GFPMask, k.Order = o.Trigger.Comm, o.Trigger.GFPMask, &order
+		if o.Trigger.GFPFlags != "" {
+			k.GFPMask += "(" + o.Trigger.GFPFlags + ")"
+		}
+	}
+	return k
+}
+
+// evidenceOf converts proof lines, sorted by input and line, without duplicates.
+func evidenceOf(lines []parsers.Evidence) []Evidence {
+	sorted := append([]parsers.Evidence(nil), lines...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].Input != sorted[j].Input {
+			return sorted[i].Input < sorted[j].Input
+		}
+		return sorted[i].Line < sorted[j].Line
+	})
+	out := make([]Evidence, 0, len(sorted))
+	for i, e := range sorted {
+		if i > 0 && e.Pos == sorted[i-1].Pos {
+			continue
+		}
+		ev := Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
+		if !e.Wall.IsZero() {
+			t := e.Wall.UTC()
+			ev.Time = &t
+		}
+		if e.HasBoot {
+			s := e.Boot.Seconds()
+			ev.Boot = &s
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// joinContainerDeaths merges deaths of one container instance: a container ID is never
+// reused, so every kill in it belongs to one death (two processes of a v1 container killed
+// one after the other). Without a container ID, kills in one pod within the window join.
+func joinContainerDeaths(ds []Death, window time.Duration) []Death {
+	sortDeaths(ds)
+	var out []Death
+	for _, d := range ds {
+		if i := findSame(out, d, window); i >= 0 {
+			joinDeath(&out[i], d)
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func findSame(out []Death, d Death, window time.Duration) int {
+	for i := range out {
+		o := &out[i]
+		switch {
+		case d.ContainerID != "":
+			if o.ContainerID == d.ContainerID {
+				return i
+			}
+		case o.ContainerID == "" && o.PodUID == d.PodUID && o.Node == d.Node:
+			if o.Time == nil || d.Time == nil || d.Time.Sub(*o.Time) <= window {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func joinDeath(into *Death, d Death) {
+	into.Victims = append(into.Victims, d.Victims...)
+	into.Victim = &into.Victims[0]
+	into.Evidence = append(into.Evidence, d.Evidence...)
+	for _, n := range d.Notes {
+		if !contains(into.Notes, n) {
+			into.Notes = append(into.Notes, n)
+		}
+	}
+	if into.Node == "" {
+		into.Node = d.Node
+	}
+	if d.Mechanism != into.Mechanism {
+		into.Notes = append(into.Notes, "another kill in this container was a "+d.Mechanism+": "+d.Summary)
+	}
+	explain(into)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

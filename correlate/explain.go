@@ -1,0 +1,138 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// explain writes the death's summary, advice and caveats from its own fields, so a death that
+// gains kills when joined is explained again the same way.
+func explain(d *Death) {
+	d.Summary = summarize(d)
+	d.Advice = advise(d)
+	if d.Kernel != nil && d.Kernel.OOMGroup == "" && len(d.Victims) == 1 && d.ContainerID != "" {
+		note := fmt.Sprintf("the kernel killed one process (pid %d); the container died only if that was its main process (pod status would confirm)", d.Victim.PID)
+		if !contains(d.Notes, note) {
+			d.Notes = append(d.Notes, note)
+		}
+	}
+}
+
+func summarize(d *Death) string {
+	v := d.Victim
+	killed := fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
+	if n := len(d.Victims); n > 1 {
+		killed = fmt.Sprintf("%d processes, first %s", n, killed)
+	}
+	where := describeWhere(d)
+	switch d.Mechanism {
+	case CgroupOOM:
+		limit := ""
+		if d.Memory != nil {
+			limit = fmt.Sprintf(" of %s (usage %s)", kib(d.Memory.LimitKiB), kib(d.Memory.UsageKiB))
+		}
+		switch d.LimitScope {
+		case "pod":
+			return fmt.Sprintf("The pod-level memory limit%s was hit; the kernel's memcg OOM killer killed %s in %s, which need not be the container that grew.", limit, killed, where)
+		case "container", "":
+			return fmt.Sprintf("%s hit its own memory limit%s; the kernel's memcg OOM killer killed %s.", capitalize(where), limit, killed)
+		default:
+			return fmt.Sprintf("The %s cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", d.LimitScope, d.Memory.limitCgroup(), limit, killed, where)
+		}
+	case KernelOOM:
+		node := "The node"
+		if d.Node != "" {
+			node = "Node " + d.Node
+		}
+		adj := ""
+		if v.OOMScoreAdj != nil {
+			adj = fmt.Sprintf(", oom_score_adj %d", *v.OOMScoreAdj)
+		}
+		return fmt.Sprintf("%s ran out of memory; the kernel's global OOM killer killed %s%s in %s.", node, killed, adj, where)
+	}
+	return fmt.Sprintf("The kernel OOM killer killed %s in %s; the log does not show which limit was hit.", killed, where)
+}
+
+func (m *Memory) limitCgroup() string {
+	if m == nil {
+		return "(unknown)"
+	}
+	return m.LimitCgroup
+}
+
+// describeWhere names the container as well as the evidence allows.
+func describeWhere(d *Death) string {
+	switch {
+	case d.Pod != "" && d.Container != "":
+		return fmt.Sprintf("container %s of pod %s/%s", d.Container, d.Namespace, d.Pod)
+	case d.ContainerID != "":
+		return fmt.Sprintf("container %s of pod %s", short(d.ContainerID), d.PodUID)
+	case d.PodUID != "":
+		return "pod " + d.PodUID
+	case d.Cgroup != "":
+		return "host cgroup " + d.Cgroup
+	}
+	return "an unknown cgroup"
+}
+
+func advise(d *Death) []string {
+	var a []string
+	switch d.Mechanism {
+	case CgroupOOM:
+		if d.Memory != nil {
+			a = append(a, fmt.Sprintf("Raise the memory limit above %s, sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set.", kib(d.Memory.LimitKiB)))
+		} else {
+			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
+		}
+		if d.LimitScope == "pod" {
+			a = append(a, "The pod's limit is the sum of its containers' limits: find the container whose usage grew (the victim is chosen by size within the pod) and raise that container's limit.")
+		}
+		if d.Victim.AnonRSSKiB > 0 && d.Memory != nil && d.Victim.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
+			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", d.Victim.Process, kib(d.Victim.AnonRSSKiB)))
+		}
+	case KernelOOM:
+		a = append(a,
+			"Reserve memory for the system (kube-reserved, system-reserved) and keep a memory.available eviction threshold, so the kubelet evicts pods before the kernel has to kill.",
+			"Give every pod memory requests close to its real usage and a limit, so one pod cannot take the node's memory.")
+		if v := d.Victim.OOMScoreAdj; v != nil && *v >= 1000 {
+			a = append(a, "The victim had oom_score_adj 1000 (BestEffort): it is killed first; set requests and limits if it matters.")
+		} else if v != nil && *v > 0 && d.ContainerID != "" {
+			a = append(a, fmt.Sprintf("The victim had oom_score_adj %d (Burstable: the smaller the memory request, the higher the score): give it a realistic request if it must survive a node OOM.", *v))
+		}
+		a = append(a, "If the memory grows faster than the kubelet's housekeeping interval, enable kernel memcg notification (kubelet --kernel-memcg-notification) so evictions react in time.")
+	default:
+		a = append(a, "Collect the full kernel log (dmesg or /var/log/messages) around this time: the OOM report that says which limit was hit is missing.")
+	}
+	return a
+}
+
+// kib renders a size in KiB as people read it.
+func kib(n int64) string {
+	switch {
+	case n >= 1<<40: // the "no limit" value of v1 (9007199254740988kB)
+		return "no limit"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d GiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d MiB", n>>10)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d KiB", n)
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,89 @@
+package correlate
+
+import (
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// mergeDuplicates folds reports of the same OOM kill seen in several inputs (dmesg and
+// /var/log/messages of one node) into one. Two reports are the same when their first kill
+// lines say the same thing (PID, name and sizes), their hosts do not contradict each other and
+// their times, where both are known, are within a few seconds. The richest report (most lines)
+// is kept and gains the other's lines as evidence and any field it lacked.
+func mergeDuplicates(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
+	var out []*parsers.KernelOOM
+	byKill := map[string][]*parsers.KernelOOM{}
+	for _, o := range ooms {
+		key := o.Kills[0].Evidence.Body
+		merged := false
+		for _, prev := range byKill[key] {
+			if sameKill(prev, o) {
+				absorb(prev, o)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			c := *o
+			byKill[key] = append(byKill[key], &c)
+			out = append(out, &c)
+		}
+	}
+	return out
+}
+
+// sameKillSlack covers second-resolution syslog stamps against microsecond dmesg ones.
+const sameKillSlack = 3 * time.Second
+
+func sameKill(a, b *parsers.KernelOOM) bool {
+	if a.Host != "" && b.Host != "" && a.Host != b.Host {
+		return false
+	}
+	if a.Lines[0].Input == b.Lines[0].Input {
+		return false // one input does not report one kill twice
+	}
+	ta, tb := a.Kills[0].Evidence.Wall, b.Kills[0].Evidence.Wall
+	if !ta.IsZero() && !tb.IsZero() {
+		d := ta.Sub(tb)
+		return d < sameKillSlack && d > -sameKillSlack
+	}
+	return true
+}
+
+// absorb merges b into a.
+func absorb(a, b *parsers.KernelOOM) {
+	if len(b.Lines) > len(a.Lines) {
+		*a, *b = *b, *a
+	}
+	if a.Host == "" {
+		a.Host = b.Host
+	}
+	if a.Trigger == nil {
+		a.Trigger = b.Trigger
+	}
+	if a.Constraint == "" {
+		a.Constraint, a.GlobalOOM = b.Constraint, b.GlobalOOM
+	}
+	if a.OOMMemcg == "" {
+		a.OOMMemcg = b.OOMMemcg
+	}
+	if a.TaskMemcg == "" {
+		a.TaskMemcg = b.TaskMemcg
+	}
+	if a.Memory == nil {
+		a.Memory, a.MemSwap, a.Kmem, a.Swap = b.Memory, b.MemSwap, b.Kmem, b.Swap
+	}
+	if len(a.Tasks) == 0 {
+		a.Tasks = b.Tasks
+	}
+	if a.Selected == nil {
+		a.Selected = b.Selected
+	}
+	for i := range a.Kills {
+		if a.Kills[i].Evidence.Wall.IsZero() && i < len(b.Kills) {
+			a.Kills[i].Evidence.Wall = b.Kills[i].Evidence.Wall
+		}
+	}
+	a.Lines = append(a.Lines, b.Lines...)
+}

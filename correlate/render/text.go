@@ -1,0 +1,152 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate"
+)
+
+// Text writes the report for a person at a terminal: a headline, one block per death, the
+// host kills and incomplete reports, then what became of each input.
+func Text(w io.Writer, rep *correlate.Report) error {
+	bw := bufio.NewWriter(w)
+	t := &textWriter{w: bw}
+	t.headline(rep)
+	for i := range rep.Deaths {
+		t.death(&rep.Deaths[i], "")
+	}
+	if len(rep.HostKills) > 0 {
+		t.printf("\nKills outside any container\n")
+		for i := range rep.HostKills {
+			t.death(&rep.HostKills[i], "host kill")
+		}
+	}
+	for _, inc := range rep.Incomplete {
+		t.printf("\n? incomplete OOM report in %s: %s\n", inc.Input, inc.Reason)
+		t.evidence(inc.Evidence)
+	}
+	t.inputs(rep.Inputs)
+	return bw.Flush()
+}
+
+type textWriter struct{ w *bufio.Writer }
+
+func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
+
+func (t *textWriter) headline(rep *correlate.Report) {
+	t.printf("coroner: %s, %s in %s\n", plural(len(rep.Deaths), "container death"),
+		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input"))
+}
+
+func (t *textWriter) death(d *correlate.Death, label string) {
+	if label == "" {
+		label = d.Mechanism
+	}
+	t.printf("\n● %s (%s confidence)  %s", label, d.Confidence, when(d.Time, d.BootTime))
+	if d.Node != "" {
+		t.printf("  node %s", d.Node)
+	}
+	t.printf("\n")
+	t.field("what", d.Summary)
+	if d.ContainerID != "" || d.PodUID != "" {
+		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
+	}
+	if d.ContainerID != "" {
+		t.field("container", strings.TrimSpace(d.ContainerID+"  "+d.Runtime))
+	}
+	if d.Cgroup != "" {
+		t.field("cgroup", d.Cgroup)
+	}
+	for _, v := range d.Victims {
+		t.field("victim", victim(v))
+	}
+	if m := d.Memory; m != nil {
+		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d (%s, scope %s)", m.LimitKiB, m.UsageKiB, m.Failcnt, m.LimitCgroup, or(d.LimitScope, "?")))
+	}
+	for _, n := range d.Notes {
+		t.field("note", n)
+	}
+	for _, a := range d.Advice {
+		t.field("advice", a)
+	}
+	t.evidence(d.Evidence)
+}
+
+func (t *textWriter) field(name, value string) {
+	t.printf("  %-9s  %s\n", name, value)
+}
+
+func (t *textWriter) evidence(ev []correlate.Evidence) {
+	for i, e := range ev {
+		name := ""
+		if i == 0 {
+			name = "evidence"
+		}
+		t.printf("  %-9s  %s:%d  %s\n", name, e.Input, e.Line, e.Text)
+	}
+}
+
+func (t *textWriter) inputs(ins []correlate.Input) {
+	t.printf("\nInputs\n")
+	for _, in := range ins {
+		t.printf("  %s  %s, %s", in.Name, in.Kind, plural(in.Lines, "line"))
+		if in.Node != "" {
+			t.printf(", node %s", in.Node)
+		}
+		t.printf("\n")
+		if in.Error != "" {
+			t.printf("    error: %s\n", in.Error)
+		}
+		if in.Clock != nil {
+			t.printf("    clock: %s\n", in.Clock)
+		}
+		for _, w := range in.Warnings {
+			if w.Line > 0 {
+				t.printf("    warning: %s:%d: %s\n", in.Name, w.Line, w.Message)
+			} else {
+				t.printf("    warning: %s: %s\n", in.Name, w.Message)
+			}
+		}
+	}
+}
+
+func victim(v correlate.Victim) string {
+	s := fmt.Sprintf("%s (pid %d)  anon-rss %d KiB  file-rss %d KiB", v.Process, v.PID, v.AnonRSSKiB, v.FileRSSKiB)
+	if v.ShmemRSSKiB != nil {
+		s += fmt.Sprintf("  shmem-rss %d KiB", *v.ShmemRSSKiB)
+	}
+	if v.OOMScoreAdj != nil {
+		s += fmt.Sprintf("  oom_score_adj %d", *v.OOMScoreAdj)
+	}
+	return s
+}
+
+func when(t *time.Time, boot *float64) string {
+	switch {
+	case t != nil && boot != nil:
+		return fmt.Sprintf("%s (%.6fs after boot)", t.Format("2006-01-02 15:04:05.000000 MST"), *boot)
+	case t != nil:
+		return t.Format("2006-01-02 15:04:05 MST")
+	case boot != nil:
+		return fmt.Sprintf("%.6fs after boot (wall clock unknown)", *boot)
+	}
+	return "time unknown"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

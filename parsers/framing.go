@@ -1,0 +1,78 @@
+package parsers
+
+import (
+	"time"
+)
+
+// Clock holds what a framing needs to turn an envelope's stamp into a time.
+type Clock struct {
+	Year    int            // the year of year-less stamps; 0 infers it from ModTime
+	Loc     *time.Location // the zone of zone-less stamps; UTC when nil
+	ModTime time.Time      // when the input was last written: year-less stamps lie before it
+}
+
+func (c *Clock) loc() *time.Location {
+	if c.Loc == nil {
+		return time.UTC
+	}
+	return c.Loc
+}
+
+// date builds a time from a stamp that lacks the year, choosing the year that puts it closest
+// before the input's modification time (a December line in a file written in January belongs
+// to the year before). A day of slack absorbs clock differences between writer and reader.
+func (c *Clock) date(month time.Month, day, hour, min, sec, nsec int) time.Time {
+	if c.Year != 0 || c.ModTime.IsZero() {
+		y := c.Year
+		if y == 0 {
+			y = time.Now().Year()
+		}
+		return time.Date(y, month, day, hour, min, sec, nsec, c.loc())
+	}
+	ref := c.ModTime.In(c.loc())
+	t := time.Date(ref.Year(), month, day, hour, min, sec, nsec, c.loc())
+	if t.After(ref.Add(24 * time.Hour)) {
+		t = time.Date(ref.Year()-1, month, day, hour, min, sec, nsec, c.loc())
+	}
+	return t
+}
+
+// A Framing decodes one envelope format. Frame reports false when the line is not in that
+// format; it must not keep line.
+type Framing struct {
+	Name    string
+	Help    string
+	Example string
+	Frame   func(line []byte, c *Clock, m *Message) bool
+}
+
+// Framings lists the envelope formats in the order detection tries them: formats with a
+// distinctive first byte first, so a line is never claimed by a looser format.
+var Framings = []Framing{
+	{"kmsg", "raw /dev/kmsg records (prio,seq,usec,flags;text)",
+		"6,339,5140900,-;NET: Registered protocol family 10", frameKmsg},
+	{"dmesg-raw", "dmesg -r: <prio>[seconds] text",
+		"<6>[   45.220424] oom-kill:constraint=…", frameDmesgRaw},
+	{"dmesg", "dmesg: [seconds since boot] text (also dmesg -x and CONFIG_PRINTK_CALLER)",
+		"[   45.220424] oom-kill:constraint=…", frameDmesg},
+	{"dmesg-ctime", "dmesg -T: [Weekday Month Day hh:mm:ss Year] text, in any locale",
+		"[Fri Nov 27 18:28:15 2026] oom-kill:constraint=…", frameDmesgCtime},
+	{"dmesg-iso", "dmesg --time-format=iso: 2006-01-02T15:04:05,000000+00:00 text",
+		"2026-11-27T18:28:15,220424+00:00 oom-kill:constraint=…", frameDmesgISO},
+	{"syslog-rfc5424", "RFC 5424 syslog: <pri>1 RFC3339-time host app procid msgid sd text",
+		"<4>1 2025-03-29T14:48:51.123456+08:00 node1 kernel - - - Out of memory: …", frameRFC5424},
+	{"syslog-iso", "rsyslog RFC 3339 files, journalctl -o short-iso / short-iso-precise",
+		"2025-03-29T14:48:51.123456+08:00 node1 kernel: Out of memory: …", frameSyslogISO},
+	{"syslog", "RFC 3164 syslog (/var/log/messages), journalctl -o short / short-precise",
+		"Mar 29 14:48:51 node1 kernel: Out of memory: …", frameSyslog},
+}
+
+// FramingByName returns the framing called name.
+func FramingByName(name string) (*Framing, bool) {
+	for i := range Framings {
+		if Framings[i].Name == name {
+			return &Framings[i], true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,389 @@
+package parsers
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The kernel OOM report, line by line (mm/oom_kill.c dump_header and oom_kill_process,
+// mm/memcontrol.c; versions as in ../shared/docs/formats.md §3). Old and new formats sit side
+// by side; every regex is anchored at the start of the message body.
+var (
+	// 3.x–4.x: "…, nodemask=%*pbl, order=%d, …" (4.13/4.14: ",  order"); >= 5.0 without nodemask;
+	// 2.6.32 (RHEL 6) also printed oom_adj. gfp flags in parentheses since ~4.6.
+	reHeader = regexp.MustCompile(`^(.*) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\(([^)]*)\))?,(?:\s*nodemask=.*?,)?\s*order=(-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(-?\d+)`)
+	// memcg counters: memory:, memory+swap:, kmem: (v1), swap: (v2, >= 5.3).
+	reCounter = regexp.MustCompile(`^(memory|memory\+swap|kmem|swap): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)`)
+	// < 5.0: "Task in A killed as a result of limit of B"; without a task "Memory limit reached of cgroup B".
+	reTaskIn      = regexp.MustCompile(`^Task in (.+) killed as a result of limit of (.+)$`)
+	reLimitOf     = regexp.MustCompile(`^Memory limit reached of cgroup (.+)$`)
+	reStatsFor    = regexp.MustCompile(`^Memory cgroup stats for (.+?):(?: |$)`)
+	reTableHeader = regexp.MustCompile(`^\[\s*pid\s*\]\s+(.+)$`)
+	reTableRow    = regexp.MustCompile(`^\[\s*(\d+)\]\s+(.+)$`)
+	// >= 5.0 summary. Fields by name: nodemask and mems_allowed are bitmap lists that can hold
+	// commas, and the task name may hold anything, so pid and uid anchor the end.
+	reSummary = regexp.MustCompile(`^oom-kill:constraint=(\w+),nodemask=(.*?)(?:,cpuset=(.*?),mems_allowed=(.*?))?(?:,oom_memcg=(.*?)|,(global_oom))?(?:,task_memcg=(.*?))?,task=(.*),pid=(\d+),uid=(\d+)$`)
+	// <= 5.0 selection line; the victim may be a child of it.
+	reSelect = regexp.MustCompile(`^(?:(.*): )?Kill process (\d+) \((.*)\) score (\d+) or sacrifice child`)
+	// Kill line: unprefixed <= 5.0, "%s: " prefix since 5.1, shmem-rss since 4.5, UID/pgtables/
+	// oom_score_adj since 5.4.
+	reKill   = regexp.MustCompile(`^(?:(.*): )?Killed process (\d+) \((.*)\),? total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB(?:, shmem-rss:(\d+)kB)?(?:,? UID:(\d+))?(?: pgtables:\d+kB)?(?: oom_score_adj:(-?\d+))?`)
+	reGroup  = regexp.MustCompile(`^Tasks in (.+) are going to be killed due to memory\.oom\.group set`)
+	reReaped = regexp.MustCompile(`^oom_reaper: reaped process (\d+) \((.*)\)`)
+	reUnable = regexp.MustCompile(`^oom_reaper: unable to reap pid:(\d+) \((.*)\)`)
+)
+
+// kernelTriggers are the words of which one appears in every line that can open a report or
+// stand alone (a rate-limited report prints the kill line without a header).
+var kernelTriggers = []string{
+	"invoked oom-killer",
+	"oom-kill:",
+	"Killed process",
+	"Kill process",
+	"killed as a result of limit",
+	"Memory limit reached",
+	"memory: usage",
+	"memory.oom.group",
+}
+
+// How long a report may stay open. A header is followed by its kill within milliseconds (the
+// task table of a big node takes longest); after the kill, memory.oom.group kills and the
+// oom_reaper follow at once. Past these, the report is closed so a lost kill line does not
+// keep the prefilter off for the rest of a large file.
+const (
+	reportOpenFor = time.Minute
+	lingerAfter   = 2 * time.Second
+)
+
+type kernelParser struct {
+	open map[string]*kernelBlock // by host: one syslog file can interleave several nodes
+}
+
+func newKernelParser() *kernelParser { return &kernelParser{open: map[string]*kernelBlock{}} }
+
+// kernelBlock is a report being assembled.
+type kernelBlock struct {
+	oom      KernelOOM
+	columns  []string         // task table columns after pid, as the header named them
+	rows     map[int]Evidence // raw task rows by pid, so the victim's row can join the proof
+	started  clockPoint       // when the report began
+	lastKill clockPoint       // when the last kill line came; zero before any
+	inTable  bool
+}
+
+// clockPoint is the best clock a line carries: boot time when present (monotonic within a
+// boot), else the wall clock.
+type clockPoint struct {
+	boot    time.Duration
+	wall    time.Time
+	hasBoot bool
+	set     bool
+}
+
+func pointOf(m *Message) clockPoint {
+	return clockPoint{boot: m.Boot, wall: m.Wall, hasBoot: m.HasBoot, set: true}
+}
+
+// since returns how long after p the message m came, and false when the clocks differ.
+func (p clockPoint) since(m *Message) (time.Duration, bool) {
+	switch {
+	case !p.set:
+		return 0, false
+	case p.hasBoot && m.HasBoot:
+		return m.Boot - p.boot, true
+	case !p.wall.IsZero() && !m.Wall.IsZero():
+		return m.Wall.Sub(p.wall), true
+	}
+	return 0, false
+}
+
+func (k *kernelParser) Busy() bool { return len(k.open) > 0 }
+
+func (k *kernelParser) Flush(emit func(Event)) {
+	hosts := make([]string, 0, len(k.open))
+	for h := range k.open {
+		hosts = append(hosts, h)
+	}
+	sort.Strings(hosts)
+	for _, h := range hosts {
+		k.close(h, emit, "the input ends before the kill line")
+	}
+}
+
+func (k *kernelParser) Feed(m *Message, emit func(Event)) {
+	if m.Program != "kernel" {
+		return
+	}
+	b := k.open[m.Host]
+	if b != nil {
+		if why, stale := b.stale(m); stale {
+			k.close(m.Host, emit, why)
+			b = nil
+		}
+	}
+	t := m.Text
+	switch {
+	case strings.Contains(t, " invoked oom-killer: "):
+		if sm := reHeader.FindStringSubmatch(t); sm != nil {
+			b = k.restart(m, emit)
+			b.oom.Trigger = &OOMTrigger{Comm: sm[1], GFPMask: sm[2], GFPFlags: sm[3],
+				Order: atoi(sm[4]), OOMScoreAdj: atoi(sm[5])}
+			b.add(m, "header")
+		}
+	case strings.HasPrefix(t, "oom-kill:"):
+		if sm := reSummary.FindStringSubmatch(t); sm != nil {
+			b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.Constraint != ""))
+			b.oom.Constraint, b.oom.OOMMemcg, b.oom.GlobalOOM, b.oom.TaskMemcg = sm[1], sm[5], sm[6] != "", sm[7]
+			b.inTable = false
+			b.add(m, "summary")
+		}
+	case strings.Contains(t, "Kill") && k.feedKill(b, m, emit):
+	default:
+		k.feedDump(b, m, emit)
+	}
+}
+
+// stale reports that the open report cannot continue with m: it lingered long enough after
+// its kill, it waited too long for one, or the clock went back (a new boot).
+func (b *kernelBlock) stale(m *Message) (string, bool) {
+	if b.lastKill.set {
+		d, ok := b.lastKill.since(m)
+		return "", ok && (d > lingerAfter || d < -time.Second)
+	}
+	d, ok := b.started.since(m)
+	if ok && (d > reportOpenFor || d < -time.Second) {
+		return "no kill line within a minute of the report's start", true
+	}
+	return "", false
+}
+
+// feedKill handles the selection and kill lines; it reports false for other lines.
+func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bool {
+	t := m.Text
+	if sm := reKill.FindStringSubmatch(t); sm != nil {
+		// A second kill in a report is a new, rate-limited report unless memory.oom.group
+		// announced a group kill or the selection line named another process.
+		fresh := b != nil && len(b.oom.Kills) > 0 && b.oom.Group == ""
+		b = k.ensure(b, m, emit, fresh)
+		kill := Kill{Evidence: m.Evidence("kill"), Reason: sm[1], PID: atoi(sm[2]), Comm: sm[3],
+			TotalVMKiB: atoi64(sm[4]), AnonRSSKiB: atoi64(sm[5]), FileRSSKiB: atoi64(sm[6]),
+			ShmemRSSKiB: optInt64(sm[7]), UID: int(optInt64(sm[8]))}
+		if sm[9] != "" {
+			adj := atoi(sm[9])
+			kill.OOMScoreAdj = &adj
+		}
+		b.oom.Kills = append(b.oom.Kills, kill)
+		b.lastKill = pointOf(m)
+		b.inTable = false
+		b.oom.Lines = append(b.oom.Lines, kill.Evidence)
+		return true
+	}
+	if sm := reSelect.FindStringSubmatch(t); sm != nil {
+		b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.Selected != nil))
+		b.oom.Selected = &SelectedTask{Reason: sm[1], PID: atoi(sm[2]), Comm: sm[3], Score: atoi64(sm[4])}
+		b.inTable = false
+		b.add(m, "selected")
+		return true
+	}
+	return false
+}
+
+// feedDump handles the body of the report: memcg counters, the pre-5.0 "Task in" line, the
+// stats header, Mem-Info, the task table, group kills and the reaper.
+func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
+	t := m.Text
+	if b != nil && b.inTable {
+		if sm := reTableRow.FindStringSubmatch(t); sm != nil {
+			b.addRow(m, atoi(sm[1]), sm[2])
+			return
+		}
+	}
+	if sm := reCounter.FindStringSubmatch(t); sm != nil {
+		c := &MemCounter{UsageKiB: atoi64(sm[2]), LimitKiB: atoi64(sm[3]), Failcnt: atoi64(sm[4])}
+		if sm[1] == "memory" {
+			b = k.ensure(b, m, emit, b != nil && (b.oom.Memory != nil || len(b.oom.Kills) > 0))
+		} else if b == nil {
+			return
+		}
+		switch sm[1] {
+		case "memory":
+			b.oom.Memory = c
+		case "memory+swap":
+			b.oom.MemSwap = c
+		case "kmem":
+			b.oom.Kmem = c
+		case "swap":
+			b.oom.Swap = c
+		}
+		b.add(m, "memcg-usage")
+		return
+	}
+	if sm := reTaskIn.FindStringSubmatch(t); sm != nil {
+		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
+		b.oom.TaskMemcg, b.oom.OOMMemcg = sm[1], sm[2]
+		b.add(m, "task-in")
+		return
+	}
+	if sm := reLimitOf.FindStringSubmatch(t); sm != nil {
+		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
+		b.oom.OOMMemcg = sm[1]
+		b.add(m, "task-in")
+		return
+	}
+	if b == nil {
+		return // the rest only has meaning inside a report
+	}
+	switch {
+	case strings.HasPrefix(t, "Memory cgroup stats for "):
+		if sm := reStatsFor.FindStringSubmatch(t); sm != nil {
+			b.oom.StatsFor = sm[1]
+			b.add(m, "memcg-stats")
+		}
+	case strings.HasPrefix(t, "Mem-Info:"):
+		b.oom.MemInfo = true
+		b.add(m, "meminfo")
+	case strings.HasPrefix(t, "["):
+		if sm := reTableHeader.FindStringSubmatch(t); sm != nil {
+			b.columns = strings.Fields(sm[1])
+			b.inTable = true
+		}
+	case strings.HasPrefix(t, "Tasks in "):
+		if sm := reGroup.FindStringSubmatch(t); sm != nil {
+			b.oom.Group = sm[1]
+			b.add(m, "oom-group")
+		}
+	case strings.HasPrefix(t, "oom_reaper: "):
+		if sm := reReaped.FindStringSubmatch(t); sm != nil {
+			b.reaped(m, Reaped{PID: atoi(sm[1]), Comm: sm[2]})
+		} else if sm := reUnable.FindStringSubmatch(t); sm != nil {
+			b.reaped(m, Reaped{PID: atoi(sm[1]), Comm: sm[2], Unable: true})
+		}
+	}
+}
+
+// ensure returns the open report, or opens one when there is none or fresh says the line
+// belongs to a new report (a summary after a kill: the next report's header was rate-limited).
+func (k *kernelParser) ensure(b *kernelBlock, m *Message, emit func(Event), fresh bool) *kernelBlock {
+	if b != nil && !fresh {
+		return b
+	}
+	return k.restart(m, emit)
+}
+
+func (k *kernelParser) restart(m *Message, emit func(Event)) *kernelBlock {
+	k.close(m.Host, emit, "a new OOM report starts before the kill line")
+	b := &kernelBlock{started: pointOf(m), rows: map[int]Evidence{}}
+	b.oom.Host = m.Host
+	k.open[m.Host] = b
+	return b
+}
+
+// close emits the host's open report: a KernelOOM when it has a kill, else an IncompleteOOM
+// saying why.
+func (k *kernelParser) close(host string, emit func(Event), why string) {
+	b := k.open[host]
+	if b == nil {
+		return
+	}
+	delete(k.open, host)
+	if len(b.oom.Kills) == 0 {
+		if len(b.oom.Lines) > 0 && why != "" {
+			emit(&IncompleteOOM{Host: host, Why: why, Lines: b.oom.Lines})
+		}
+		return
+	}
+	for i := range b.oom.Kills {
+		kill := &b.oom.Kills[i]
+		if row, ok := b.rows[kill.PID]; ok {
+			b.oom.Lines = append(b.oom.Lines, row)
+		}
+		if kill.OOMScoreAdj == nil {
+			for _, r := range b.oom.Tasks {
+				if r.PID == kill.PID {
+					adj := r.OOMScoreAdj
+					kill.OOMScoreAdj = &adj
+				}
+			}
+		}
+	}
+	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
+	emit(&b.oom)
+}
+
+func (b *kernelBlock) add(m *Message, role string) {
+	b.oom.Lines = append(b.oom.Lines, m.Evidence(role))
+}
+
+func (b *kernelBlock) reaped(m *Message, r Reaped) {
+	r.Evidence = m.Evidence("reaper")
+	b.oom.Reaped = append(b.oom.Reaped, r)
+	b.oom.Lines = append(b.oom.Lines, r.Evidence)
+}
+
+// addRow parses a task row by the columns its header named, so that every table layout
+// (nr_ptes/nr_pmds before 4.15, pgtables_bytes after, rss_anon/rss_file/rss_shmem in 6.x)
+// reads the same way. The name is last and may contain spaces.
+func (b *kernelBlock) addRow(m *Message, pid int, rest string) {
+	numeric := len(b.columns) - 1
+	if numeric < 1 {
+		return
+	}
+	fields := strings.Fields(rest)
+	if len(fields) < numeric {
+		return
+	}
+	row := TaskRow{PID: pid, TGID: -1, UID: -1, TotalVMPages: -1, RSSPages: -1, PgtablesBytes: -1, SwapEnts: -1}
+	for i, col := range b.columns[:numeric] {
+		v, err := strconv.ParseInt(fields[i], 10, 64)
+		if err != nil {
+			return
+		}
+		switch col {
+		case "uid":
+			row.UID = int(v)
+		case "tgid":
+			row.TGID = int(v)
+		case "total_vm":
+			row.TotalVMPages = v
+		case "rss":
+			row.RSSPages = v
+		case "pgtables_bytes":
+			row.PgtablesBytes = v
+		case "swapents":
+			row.SwapEnts = v
+		case "oom_score_adj":
+			row.OOMScoreAdj = int(v)
+		}
+	}
+	row.Name = nameAfterFields(rest, numeric)
+	b.oom.Tasks = append(b.oom.Tasks, row)
+	b.rows[pid] = m.Evidence("victim-task")
+}
+
+// nameAfterFields returns what follows the first n whitespace-separated fields of s.
+func nameAfterFields(s string, n int) string {
+	for i := 0; i < n; i++ {
+		s = strings.TrimLeft(s, " \t")
+		j := strings.IndexAny(s, " \t")
+		if j < 0 {
+			return ""
+		}
+		s = s[j:]
+	}
+	return strings.TrimLeft(s, " \t")
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
+func atoi64(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
+
+// optInt64 parses an optional field: -1 when the kernel did not print it.
+func optInt64(s string) int64 {
+	if s == "" {
+		return -1
+	}
+	return atoi64(s)
+}

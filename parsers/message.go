@@ -1,0 +1,48 @@
+// Package parsers turns raw records into typed events. It works in two steps: a framing strips
+// the per-line envelope (dmesg stamp, syslog header, /dev/kmsg fields) into a Message, and
+// parsers assemble Messages into Events (a kernel OOM block, later a kubelet eviction).
+package parsers
+
+import "time"
+
+// A Message is one log line with its envelope decoded.
+type Message struct {
+	Input string // the input's name
+	Line  int    // 1-based line number in the input
+	Raw   string // the whole line as read, for evidence
+
+	Text    string // the message body without envelope
+	Program string // the syslog identifier ("kernel"); dmesg framings set "kernel"
+	Host    string // the host name the envelope carries, "" when it has none
+
+	Wall     time.Time     // wall-clock time, zero when the envelope has none
+	Boot     time.Duration // time since boot, when HasBoot
+	HasBoot  bool
+	BootSeq  int // counts the boots seen so far in this input, so that boot times of two boots never mix
+	Priority int // syslog priority (0 emerg … 7 debug), -1 when unknown
+}
+
+// Pos is where a line of evidence sits.
+type Pos struct {
+	Input string `json:"input"`
+	Line  int    `json:"line"`
+}
+
+// Evidence is one line kept as proof, with its clocks as the envelope gave them.
+type Evidence struct {
+	Pos
+	Text    string        `json:"text"`
+	Body    string        `json:"-"`              // the message without its envelope, to match a line across inputs
+	Role    string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
+	Host    string        `json:"-"`
+	Wall    time.Time     `json:"-"`
+	Boot    time.Duration `json:"-"`
+	HasBoot bool          `json:"-"`
+	BootSeq int           `json:"-"`
+}
+
+// Evidence returns m as an evidence line with the given role.
+func (m *Message) Evidence(role string) Evidence {
+	return Evidence{Pos: Pos{m.Input, m.Line}, Text: m.Raw, Body: m.Text, Role: role, Host: m.Host,
+		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq}
+}

@@ -1,0 +1,240 @@
+package parsers
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+// Warning is a problem at a position of an input that did not stop the analysis.
+type Warning struct {
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// InputResult says what became of one input.
+type InputResult struct {
+	Name     string
+	Kind     string // the framing most of its lines had, "unknown" when none matched
+	Lines    int
+	Warnings []Warning
+	Err      error // set when nothing of the input could be read
+}
+
+// maxWarnings bounds the warnings kept per input; a binary file would otherwise produce one
+// per line. The count of the rest is reported.
+const maxWarnings = 50
+
+// kindSample is how many leading lines are framed whatever their content, so the report can
+// name the kind of an input that holds no OOM at all.
+const kindSample = 64
+
+// Options configures the pipeline.
+type Options struct {
+	Clock Clock // year and zone for stamps that lack them; ModTime is taken from each input
+}
+
+// ParseInput frames the records of one input and feeds them to every registered parser,
+// calling emit for each event. A cheap byte prefilter built from the parsers' triggers skips
+// lines no parser can use before any framing or regex runs.
+func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
+	p := newRun(in, opts)
+	for rec, err := range in.Records {
+		if err != nil {
+			p.readError(rec.Line, err)
+			break
+		}
+		p.record(rec, emit)
+	}
+	for _, parser := range p.parsers {
+		parser.Flush(emit)
+	}
+	return p.finish()
+}
+
+// run is the state of one ParseInput call.
+type run struct {
+	res      InputResult
+	clock    Clock
+	forced   *Framing
+	sticky   int         // index of the framing that matched last
+	counts   map[int]int // lines per framing index
+	parsers  []Parser
+	triggers [][]byte
+	bootSeq  int
+	garbage  struct{ from, to int } // the current run of binary lines
+	dropped  int                    // warnings beyond maxWarnings
+}
+
+func newRun(in *sources.Input, opts Options) *run {
+	p := &run{res: InputResult{Name: in.Name}, clock: opts.Clock, counts: map[int]int{}}
+	p.clock.ModTime = in.ModTime
+	if in.Kind != "" {
+		p.forced, _ = FramingByName(in.Kind)
+	}
+	for _, s := range Registry {
+		p.parsers = append(p.parsers, s.New())
+		for _, t := range s.Triggers {
+			p.triggers = append(p.triggers, []byte(t))
+		}
+	}
+	return p
+}
+
+func (p *run) readError(line int, err error) {
+	if p.res.Lines == 0 {
+		p.res.Err = err
+		return
+	}
+	p.warn(line, fmt.Sprintf("read error, the rest of the input is lost: %v", err))
+}
+
+func (p *run) record(rec sources.Record, emit func(Event)) {
+	p.res.Lines = rec.Line
+	b := rec.Bytes
+	if rec.Cut > 0 {
+		p.warn(rec.Line, fmt.Sprintf("line of %d bytes cut to its first %d", len(b)+rec.Cut, len(b)))
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		p.binary(rec.Line)
+		return
+	}
+	p.endGarbage()
+	if bytes.HasPrefix(b, []byte("-- ")) {
+		p.journalMarker(b)
+		return
+	}
+	wanted := p.busy() || p.triggered(b)
+	if !wanted && rec.Line > kindSample {
+		return
+	}
+	var m Message
+	if !p.frame(b, &m) {
+		if wanted && len(b) > 0 && b[0] != ' ' {
+			if !utf8.Valid(b) {
+				p.binary(rec.Line)
+			} else {
+				p.warn(rec.Line, "line in no known log format skipped")
+			}
+		}
+		return
+	}
+	if !wanted {
+		return
+	}
+	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, rec.Line, string(b), p.bootSeq
+	if !rec.Time.IsZero() && m.Wall.IsZero() {
+		m.Wall = rec.Time
+	}
+	for _, parser := range p.parsers {
+		parser.Feed(&m, emit)
+	}
+}
+
+func (p *run) busy() bool {
+	for _, parser := range p.parsers {
+		if parser.Busy() {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *run) triggered(b []byte) bool {
+	for _, t := range p.triggers {
+		if bytes.Contains(b, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// frame decodes the envelope: the forced framing only, else the last one that matched, then
+// the others in order, so a file that mixes formats still reads.
+func (p *run) frame(b []byte, m *Message) bool {
+	m.Priority = -1
+	if p.forced != nil {
+		return p.forced.Frame(b, &p.clock, m)
+	}
+	if Framings[p.sticky].Frame(b, &p.clock, m) {
+		p.counts[p.sticky]++
+		return true
+	}
+	for i := range Framings {
+		if i == p.sticky {
+			continue
+		}
+		*m = Message{Priority: -1}
+		if Framings[i].Frame(b, &p.clock, m) {
+			p.sticky = i
+			p.counts[i]++
+			return true
+		}
+	}
+	return false
+}
+
+// journalMarker reads journalctl's "-- Boot <id> --" and "-- Reboot --" separators: boot
+// times before and after one belong to different boots.
+func (p *run) journalMarker(b []byte) {
+	if bytes.HasPrefix(b, []byte("-- Boot ")) || bytes.HasPrefix(b, []byte("-- Reboot --")) {
+		p.bootSeq++
+	}
+}
+
+func (p *run) binary(line int) {
+	if p.garbage.from == 0 {
+		p.garbage.from = line
+	}
+	p.garbage.to = line
+}
+
+func (p *run) endGarbage() {
+	g := p.garbage
+	if g.from == 0 {
+		return
+	}
+	p.garbage.from = 0
+	if g.from == g.to {
+		p.warn(g.from, "binary data skipped")
+	} else {
+		p.warn(g.from, fmt.Sprintf("binary data skipped (lines %d-%d)", g.from, g.to))
+	}
+}
+
+func (p *run) warn(line int, msg string) {
+	if len(p.res.Warnings) >= maxWarnings {
+		p.dropped++
+		return
+	}
+	p.res.Warnings = append(p.res.Warnings, Warning{Line: line, Message: msg})
+}
+
+func (p *run) finish() *InputResult {
+	p.endGarbage()
+	if p.dropped > 0 {
+		p.res.Warnings = append(p.res.Warnings, Warning{Message: fmt.Sprintf("%d more warnings not shown", p.dropped)})
+	}
+	p.res.Kind = "unknown"
+	if p.forced != nil {
+		p.res.Kind = p.forced.Name
+	}
+	best := 0
+	for i, n := range p.counts {
+		if n > best || (n == best && i < p.kindIndex()) {
+			best, p.res.Kind = n, Framings[i].Name
+		}
+	}
+	return &p.res
+}
+
+func (p *run) kindIndex() int {
+	for i := range Framings {
+		if Framings[i].Name == p.res.Kind {
+			return i
+		}
+	}
+	return len(Framings)
+}

@@ -1,0 +1,41 @@
+// Package sources reads evidence: it turns files, standard input and (later) archives, Loki
+// and Elasticsearch into a stream of raw records that know where they came from. Sources never
+// interpret a line; that is the job of package parsers.
+package sources
+
+import (
+	"iter"
+	"time"
+)
+
+// A Record is one raw line of evidence.
+//
+// Bytes is only valid until the iterator advances (like bufio.Scanner.Bytes): a consumer that
+// keeps a line must copy it. This keeps a multi-gigabyte input from allocating per line.
+type Record struct {
+	Line  int       // 1-based line number within the input
+	Bytes []byte    // the raw line without its line terminator
+	Time  time.Time // a wall-clock time carried by the transport (Loki, journal JSON); zero for plain files
+
+	// Cut is the number of bytes dropped from the end of an over-long line (see MaxLineBytes).
+	Cut int
+}
+
+// Input is one named stream of records: a file, an archive member, a Loki stream.
+type Input struct {
+	Name    string    // what the user calls it: a path, "-" for stdin, "archive.tar.xz:var/log/messages"
+	Kind    string    // a kind the user forced with --kind, or "" to detect from content
+	ModTime time.Time // the modification time of the file, used to infer missing years; zero if unknown
+	Node    string    // the node the input belongs to when the source knows it; "" otherwise
+
+	// Records yields the input's lines in order. A non-nil error ends the input: the records
+	// already yielded stay valid and the error says why the rest could not be read (for
+	// example a truncated gzip stream).
+	Records iter.Seq2[Record, error]
+}
+
+// A Source yields inputs. A non-nil error means one input could not be opened at all (a
+// missing file); the source carries on with the next one.
+type Source interface {
+	Inputs() iter.Seq2[*Input, error]
+}
