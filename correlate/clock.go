@@ -40,9 +40,9 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootC
 		}
 	}
 	type pairs struct {
-		boots   []time.Time // wall - boot of each pair
-		inputs  map[string]bool
-		hosts   map[string]bool
+		boots  []time.Time // wall - boot of each pair
+		inputs map[string]bool
+		hosts  map[string]bool
 	}
 	found := map[bootKey]*pairs{}
 	for _, o := range ooms {

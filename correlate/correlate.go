@@ -55,6 +55,11 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
 			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
 	}
+	for _, list := range [][]Death{rep.Deaths, rep.HostKills} {
+		for i := range list {
+			explain(&list[i])
+		}
+	}
 	sortDeaths(rep.Deaths)
 	sortDeaths(rep.HostKills)
 	return rep

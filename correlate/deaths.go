@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"sort"
 	"time"
 
@@ -11,7 +12,13 @@ import (
 // memory.oom.group kill of a pod cgroup can hit several), or one host kill.
 func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 	v := classify(o)
-	victimCg := ParseCgroup(o.TaskMemcg)
+	victimCg, inferred := victimCgroup(o)
+	if inferred {
+		v.notes = append(v.notes, "the report does not name the victim's cgroup; it is inferred from the only container memcg in the OOMing hierarchy ("+victimCg.Path+")")
+		if v.confidence == "high" {
+			v.confidence = "medium"
+		}
+	}
 	var order []string
 	groups := map[string]*Death{}
 	for _, k := range o.Kills {
@@ -37,7 +44,6 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 	for _, key := range order {
 		d := groups[key]
 		d.Victim = &d.Victims[0]
-		explain(d)
 		out = append(out, *d)
 	}
 	return out
@@ -69,18 +75,41 @@ func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
 	if cg.Path != "" && cg.Level != "" && cg.Level != "container" && cg.PodUID != "" {
 		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" names the pod but no container")
 	}
-	if o.TaskMemcg == "" {
+	if cg.Path == "" {
 		d.Notes = append(d.Notes, "the log does not show the victim's cgroup, so the container is unknown")
 	}
 	return d
 }
 
-// limitCgroup is the memcg whose limit was hit.
+// limitCgroup is the memcg whose limit was hit; the stats dump starts with it.
 func limitCgroup(o *parsers.KernelOOM) string {
 	if o.OOMMemcg != "" {
 		return o.OOMMemcg
 	}
-	return o.StatsFor
+	if len(o.StatsFor) > 0 {
+		return o.StatsFor[0]
+	}
+	return ""
+}
+
+// victimCgroup is the victim's memcg as the report names it (summary's task_memcg, pre-5.0
+// "Task in"). A window of a pre-5.3 report may show only the stats lines of the OOMing
+// hierarchy: when exactly one of them is a container, the victim was in it (the memcg OOM
+// killer only picks tasks inside the hierarchy), which is reported as inferred.
+func victimCgroup(o *parsers.KernelOOM) (Cgroup, bool) {
+	if o.TaskMemcg != "" {
+		return ParseCgroup(o.TaskMemcg), false
+	}
+	var found []Cgroup
+	for _, p := range o.StatsFor {
+		if c := ParseCgroup(p); c.Level == "container" {
+			found = append(found, c)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return Cgroup{}, false
 }
 
 func victimOf(k parsers.Kill) Victim {
@@ -159,7 +188,7 @@ func evidenceOf(lines []parsers.Evidence) []Evidence {
 // one after the other). Without a container ID, kills in one pod within the window join.
 func joinContainerDeaths(ds []Death, window time.Duration) []Death {
 	sortDeaths(ds)
-	var out []Death
+	out := []Death{}
 	for _, d := range ds {
 		if i := findSame(out, d, window); i >= 0 {
 			joinDeath(&out[i], d)
@@ -200,9 +229,8 @@ func joinDeath(into *Death, d Death) {
 		into.Node = d.Node
 	}
 	if d.Mechanism != into.Mechanism {
-		into.Notes = append(into.Notes, "another kill in this container was a "+d.Mechanism+": "+d.Summary)
+		into.Notes = append(into.Notes, fmt.Sprintf("another kill in this container (pid %d) was a %s", d.Victim.PID, d.Mechanism))
 	}
-	explain(into)
 }
 
 func contains(list []string, s string) bool {

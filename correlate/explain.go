@@ -5,17 +5,27 @@ import (
 	"strings"
 )
 
-// explain writes the death's summary, advice and caveats from its own fields, so a death that
-// gains kills when joined is explained again the same way.
+// explain writes the death's summary, advice and caveats from its own fields, once all its
+// kills are joined.
 func explain(d *Death) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d)
-	if d.Kernel != nil && d.Kernel.OOMGroup == "" && len(d.Victims) == 1 && d.ContainerID != "" {
-		note := fmt.Sprintf("the kernel killed one process (pid %d); the container died only if that was its main process (pod status would confirm)", d.Victim.PID)
-		if !contains(d.Notes, note) {
-			d.Notes = append(d.Notes, note)
-		}
+	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" {
+		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
 	}
+}
+
+// singleProcessNote says what a kill without memory.oom.group means for the container: on
+// cgroup v1 (and v2 without oom.group) the kernel kills one process at a time.
+func singleProcessNote(vs []Victim) string {
+	if len(vs) == 1 {
+		return fmt.Sprintf("the kernel killed one process (pid %d); the container died only if that was its main process (pod status would confirm)", vs[0].PID)
+	}
+	pids := make([]string, len(vs))
+	for i, v := range vs {
+		pids[i] = fmt.Sprint(v.PID)
+	}
+	return fmt.Sprintf("the kernel killed %d processes one at a time (pids %s); the container died only if one of them was its main process (pod status would confirm)", len(vs), strings.Join(pids, ", "))
 }
 
 func summarize(d *Death) string {
@@ -34,11 +44,13 @@ func summarize(d *Death) string {
 		switch d.LimitScope {
 		case "pod":
 			return fmt.Sprintf("The pod-level memory limit%s was hit; the kernel's memcg OOM killer killed %s in %s, which need not be the container that grew.", limit, killed, where)
-		case "container", "":
+		case "container":
 			return fmt.Sprintf("%s hit its own memory limit%s; the kernel's memcg OOM killer killed %s.", capitalize(where), limit, killed)
-		default:
-			return fmt.Sprintf("The %s cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", d.LimitScope, d.Memory.limitCgroup(), limit, killed, where)
 		}
+		if cg := limitCgroupOf(d); cg != "" {
+			return fmt.Sprintf("The memory limit%s of cgroup %s was hit; the kernel's memcg OOM killer killed %s in %s.", limit, cg, killed, where)
+		}
+		return fmt.Sprintf("A memory cgroup limit%s was hit; the kernel's memcg OOM killer killed %s in %s.", limit, killed, where)
 	case KernelOOM:
 		node := "The node"
 		if d.Node != "" {
@@ -53,11 +65,15 @@ func summarize(d *Death) string {
 	return fmt.Sprintf("The kernel OOM killer killed %s in %s; the log does not show which limit was hit.", killed, where)
 }
 
-func (m *Memory) limitCgroup() string {
-	if m == nil {
-		return "(unknown)"
+// limitCgroupOf names the cgroup whose limit was hit, when the report showed it.
+func limitCgroupOf(d *Death) string {
+	if d.Memory != nil && d.Memory.LimitCgroup != "" {
+		return d.Memory.LimitCgroup
 	}
-	return m.LimitCgroup
+	if d.Kernel != nil {
+		return d.Kernel.OOMMemcg
+	}
+	return ""
 }
 
 // describeWhere names the container as well as the evidence allows.

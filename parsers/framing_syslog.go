@@ -130,14 +130,17 @@ func nilDash(s string) string {
 	return s
 }
 
-// hostAndTag reads "host ident[pid]: text".
+// hostAndTag reads "host ident[pid]: text". Some relays drop the host ("Sep  8 06:22:08
+// kernel: …"): a first word that ends in ':' is then the identifier.
 func hostAndTag(b []byte, m *Message) bool {
 	sp := bytes.IndexByte(b, ' ')
 	if sp < 1 {
 		return false
 	}
-	m.Host = string(b[:sp])
-	b = b[sp+1:]
+	if b[sp-1] != ':' {
+		m.Host = string(b[:sp])
+		b = b[sp+1:]
+	}
 	colon := bytes.Index(b, []byte(": "))
 	if colon < 0 {
 		if bytes.HasSuffix(b, []byte(":")) {

@@ -29,8 +29,8 @@ var (
 	// <= 5.0 selection line; the victim may be a child of it.
 	reSelect = regexp.MustCompile(`^(?:(.*): )?Kill process (\d+) \((.*)\) score (\d+) or sacrifice child`)
 	// Kill line: unprefixed <= 5.0, "%s: " prefix since 5.1, shmem-rss since 4.5, UID/pgtables/
-	// oom_score_adj since 5.4.
-	reKill   = regexp.MustCompile(`^(?:(.*): )?Killed process (\d+) \((.*)\),? total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB(?:, shmem-rss:(\d+)kB)?(?:,? UID:(\d+))?(?: pgtables:\d+kB)?(?: oom_score_adj:(-?\d+))?`)
+	// oom_score_adj since 5.4. RHEL 7 kernels print ", UID %u," before total-vm.
+	reKill   = regexp.MustCompile(`^(?:(.*): )?Killed process (\d+) \((.*)\)(?:, UID (\d+))?,? total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB(?:, shmem-rss:(\d+)kB)?(?:,? UID:(\d+))?(?: pgtables:\d+kB)?(?: oom_score_adj:(-?\d+))?`)
 	reGroup  = regexp.MustCompile(`^Tasks in (.+) are going to be killed due to memory\.oom\.group set`)
 	reReaped = regexp.MustCompile(`^oom_reaper: reaped process (\d+) \((.*)\)`)
 	reUnable = regexp.MustCompile(`^oom_reaper: unable to reap pid:(\d+) \((.*)\)`)
@@ -47,6 +47,7 @@ var kernelTriggers = []string{
 	"Memory limit reached",
 	"memory: usage",
 	"memory.oom.group",
+	"Memory cgroup stats for",
 }
 
 // How long a report may stay open. A header is followed by its kill within milliseconds (the
@@ -168,11 +169,15 @@ func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bo
 		// announced a group kill or the selection line named another process.
 		fresh := b != nil && len(b.oom.Kills) > 0 && b.oom.Group == ""
 		b = k.ensure(b, m, emit, fresh)
+		uid := sm[4] // RHEL 7 position
+		if uid == "" {
+			uid = sm[9]
+		}
 		kill := Kill{Evidence: m.Evidence("kill"), Reason: sm[1], PID: atoi(sm[2]), Comm: sm[3],
-			TotalVMKiB: atoi64(sm[4]), AnonRSSKiB: atoi64(sm[5]), FileRSSKiB: atoi64(sm[6]),
-			ShmemRSSKiB: optInt64(sm[7]), UID: int(optInt64(sm[8]))}
-		if sm[9] != "" {
-			adj := atoi(sm[9])
+			TotalVMKiB: atoi64(sm[5]), AnonRSSKiB: atoi64(sm[6]), FileRSSKiB: atoi64(sm[7]),
+			ShmemRSSKiB: optInt64(sm[8]), UID: int(optInt64(uid))}
+		if sm[10] != "" {
+			adj := atoi(sm[10])
 			kill.OOMScoreAdj = &adj
 		}
 		b.oom.Kills = append(b.oom.Kills, kill)
@@ -233,15 +238,18 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		b.add(m, "task-in")
 		return
 	}
+	if sm := reStatsFor.FindStringSubmatch(t); sm != nil {
+		// Before 5.3, cgroup v1 printed one stats line per memcg of the OOMing hierarchy; a
+		// window of a report may start here.
+		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
+		b.oom.StatsFor = append(b.oom.StatsFor, sm[1])
+		b.add(m, "memcg-stats")
+		return
+	}
 	if b == nil {
 		return // the rest only has meaning inside a report
 	}
 	switch {
-	case strings.HasPrefix(t, "Memory cgroup stats for "):
-		if sm := reStatsFor.FindStringSubmatch(t); sm != nil {
-			b.oom.StatsFor = sm[1]
-			b.add(m, "memcg-stats")
-		}
 	case strings.HasPrefix(t, "Mem-Info:"):
 		b.oom.MemInfo = true
 		b.add(m, "meminfo")

@@ -101,26 +101,31 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		p.binary(rec.Line)
 		return
 	}
-	p.endGarbage()
 	if bytes.HasPrefix(b, []byte("-- ")) {
+		p.endGarbage()
 		p.journalMarker(b)
 		return
 	}
 	wanted := p.busy() || p.triggered(b)
 	if !wanted && rec.Line > kindSample {
+		p.endGarbage()
 		return
 	}
 	var m Message
 	if !p.frame(b, &m) {
-		if wanted && len(b) > 0 && b[0] != ' ' {
-			if !utf8.Valid(b) {
-				p.binary(rec.Line)
-			} else {
-				p.warn(rec.Line, "line in no known log format skipped")
-			}
+		switch {
+		case !wanted || len(b) == 0 || b[0] == ' ' || b[0] == '\t':
+			// not ours, or a continuation line of a multi-line record (journalctl, dmesg -T)
+			p.endGarbage()
+		case hasControlBytes(b) || !utf8.Valid(b):
+			p.binary(rec.Line)
+		default:
+			p.endGarbage()
+			p.warn(rec.Line, "line in no known log format skipped")
 		}
 		return
 	}
+	p.endGarbage()
 	if !wanted {
 		return
 	}
@@ -131,6 +136,17 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	for _, parser := range p.parsers {
 		parser.Feed(&m, emit)
 	}
+}
+
+// hasControlBytes reports C0 control bytes other than tab and ESC (colour codes), which text
+// logs do not contain but random bytes almost always do.
+func hasControlBytes(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != 0x1b {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *run) busy() bool {

@@ -128,9 +128,9 @@ func victim(v correlate.Victim) string {
 func when(t *time.Time, boot *float64) string {
 	switch {
 	case t != nil && boot != nil:
-		return fmt.Sprintf("%s (%.6fs after boot)", t.Format("2006-01-02 15:04:05.000000 MST"), *boot)
+		return fmt.Sprintf("%s (%.6fs after boot)", t.Format("2006-01-02 15:04:05.999999 MST"), *boot)
 	case t != nil:
-		return t.Format("2006-01-02 15:04:05 MST")
+		return t.Format("2006-01-02 15:04:05.999999 MST")
 	case boot != nil:
 		return fmt.Sprintf("%.6fs after boot (wall clock unknown)", *boot)
 	}
