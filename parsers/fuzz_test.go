@@ -1,0 +1,50 @@
+package parsers
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+// FuzzKernel feeds arbitrary text through the whole pipeline (framing, prefilter, report
+// assembly). Seeds live in testdata/fuzz/FuzzKernel: real reports and broken halves of them.
+func FuzzKernel(f *testing.F) {
+	f.Add("[  100.000001] app invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n[  100.000400] Memory cgroup out of memory: Killed process 42 (app) total-vm:1000kB, anon-rss:900kB, file-rss:0kB\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		in := &sources.Input{Name: "fuzz", Records: sources.Lines(strings.NewReader(text))}
+		res := ParseInput(in, Options{}, func(e Event) {
+			switch e := e.(type) {
+			case *KernelOOM:
+				if len(e.Kills) == 0 || len(e.Lines) == 0 {
+					t.Fatalf("report without kill or lines: %+v", e)
+				}
+			case *IncompleteOOM:
+				if len(e.Lines) == 0 {
+					t.Fatalf("incomplete report without lines")
+				}
+			}
+			_ = e.First()
+		})
+		if res.Lines < 0 || res.Kind == "" {
+			t.Fatalf("bad result %+v", res)
+		}
+	})
+}
+
+// FuzzFramings runs every framing on arbitrary bytes: none may panic, and a framed kernel
+// line's text must come from the line.
+func FuzzFramings(f *testing.F) {
+	for _, fr := range Framings {
+		f.Add(fr.Example)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, fr := range Framings {
+			var m Message
+			if fr.Frame([]byte(line), &Clock{ModTime: time.Unix(1700000000, 0)}, &m) && !strings.Contains(line, m.Text) {
+				t.Fatalf("%s: text %q is not part of %q", fr.Name, m.Text, line)
+			}
+		}
+	})
+}
