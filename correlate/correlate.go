@@ -81,6 +81,7 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 					Message: "OOM report without a kill line: " + i.Why})
 			}
 		}
+		sort.SliceStable(ri.Warnings, func(i, j int) bool { return lineOrder(ri.Warnings[i].Line) < lineOrder(ri.Warnings[j].Line) })
 		if c := clocks[bootKey{in.Name, 0}]; c != nil {
 			cc := c.Clock
 			ri.Clock, ri.Node = &cc, c.host
@@ -88,6 +89,14 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 		out = append(out, ri)
 	}
 	return out
+}
+
+// lineOrder puts warnings about the whole input (line 0) after those about a line.
+func lineOrder(line int) int {
+	if line == 0 {
+		return int(^uint(0) >> 1)
+	}
+	return line
 }
 
 // sortDeaths orders by time (unknown times last, by boot time), then node and first line.

@@ -63,8 +63,8 @@ type Death struct {
 	Runtime     string `json:"runtime,omitempty"`
 	Cgroup      string `json:"cgroup"`
 
-	Time     *time.Time `json:"time"`               // UTC; nil when only boot-relative time is known
-	BootTime *float64   `json:"bootTime,omitempty"` // seconds since boot, when known
+	Time     *time.Time `json:"time"`     // UTC; nil when only boot-relative time is known
+	BootTime *float64   `json:"bootTime"` // seconds since boot; nil when unknown
 
 	Mechanism  string `json:"mechanism"`
 	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, node-allocatable (cgroup-oom only)

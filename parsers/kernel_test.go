@@ -181,3 +181,20 @@ func TestPipelineWarnings(t *testing.T) {
 		t.Errorf("kind %q lines %d, want dmesg and 5", res.Kind, res.Lines)
 	}
 }
+
+func TestPrefilter(t *testing.T) {
+	p := newPrefilter(kernelTriggers)
+	if len(p.anchors) >= len(kernelTriggers) {
+		t.Errorf("%d anchors for %d triggers: the set cover saved nothing", len(p.anchors), len(kernelTriggers))
+	}
+	for _, trig := range kernelTriggers {
+		if !p.match([]byte("x " + trig + " y")) {
+			t.Errorf("trigger %q not matched", trig)
+		}
+	}
+	for _, line := range []string{"Mar 29 kubelet[1]: will fill the room with memory", "", "oo", "Kil"} {
+		if p.match([]byte(line)) {
+			t.Errorf("%q matched, but holds no trigger", line)
+		}
+	}
+}

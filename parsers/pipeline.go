@@ -62,7 +62,7 @@ type run struct {
 	sticky   int         // index of the framing that matched last
 	counts   map[int]int // lines per framing index
 	parsers  []Parser
-	triggers [][]byte
+	filter   *prefilter
 	bootSeq  int
 	garbage  struct{ from, to int } // the current run of binary lines
 	dropped  int                    // warnings beyond maxWarnings
@@ -74,12 +74,12 @@ func newRun(in *sources.Input, opts Options) *run {
 	if in.Kind != "" {
 		p.forced, _ = FramingByName(in.Kind)
 	}
+	var triggers []string
 	for _, s := range Registry {
 		p.parsers = append(p.parsers, s.New())
-		for _, t := range s.Triggers {
-			p.triggers = append(p.triggers, []byte(t))
-		}
+		triggers = append(triggers, s.Triggers...)
 	}
+	p.filter = newPrefilter(triggers)
 	return p
 }
 
@@ -106,7 +106,7 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		p.journalMarker(b)
 		return
 	}
-	wanted := p.busy() || p.triggered(b)
+	wanted := p.busy() || p.filter.match(b)
 	if !wanted && rec.Line > kindSample {
 		p.endGarbage()
 		return
@@ -152,15 +152,6 @@ func hasControlBytes(b []byte) bool {
 func (p *run) busy() bool {
 	for _, parser := range p.parsers {
 		if parser.Busy() {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *run) triggered(b []byte) bool {
-	for _, t := range p.triggers {
-		if bytes.Contains(b, t) {
 			return true
 		}
 	}

@@ -55,7 +55,7 @@ func run(args []string, env *environment) int {
 	parser, err := kong.New(&c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
 		kong.Vars(kindVars()), kong.Writers(env.stdout, env.stderr),
-		kong.Exit(func(int) {}), kong.UsageOnError())
+		kong.Exit(func(int) {}))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		return exitUsage
@@ -63,6 +63,7 @@ func run(args []string, env *environment) int {
 	ctx, err := parser.Parse(args)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
+		fmt.Fprintf(env.stderr, "coroner: hint: run \"coroner --help\" for usage\n")
 		return exitUsage
 	}
 	if ctx.Selected() == nil { // --help

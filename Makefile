@@ -1,0 +1,53 @@
+# coroner: the post-mortem for Kubernetes containers that died of memory.
+GO      ?= go
+BIN     := bin/coroner
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build test check bench demo golden-update fuzz lab clean
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/coroner
+
+# The test command of the README and of CI. As root on Linux with the cgroup v1 memory
+# controller it includes a real memcg OOM (golden/realoom_test.go); elsewhere that test skips.
+test:
+	$(GO) test ./...
+
+check:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) test ./...
+
+# Parser throughput against grep -cE with the same trigger words over the same file, first
+# in-process (go test -bench), then end to end on a 256 MiB generated syslog.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./parsers/
+	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 256
+
+# The main job on a sample shipped in the repo: real kernel output of the lab, a pod-level
+# limit hit seen in plain dmesg and in dmesg -T (so the boot time is learned), and a real
+# report pasted in a public issue (kontena/pharos-cluster#1508).
+demo: build
+	$(BIN) analyze \
+		golden/testdata/real/pod-limit-other-victim/dmesg.txt \
+		golden/testdata/real/pod-limit-other-victim/dmesg-T.txt \
+		testdata/excerpts/kernel-5.0-transitional-memcg-syslog-pharos-1508.log
+
+golden-update:
+	$(GO) test ./golden -update
+
+# A short fuzzing pass over every fuzz target (seeds in */testdata/fuzz).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKernel$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzFramings$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
+
+# Real kernel OOM captures for the golden cases (root, cgroup v1; see golden/lab/README.md).
+lab:
+	$(GO) build -o /tmp/memhog ./golden/lab/memhog
+	$(GO) build -o /tmp/coroner-clocks ./golden/lab/clocks
+	./golden/lab/capture-v1.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+func runMain(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &environment{strings.NewReader(stdin), &out, &errb})
+	return out.String(), errb.String(), code
+}
+
+func TestCLI(t *testing.T) {
+	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		reason   string
+		stdin    string
+		args     []string
+		wantCode int
+		wantOut  string // a substring of standard output
+		wantErr  string // a substring of standard error
+	}{
+		{"version prints the build's version", "", []string{"version"}, 0, "coroner dev", ""},
+		{"no command is a usage error", "", nil, 2, "", "coroner: hint:"},
+		{"an unknown --kind is a usage error", "", []string{"analyze", "--kind", "nope", "-"}, 2, "", "--kind"},
+		{"a bad --boot-time is a usage error", "", []string{"analyze", "--boot-time", "yesterday", "-"}, 2, "", "RFC 3339"},
+		{"- reads standard input", string(report), []string{"analyze", "-f", "json", "-"}, 0, `"mechanism": "cgroup-oom"`, ""},
+		{"--kind forces the framing: kmsg records read as syslog frame nothing", string(report),
+			[]string{"analyze", "-f", "json", "--kind", "syslog", "-"}, 0, `"deaths": []`, ""},
+		{"an empty standard input is analysed, with no deaths", "", []string{"analyze", "-"}, 0, "0 container deaths", ""},
+	}
+	for _, tt := range tests {
+		out, errs, code := runMain(t, tt.stdin, tt.args...)
+		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errs, tt.wantErr) {
+			t.Errorf("%s: coroner %v\nexit %d (want %d)\nstdout: %.300s\nstderr: %s", tt.reason, tt.args, code, tt.wantCode, out, errs)
+		}
+	}
+}
+
+// TestJSONContract checks the field names the JSON contract fixes.
+func TestJSONContract(t *testing.T) {
+	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/dmesg-iso.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runMain(t, string(report), "analyze", "-f", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	mustHave := func(obj map[string]any, where string, keys ...string) {
+		for _, k := range keys {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("%s lacks %q", where, k)
+			}
+		}
+	}
+	mustHave(rep, "report", "schema", "inputs", "deaths", "hostKills")
+	in := rep["inputs"].([]any)[0].(map[string]any)
+	mustHave(in, "input", "name", "kind", "lines", "warnings")
+	d := rep["deaths"].([]any)[0].(map[string]any)
+	mustHave(d, "death", "node", "namespace", "pod", "podUID", "qos", "container", "containerID", "time",
+		"bootTime", "mechanism", "limitScope", "confidence", "victim", "victims", "memory", "summary", "advice", "evidence")
+	mustHave(d["victim"].(map[string]any), "victim", "pid", "process", "oomScoreAdj", "anonRssKiB", "fileRssKiB", "shmemRssKiB", "totalVmKiB")
+	mustHave(d["memory"].(map[string]any), "memory", "limitKiB", "usageKiB", "failcnt")
+	mustHave(d["evidence"].([]any)[0].(map[string]any), "evidence", "input", "line", "time", "text")
+	if rep["schema"] != "coroner/v1" {
+		t.Errorf("schema %v", rep["schema"])
+	}
+}

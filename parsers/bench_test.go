@@ -1,0 +1,76 @@
+package parsers
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+// benchFile generates the syslog the benchmarks read, once per run.
+var benchFile = sync.OnceValues(func() (string, error) {
+	report, err := synth.LabReport("..")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(os.TempDir(), "coroner-bench-syslog.log")
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	_, err = synth.Syslog(f, 64<<20, 20000, report)
+	return path, err
+})
+
+// BenchmarkKernelParser reads, prefilters, frames and parses a 64 MiB syslog with real OOM
+// reports sprinkled in: the whole pipeline of one input.
+func BenchmarkKernelParser(b *testing.B) {
+	path, err := benchFile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src := &sources.Files{Paths: []string{path}}
+		events := 0
+		for in, err := range src.Inputs() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			ParseInput(in, Options{Clock: Clock{Year: 2025}}, func(Event) { events++ })
+		}
+		if events == 0 {
+			b.Fatal("no OOM report found")
+		}
+	}
+}
+
+// BenchmarkGrepBaseline is the yardstick: grep -cE with the kernel parser's own trigger words
+// over the same file, in the same run.
+func BenchmarkGrepBaseline(b *testing.B) {
+	grep, err := exec.LookPath("grep")
+	if err != nil {
+		b.Skip("no grep")
+	}
+	path, err := benchFile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out, err := exec.Command(grep, "-cE", TriggerPattern(), path).Output()
+		if err != nil || strings.TrimSpace(string(out)) == "0" {
+			b.Fatalf("grep: %v %s", err, out)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+// Command bench measures coroner end to end against grep on the same file in the same run:
+// it writes a large synthetic syslog (real OOM reports among unrelated lines), then times
+// `grep -cE <trigger words>` and `coroner analyze` over it and prints MB/s and the ratio.
+// `make bench` runs it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+)
+
+func main() {
+	mb := flag.Int64("mb", 256, "size of the generated syslog in MiB")
+	every := flag.Int("oom-every", 20000, "one OOM report per this many filler lines")
+	coroner := flag.String("coroner", "bin/coroner", "the coroner binary to measure")
+	root := flag.String("root", ".", "repository root, to find the lab's real OOM report")
+	runs := flag.Int("runs", 3, "runs of each command; the fastest counts")
+	flag.Parse()
+	if err := run(*mb, *every, *coroner, *root, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(mb int64, every int, coroner, root string, runs int) error {
+	report, err := synth.LabReport(root)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "coroner-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "syslog")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	n, err := synth.Syslog(f, mb<<20, every, report)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("input: %d MiB synthetic syslog with %d real OOM reports\n", mb, n)
+	grep, err := best(runs, "grep", "-cE", parsers.TriggerPattern(), path)
+	if err != nil {
+		return err
+	}
+	cor, err := best(runs, coroner, "analyze", "--format", "json", "--year", "2025", path)
+	if err != nil {
+		return err
+	}
+	size := float64(mb << 20)
+	fmt.Printf("grep -cE (trigger words)  %7.0f MB/s\n", size/grep.Seconds()/1e6)
+	fmt.Printf("coroner analyze           %7.0f MB/s  (%.2fx grep's time)\n", size/cor.Seconds()/1e6, cor.Seconds()/grep.Seconds())
+	return nil
+}
+
+// best runs a command several times and returns its fastest wall-clock time.
+func best(runs int, name string, args ...string) (time.Duration, error) {
+	var fastest time.Duration
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		cmd := exec.Command(name, args...)
+		// A pipe, not /dev/null: GNU grep stops at the first match when it sees /dev/null.
+		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return 0, fmt.Errorf("%s: %w", name, err)
+		}
+		if d := time.Since(start); fastest == 0 || d < fastest {
+			fastest = d
+		}
+	}
+	return fastest, nil
+}
