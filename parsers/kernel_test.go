@@ -109,6 +109,11 @@ func TestKernelAssembly(t *testing.T) {
 				"[  100.000300] Memory cgroup out of memory: Kill process 40 (sh) score 900 or sacrifice child\n" +
 				"[  100.000400] Killed process 42 (app) total-vm:1000kB, anon-rss:900kB, file-rss:0kB\n",
 			[]string{"oom 42"}},
+		{"lines padded with trailing spaces (pasted from a terminal, jetstack/navigator#297) still read",
+			"[  100.000001] app invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0   \n" +
+				"[  100.000300] Task in /kubepods/x/y killed as a result of limit of /kubepods/x/y    \n" +
+				"[  100.000400] Killed process 42 (app) total-vm:1000kB, anon-rss:900kB, file-rss:0kB      \n",
+			[]string{"oom 42 task_memcg=/kubepods/x/y"}},
 		{"a reboot (the boot clock going back) ends an open report", header + "[    0.000000] Linux version 6.1\n",
 			[]string{"incomplete"}},
 	}
@@ -125,6 +130,9 @@ func TestKernelAssembly(t *testing.T) {
 				s := "oom " + strings.Join(pids, ",")
 				if e.Trigger == nil {
 					s += " rate-limited"
+				}
+				if e.OOMMemcg == "/kubepods/x/y" {
+					s += " task_memcg=" + e.TaskMemcg
 				}
 				got = append(got, s)
 			case *IncompleteOOM:

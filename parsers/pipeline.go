@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/k8s-coroner/coroner/sources"
@@ -130,6 +131,8 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		return
 	}
 	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, rec.Line, string(b), p.bootSeq
+	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
+	m.Text = strings.TrimRight(m.Text, " \t")
 	if !rec.Time.IsZero() && m.Wall.IsZero() {
 		m.Wall = rec.Time
 	}
