@@ -56,15 +56,7 @@ func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
 		Mechanism: v.mechanism, Confidence: v.confidence, Notes: v.notes,
 		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{},
 	}
-	kill := o.Kills[0].Evidence
-	if !kill.Wall.IsZero() {
-		t := kill.Wall.UTC()
-		d.Time = &t
-	}
-	if kill.HasBoot {
-		s := kill.Boot.Seconds()
-		d.BootTime = &s
-	}
+	d.Time, d.BootTime = clocksOf(o.Kills[0].Evidence)
 	if v.mechanism == CgroupOOM {
 		d.LimitScope = ParseCgroup(limitCgroup(o)).Level
 		if d.LimitScope == "" && limitCgroup(o) != "" {
@@ -170,17 +162,26 @@ func evidenceOf(lines []parsers.Evidence) []Evidence {
 			continue
 		}
 		ev := Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
-		if !e.Wall.IsZero() {
-			t := e.Wall.UTC()
-			ev.Time = &t
-		}
-		if e.HasBoot {
-			s := e.Boot.Seconds()
-			ev.Boot = &s
-		}
+		ev.Time, ev.Boot = clocksOf(e)
 		out = append(out, ev)
 	}
 	return out
+}
+
+// clocksOf returns a line's wall-clock time in UTC and its seconds since boot, each nil when
+// unknown, as the JSON contract shows them.
+func clocksOf(e parsers.Evidence) (*time.Time, *float64) {
+	var wall *time.Time
+	var boot *float64
+	if !e.Wall.IsZero() {
+		t := e.Wall.UTC()
+		wall = &t
+	}
+	if e.HasBoot {
+		s := e.Boot.Seconds()
+		boot = &s
+	}
+	return wall, boot
 }
 
 // joinContainerDeaths merges deaths of one container instance: a container ID is never

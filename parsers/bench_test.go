@@ -31,13 +31,7 @@ var benchFile = sync.OnceValues(func() (string, error) {
 // BenchmarkKernelParser reads, prefilters, frames and parses a 64 MiB syslog with real OOM
 // reports sprinkled in: the whole pipeline of one input.
 func BenchmarkKernelParser(b *testing.B) {
-	path, err := benchFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, _ := os.Stat(path)
-	b.SetBytes(st.Size())
-	b.ResetTimer()
+	path := startBench(b)
 	for i := 0; i < b.N; i++ {
 		src := &sources.Files{Paths: []string{path}}
 		events := 0
@@ -60,17 +54,27 @@ func BenchmarkGrepBaseline(b *testing.B) {
 	if err != nil {
 		b.Skip("no grep")
 	}
-	path, err := benchFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, _ := os.Stat(path)
-	b.SetBytes(st.Size())
-	b.ResetTimer()
+	path := startBench(b)
 	for i := 0; i < b.N; i++ {
 		out, err := exec.Command(grep, "-cE", TriggerPattern(), path).Output()
 		if err != nil || strings.TrimSpace(string(out)) == "0" {
 			b.Fatalf("grep: %v %s", err, out)
 		}
 	}
+}
+
+// startBench returns the generated file and makes the benchmark report MB/s over it.
+func startBench(b *testing.B) string {
+	b.Helper()
+	path, err := benchFile()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	return path
 }
