@@ -57,16 +57,16 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 
 // run is the state of one ParseInput call.
 type run struct {
-	res      InputResult
-	clock    Clock
-	forced   *Framing
-	sticky   int         // index of the framing that matched last
-	counts   map[int]int // lines per framing index
-	parsers  []Parser
-	filter   *prefilter
-	bootSeq  int
-	garbage  struct{ from, to int } // the current run of binary lines
-	dropped  int                    // warnings beyond maxWarnings
+	res     InputResult
+	clock   Clock
+	forced  *Framing
+	sticky  int         // index of the framing that matched last
+	counts  map[int]int // lines per framing index
+	parsers []Parser
+	filter  *prefilter
+	bootSeq int
+	garbage struct{ from, to int } // the current run of binary lines
+	dropped int                    // warnings beyond maxWarnings
 }
 
 func newRun(in *sources.Input, opts Options) *run {
