@@ -71,14 +71,16 @@ func TestLabTruth(t *testing.T) {
 			t.Fatalf("%s: %v", tf, err)
 		}
 		dir := filepath.Dir(tf)
-		for _, capture := range []string{"dmesg.txt", "dmesg-T.txt", "dmesg-r.txt", "dmesg-iso.txt", "kmsg.txt"} {
+		captures, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+		for _, capturePath := range captures {
+			capture := filepath.Base(capturePath)
 			t.Run(tr.Scenario+"/"+capture, func(t *testing.T) {
-				path, err := filepath.Abs(filepath.Join(dir, capture))
+				path, err := filepath.Abs(capturePath)
 				if err != nil {
 					t.Fatal(err)
 				}
 				args := []string{"analyze", "--format", "json", path}
-				if capture == "dmesg.txt" || capture == "dmesg-r.txt" || capture == "kmsg.txt" {
+				if bootRelative[capture] {
 					args = append(args, "--boot-time", unixToRFC3339(t, tr.BootWall))
 				}
 				out, stderr, code := runCoroner(t, t.TempDir(), args)
@@ -89,15 +91,30 @@ func TestLabTruth(t *testing.T) {
 				if err := json.Unmarshal([]byte(out), &rep); err != nil {
 					t.Fatal(err)
 				}
-				checkTruth(t, &tr, &rep, capture == "dmesg-T.txt" || capture == "dmesg-iso.txt")
+				checkTruth(t, &tr, &rep, timeSlack(capture))
 			})
 		}
 	}
 }
 
-// fromBtime marks dmesg -T and --time-format=iso: util-linux adds printk time to a boot time
-// it derives in whole seconds, so on the lab VM those stamps ran ~0.7 s early.
-func checkTruth(t *testing.T, tr *truth, rep *report, fromBtime bool) {
+// bootRelative captures have no wall clock: the lab's boot time is passed with --boot-time.
+var bootRelative = map[string]bool{"dmesg.txt": true, "dmesg-r.txt": true, "kmsg.txt": true,
+	"journal-k-short-monotonic.txt": true}
+
+// timeSlack is how far a capture's stamps may be from the observed death, in seconds.
+func timeSlack(capture string) float64 {
+	switch capture {
+	case "dmesg-T.txt", "dmesg-iso.txt":
+		// util-linux adds printk time to a boot time it derives in whole seconds: on the lab
+		// VM these stamps ran ~0.7 s early, and -T prints whole seconds.
+		return 2
+	case "journal-k-short.txt", "journal-k-short-iso.txt":
+		return 1.5 // whole seconds
+	}
+	return 0.5
+}
+
+func checkTruth(t *testing.T, tr *truth, rep *report, slack float64) {
 	t.Helper()
 	byPID := map[int]death{}
 	var got []int
@@ -125,10 +142,6 @@ func checkTruth(t *testing.T, tr *truth, rep *report, fromBtime bool) {
 		}
 		if want := tr.limitKiB(k.Container); wantMech == "cgroup-oom" && (d.Memory == nil || d.Memory.LimitKiB != want) {
 			t.Errorf("pid %d: limit %+v, truth %d KiB", k.PID, d.Memory, want)
-		}
-		slack := 0.5 // boot time from the lab's clocks
-		if fromBtime {
-			slack = 2
 		}
 		if when := tr.deathTime(k.PID); d.Time == nil || math.Abs(d.Time.Sub(when).Seconds()) > slack {
 			t.Errorf("pid %d: time %v, truth %v (±%.1fs)", k.PID, d.Time, when, slack)

@@ -49,10 +49,14 @@ type Framing struct {
 // Framings lists the envelope formats in the order detection tries them: formats with a
 // distinctive first byte first, so a line is never claimed by a looser format.
 var Framings = []Framing{
+	{"journal-json", "journalctl -o json: one JSON object per entry",
+		`{"__REALTIME_TIMESTAMP":"1795805923788454","_TRANSPORT":"kernel","MESSAGE":"Out of memory: …"}`, frameJournalJSON},
 	{"kmsg", "raw /dev/kmsg records (prio,seq,usec,flags;text)",
 		"6,339,5140900,-;NET: Registered protocol family 10", frameKmsg},
 	{"dmesg-raw", "dmesg -r: <prio>[seconds] text",
 		"<6>[   45.220424] oom-kill:constraint=…", frameDmesgRaw},
+	{"journal-monotonic", "journalctl -o short-monotonic: [seconds] host ident[pid]: text",
+		"[ 1873.085237] node1 kernel: Out of memory: …", frameJournalMonotonic},
 	{"dmesg", "dmesg: [seconds since boot] text (also dmesg -x and CONFIG_PRINTK_CALLER)",
 		"[   45.220424] oom-kill:constraint=…", frameDmesg},
 	{"dmesg-ctime", "dmesg -T: [Weekday Month Day hh:mm:ss Year] text, in any locale",

@@ -69,6 +69,17 @@ func TestFramings(t *testing.T) {
 		{"a program with a pid", "syslog", clock,
 			"Jun 13 23:04:43 kir-ce75-gd dockerd[1234]: time=\"x\" msg=\"y\"",
 			Message{Text: "time=\"x\" msg=\"y\"", Program: "dockerd", Host: "kir-ce75-gd", Wall: time.Date(2025, 6, 13, 23, 4, 43, 0, time.UTC)}},
+		{"journalctl -o json: receive time as wall clock, the kernel's own monotonic stamp as boot time (lab capture, systemd 252)", "journal-json", clock,
+			`{"MESSAGE":"memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0","_RUNTIME_SCOPE":"system","__MONOTONIC_TIMESTAMP":"1873090697","_BOOT_ID":"84b6e07210bf4c38b3c3827cabf773c9","PRIORITY":"4","_SOURCE_MONOTONIC_TIMESTAMP":"1873085237","_HOSTNAME":"vm","SYSLOG_FACILITY":"0","__REALTIME_TIMESTAMP":"1795805923788454","SYSLOG_IDENTIFIER":"kernel","_TRANSPORT":"kernel"}`,
+			Message{Text: "memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", Program: "kernel", Host: "vm",
+				BootID: "84b6e07210bf4c38b3c3827cabf773c9", Wall: time.UnixMicro(1795805923788454).UTC(), Boot: boot("1873.085237s"), HasBoot: true}},
+		{"journalctl -o json writes non-UTF-8 values as byte arrays", "journal-json", clock,
+			`{"MESSAGE":[75,105,108,108,101,100,255],"__REALTIME_TIMESTAMP":"1795805923788454","_HOSTNAME":"vm","SYSLOG_IDENTIFIER":"app"}`,
+			Message{Text: "Killed\xff", Program: "app", Host: "vm", Wall: time.UnixMicro(1795805923788454).UTC()}},
+		{"journalctl -o short-monotonic (lab capture)", "journal-monotonic", clock,
+			"[ 1873.085237] vm kernel: memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+			Message{Text: "memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", Program: "kernel", Host: "vm",
+				Boot: boot("1873.085237s"), HasBoot: true}},
 		{"rsyslog RFC 3339 file format", "syslog-iso", clock,
 			"2025-03-29T14:48:51.123456+08:00 node1 kernel: Out of memory: Killed process 1 (x)",
 			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Host: "node1",
@@ -95,6 +106,18 @@ func TestFramings(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.want, got, opts); diff != "" {
 			t.Errorf("%s: %s(%q) mismatch (-want +got):\n%s", tt.reason, tt.framing, tt.line, diff)
+		}
+	}
+}
+
+// TestDmesgIsNotJournalMonotonic: a systemd line in the kernel buffer has no host before
+// its identifier, so it stays dmesg.
+func TestDmesgIsNotJournalMonotonic(t *testing.T) {
+	f, _ := FramingByName("journal-monotonic")
+	var m Message
+	for _, line := range []string{"[    5.100000] systemd[1]: Started Journal Service.", "[   45.2] EXT4-fs (vda): mounted filesystem"} {
+		if f.Frame([]byte(line), &Clock{}, &m) {
+			t.Errorf("journal-monotonic claimed the dmesg line %q", line)
 		}
 	}
 }

@@ -18,8 +18,9 @@ type Message struct {
 	Wall     time.Time     // wall-clock time, zero when the envelope has none
 	Boot     time.Duration // time since boot, when HasBoot
 	HasBoot  bool
-	BootSeq  int // counts the boots seen so far in this input, so that boot times of two boots never mix
-	Priority int // syslog priority (0 emerg … 7 debug), -1 when unknown
+	BootSeq  int    // counts the boots seen so far in this input, so that boot times of two boots never mix
+	BootID   string // the journal's _BOOT_ID, when the envelope names the boot
+	Priority int    // syslog priority (0 emerg … 7 debug), -1 when unknown
 }
 
 // Pos is where a line of evidence sits.

@@ -49,6 +49,9 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 		}
 		p.record(rec, emit)
 	}
+	if p.export != nil { // the last entry may lack its closing empty line
+		p.exportLine(sources.Record{Line: p.res.Lines + 1}, emit)
+	}
 	for _, parser := range p.parsers {
 		parser.Flush(emit)
 	}
@@ -64,7 +67,9 @@ type run struct {
 	counts  map[int]int // lines per framing index
 	parsers []Parser
 	filter  *prefilter
-	bootSeq int
+	bootSeq int                    // boots counted by journalctl's "-- Boot --" separators
+	bootIDs map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
+	export  *exportEntry           // the entry being read, when the input is journalctl -o export
 	garbage struct{ from, to int } // the current run of binary lines
 	dropped int                    // warnings beyond maxWarnings
 }
@@ -72,7 +77,10 @@ type run struct {
 func newRun(in *sources.Input, opts Options) *run {
 	p := &run{res: InputResult{Name: in.Name}, clock: opts.Clock, counts: map[int]int{}}
 	p.clock.ModTime = in.ModTime
-	if in.Kind != "" {
+	switch {
+	case in.Kind == JournalExport:
+		p.export = newExportEntry()
+	case in.Kind != "":
 		p.forced, _ = FramingByName(in.Kind)
 	}
 	var triggers []string
@@ -97,6 +105,10 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	b := rec.Bytes
 	if rec.Cut > 0 {
 		p.warn(rec.Line, fmt.Sprintf("line of %d bytes cut to its first %d", len(b)+rec.Cut, len(b)))
+	}
+	if p.export != nil || (rec.Line == 1 && p.forced == nil && isExportStart(b)) {
+		p.exportLine(rec, emit)
+		return
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
 		p.binary(rec.Line)
@@ -130,15 +142,44 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	if !wanted {
 		return
 	}
-	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, rec.Line, string(b), p.bootSeq
-	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
-	m.Text = strings.TrimRight(m.Text, " \t")
 	if !rec.Time.IsZero() && m.Wall.IsZero() {
 		m.Wall = rec.Time
 	}
+	p.feed(&m, rec.Line, string(b), emit)
+}
+
+// feed completes a framed message and hands it to every parser.
+func (p *run) feed(m *Message, line int, raw string, emit func(Event)) {
+	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, line, raw, p.bootSeqOf(m.BootID)
+	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
+	m.Text = strings.TrimRight(m.Text, " \t")
 	for _, parser := range p.parsers {
-		parser.Feed(&m, emit)
+		parser.Feed(m, emit)
 	}
+}
+
+// exportLine reads one line of journalctl -o export; an empty line completes an entry.
+func (p *run) exportLine(rec sources.Record, emit func(Event)) {
+	if p.export == nil {
+		p.export = newExportEntry()
+	}
+	if len(rec.Bytes) > 0 {
+		if !p.export.add(rec.Bytes, rec.Line, p.filter.match) {
+			p.warn(rec.Line, "journal export line without KEY=value skipped (binary field?)")
+		}
+		return
+	}
+	e := p.export
+	p.export = newExportEntry()
+	if e.empty || !(e.wanted || p.busy()) {
+		return
+	}
+	m := Message{Priority: -1}
+	if !e.message(&m) {
+		p.warn(e.msgLine, "journal export entry without MESSAGE or time skipped")
+		return
+	}
+	p.feed(&m, e.msgLine, e.msgRaw, emit)
 }
 
 // hasControlBytes reports C0 control bytes other than tab and ESC (colour codes), which text
@@ -186,6 +227,22 @@ func (p *run) frame(b []byte, m *Message) bool {
 	return false
 }
 
+// bootSeqOf numbers boots: by the entry's boot ID when it names one, else by separators.
+func (p *run) bootSeqOf(id string) int {
+	if id == "" {
+		return p.bootSeq
+	}
+	if p.bootIDs == nil {
+		p.bootIDs = map[string]int{}
+	}
+	seq, ok := p.bootIDs[id]
+	if !ok {
+		seq = len(p.bootIDs)
+		p.bootIDs[id] = seq
+	}
+	return seq
+}
+
 // journalMarker reads journalctl's "-- Boot <id> --" and "-- Reboot --" separators: boot
 // times before and after one belong to different boots.
 func (p *run) journalMarker(b []byte) {
@@ -230,6 +287,10 @@ func (p *run) finish() *InputResult {
 	p.res.Kind = "unknown"
 	if p.forced != nil {
 		p.res.Kind = p.forced.Name
+	}
+	if p.export != nil {
+		p.res.Kind = JournalExport
+		return &p.res
 	}
 	best := 0
 	for i, n := range p.counts {

@@ -27,6 +27,7 @@ func kindVars() map[string]string {
 	for _, f := range parsers.Framings {
 		names = append(names, f.Name)
 	}
+	names = append(names, parsers.JournalExport)
 	return map[string]string{
 		"kinds":    strings.Join(names, ","),
 		"kindlist": strings.Join(names[1:], ", "),
