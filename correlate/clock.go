@@ -26,6 +26,7 @@ type bootClock struct {
 // robust to a stray mismatch. These lines carry a PID and sizes, so a pair is the same record.
 // A --boot-time given by the user wins over what is learned.
 func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootClock {
+	correctReceiptTimes(ooms)
 	type anchor struct {
 		wall  time.Time
 		input string
@@ -90,6 +91,39 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootC
 		}
 	}
 	return clocks
+}
+
+// correctReceiptTimes fixes journald's receive times. A kernel entry in the journal carries
+// the kernel's own stamp since boot and the time journald received it, which for a backlog
+// imported when journald starts can be minutes late. Delays only ever add, so within one
+// boot the smallest (received - stamp) is the best boot time; every entry's time is then
+// boot time + its own stamp.
+func correctReceiptTimes(ooms []*parsers.KernelOOM) {
+	boots := map[bootKey]time.Time{}
+	each := func(f func(e *parsers.Evidence)) {
+		for _, o := range ooms {
+			for i := range o.Lines {
+				f(&o.Lines[i])
+			}
+			for i := range o.Kills {
+				f(&o.Kills[i].Evidence)
+			}
+		}
+	}
+	each(func(e *parsers.Evidence) {
+		if !e.Received || !e.HasBoot {
+			return
+		}
+		key := bootKey{e.Input, e.BootSeq}
+		if b, ok := boots[key]; !ok || e.Wall.Add(-e.Boot).Before(b) {
+			boots[key] = e.Wall.Add(-e.Boot)
+		}
+	})
+	each(func(e *parsers.Evidence) {
+		if b, ok := boots[bootKey{e.Input, e.BootSeq}]; ok && e.Received && e.HasBoot {
+			e.Wall = b.Add(e.Boot)
+		}
+	})
 }
 
 // alignable lines are unique enough to pair across inputs.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
 )
 
 // Options tunes the correlation.
@@ -15,6 +16,8 @@ type Options struct {
 	// Window is how far apart kills in one pod (when no container ID is known) may be and
 	// still be one death.
 	Window time.Duration
+	// Node is the live state of the node the logs came from (coroner node); nil otherwise.
+	Node *sources.NodeState
 }
 
 // DefaultWindow is the --window default: wide enough for one OOM episode, narrow enough
@@ -58,8 +61,10 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for _, list := range [][]Death{rep.Deaths, rep.HostKills} {
 		for i := range list {
 			explain(&list[i])
+			list[i].CgroupNow = cgroupNow(opts.Node, list[i].Cgroup)
 		}
 	}
+	rep.Node = opts.Node
 	sortDeaths(rep.Deaths)
 	sortDeaths(rep.HostKills)
 	return rep
@@ -89,6 +94,19 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 		out = append(out, ri)
 	}
 	return out
+}
+
+// cgroupNow finds a cgroup among those still on the node.
+func cgroupNow(node *sources.NodeState, path string) *sources.CgroupState {
+	if node == nil || path == "" {
+		return nil
+	}
+	for i := range node.Cgroups {
+		if node.Cgroups[i].Path == path {
+			return &node.Cgroups[i]
+		}
+	}
+	return nil
 }
 
 // lineOrder puts warnings about the whole input (line 0) after those about a line.

@@ -3,7 +3,11 @@
 // I/O, no goroutines, no reading of the clock; the same events always give the same report.
 package correlate
 
-import "time"
+import (
+	"time"
+
+	"github.com/k8s-coroner/coroner/sources"
+)
 
 // Schema names the JSON contract; it changes only when a field is removed or renamed.
 const Schema = "coroner/v1"
@@ -24,6 +28,10 @@ type Report struct {
 	Deaths     []Death      `json:"deaths"`
 	HostKills  []Death      `json:"hostKills"`
 	Incomplete []Incomplete `json:"incomplete"`
+	// Warnings are problems of the run that belong to no input (coroner node: no journalctl).
+	Warnings []string `json:"warnings,omitempty"`
+	// Node is the live state of the node, when coroner ran on it (coroner node).
+	Node *sources.NodeState `json:"node,omitempty"`
 }
 
 // Input says what became of one input.
@@ -74,6 +82,8 @@ type Death struct {
 	Victims []Victim `json:"victims"`
 	Memory  *Memory  `json:"memory,omitempty"`
 	Kernel  *Kernel  `json:"kernel,omitempty"`
+	// CgroupNow is the victim's memory cgroup as it is now, when it still exists on the node.
+	CgroupNow *sources.CgroupState `json:"cgroupNow,omitempty"`
 
 	Summary  string     `json:"summary"`
 	Notes    []string   `json:"notes,omitempty"` // caveats: what the evidence cannot tell

@@ -25,23 +25,8 @@ const memcgRoot = "/sys/fs/cgroup/memory"
 // 32 MiB limit, reads the kernel's report from /dev/kmsg and checks what coroner makes of
 // it. It needs root on Linux with the cgroup v1 memory controller, and skips elsewhere.
 func TestRealMemcgOOM(t *testing.T) {
-	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
-		t.Skip("needs root on Linux to create a memory cgroup and read /dev/kmsg")
-	}
-	if _, err := os.Stat(filepath.Join(memcgRoot, "memory.limit_in_bytes")); err != nil {
-		t.Skipf("needs the cgroup v1 memory controller at %s: %v", memcgRoot, err)
-	}
+	requireMemcgV1(t)
 	dir := t.TempDir()
-	memhog := filepath.Join(dir, "memhog")
-	if out, err := exec.Command("go", "build", "-o", memhog, "./lab/memhog").CombinedOutput(); err != nil {
-		t.Fatalf("building memhog: %v\n%s", err, out)
-	}
-	podUID, containerID := newUUID(t), randomHex(t, 32)
-	podDir := filepath.Join(memcgRoot, "kubepods", "burstable", "pod"+podUID)
-	ctrDir := filepath.Join(podDir, containerID)
-	makeCgroup(t, podDir, 64<<20)
-	makeCgroup(t, ctrDir, 32<<20)
-
 	// A raw non-blocking fd: os.File would park a read of it in the poller instead of
 	// returning EAGAIN at the end of the buffer.
 	kmsg, err := syscall.Open("/dev/kmsg", syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -52,18 +37,8 @@ func TestRealMemcgOOM(t *testing.T) {
 	if _, err := syscall.Seek(kmsg, 0, 2); err != nil { // only records written from now on
 		t.Fatal(err)
 	}
-
-	cmd := exec.Command("sh", "-c", `echo $$ > "$1/cgroup.procs" && exec "$2" -mb 100`, "sh", ctrDir, memhog)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pid := cmd.Process.Pid
-	err = cmd.Wait()
-	killedAt := time.Now()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("memhog was not killed by SIGKILL: %v", err)
-	}
-	bootTime := killedAt.Add(-uptime(t))
+	oom := provokeMemcgOOM(t, dir)
+	bootTime := oom.killedAt.Add(-uptime(t))
 
 	log := filepath.Join(dir, "kmsg.txt")
 	if err := os.WriteFile(log, readKmsg(t, kmsg), 0o644); err != nil {
@@ -74,10 +49,66 @@ func TestRealMemcgOOM(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("coroner exited %d: %s", code, stderr)
 	}
-	checkRealDeath(t, out, podUID, containerID, pid, killedAt)
+	checkRealDeath(t, out, oom)
 }
 
-func checkRealDeath(t *testing.T, out, podUID, containerID string, pid int, killedAt time.Time) {
+// TestRealNode provokes a real memcg OOM and runs `coroner node` on this machine: it must
+// find the death in the live kernel ring buffer, with the wall-clock time within a second.
+func TestRealNode(t *testing.T) {
+	requireMemcgV1(t)
+	dir := t.TempDir()
+	oom := provokeMemcgOOM(t, dir)
+	out, stderr, code := runCoroner(t, dir, []string{"node", "--format", "json", "--since", "2m"})
+	if code != 0 {
+		t.Fatalf("coroner node exited %d: %s", code, stderr)
+	}
+	checkRealDeath(t, out, oom)
+}
+
+func requireMemcgV1(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
+		t.Skip("needs root on Linux to create a memory cgroup and read /dev/kmsg")
+	}
+	if _, err := os.Stat(filepath.Join(memcgRoot, "memory.limit_in_bytes")); err != nil {
+		t.Skipf("needs the cgroup v1 memory controller at %s: %v", memcgRoot, err)
+	}
+}
+
+// realOOM is what really happened in a provoked OOM.
+type realOOM struct {
+	podUID, containerID string
+	pid                 int
+	killedAt            time.Time
+}
+
+// provokeMemcgOOM runs our allocator in a new kubepods-style container cgroup with a
+// 32 MiB limit (pod 64 MiB) until the kernel kills it, and removes the cgroups afterwards.
+func provokeMemcgOOM(t *testing.T, dir string) realOOM {
+	t.Helper()
+	memhog := filepath.Join(dir, "memhog")
+	if out, err := exec.Command("go", "build", "-o", memhog, "./lab/memhog").CombinedOutput(); err != nil {
+		t.Fatalf("building memhog: %v\n%s", err, out)
+	}
+	oom := realOOM{podUID: newUUID(t), containerID: randomHex(t, 32)}
+	podDir := filepath.Join(memcgRoot, "kubepods", "burstable", "pod"+oom.podUID)
+	ctrDir := filepath.Join(podDir, oom.containerID)
+	makeCgroup(t, podDir, 64<<20)
+	makeCgroup(t, ctrDir, 32<<20)
+	cmd := exec.Command("sh", "-c", `echo $$ > "$1/cgroup.procs" && exec "$2" -mb 100`, "sh", ctrDir, memhog)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	oom.pid = cmd.Process.Pid
+	err := cmd.Wait()
+	oom.killedAt = time.Now()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("memhog was not killed by SIGKILL: %v", err)
+	}
+	return oom
+}
+
+func checkRealDeath(t *testing.T, out string, oom realOOM) {
 	t.Helper()
 	var rep struct {
 		Deaths []struct {
@@ -93,17 +124,23 @@ func checkRealDeath(t *testing.T, out, podUID, containerID string, pid int, kill
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("bad JSON: %v\n%s", err, out)
 	}
-	if len(rep.Deaths) != 1 {
-		t.Fatalf("want 1 death, got %d:\n%s", len(rep.Deaths), out)
+	var found []int
+	for i, d := range rep.Deaths {
+		if d.ContainerID == oom.containerID {
+			found = append(found, i)
+		}
 	}
-	d := rep.Deaths[0]
+	if len(found) != 1 {
+		t.Fatalf("want 1 death in container %s, got %d:\n%s", oom.containerID, len(found), out)
+	}
+	d := rep.Deaths[found[0]]
 	got := fmt.Sprintf("%s %s %s %s/%s %d %s %d", d.PodUID, d.QoS, d.ContainerID, d.Mechanism, d.LimitScope, d.Victim.PID, d.Victim.Process, d.Memory.LimitKiB)
-	want := fmt.Sprintf("%s burstable %s cgroup-oom/container %d memhog 32768", podUID, containerID, pid)
+	want := fmt.Sprintf("%s burstable %s cgroup-oom/container %d memhog 32768", oom.podUID, oom.containerID, oom.pid)
 	if got != want {
 		t.Errorf("death:\n got %s\nwant %s\n%s", got, want, out)
 	}
-	if d.Time == nil || math.Abs(d.Time.Sub(killedAt).Seconds()) > 1 {
-		t.Errorf("death time %v, want within a second of %v", d.Time, killedAt.UTC())
+	if d.Time == nil || math.Abs(d.Time.Sub(oom.killedAt).Seconds()) > 1 {
+		t.Errorf("death time %v, want within a second of %v", d.Time, oom.killedAt.UTC())
 	}
 }
 

@@ -72,7 +72,7 @@ func TestFramings(t *testing.T) {
 		{"journalctl -o json: receive time as wall clock, the kernel's own monotonic stamp as boot time (lab capture, systemd 252)", "journal-json", clock,
 			`{"MESSAGE":"memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0","_RUNTIME_SCOPE":"system","__MONOTONIC_TIMESTAMP":"1873090697","_BOOT_ID":"84b6e07210bf4c38b3c3827cabf773c9","PRIORITY":"4","_SOURCE_MONOTONIC_TIMESTAMP":"1873085237","_HOSTNAME":"vm","SYSLOG_FACILITY":"0","__REALTIME_TIMESTAMP":"1795805923788454","SYSLOG_IDENTIFIER":"kernel","_TRANSPORT":"kernel"}`,
 			Message{Text: "memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", Program: "kernel", Host: "vm",
-				BootID: "84b6e07210bf4c38b3c3827cabf773c9", Wall: time.UnixMicro(1795805923788454).UTC(), Boot: boot("1873.085237s"), HasBoot: true}},
+				BootID: "84b6e07210bf4c38b3c3827cabf773c9", Wall: time.UnixMicro(1795805923788454).UTC(), Boot: boot("1873.085237s"), HasBoot: true, Received: true}},
 		{"journalctl -o json writes non-UTF-8 values as byte arrays", "journal-json", clock,
 			`{"MESSAGE":[75,105,108,108,101,100,255],"__REALTIME_TIMESTAMP":"1795805923788454","_HOSTNAME":"vm","SYSLOG_IDENTIFIER":"app"}`,
 			Message{Text: "Killed\xff", Program: "app", Host: "vm", Wall: time.UnixMicro(1795805923788454).UTC()}},

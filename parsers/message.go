@@ -15,12 +15,15 @@ type Message struct {
 	Program string // the syslog identifier ("kernel"); dmesg framings set "kernel"
 	Host    string // the host name the envelope carries, "" when it has none
 
-	Wall     time.Time     // wall-clock time, zero when the envelope has none
-	Boot     time.Duration // time since boot, when HasBoot
-	HasBoot  bool
-	BootSeq  int    // counts the boots seen so far in this input, so that boot times of two boots never mix
-	BootID   string // the journal's _BOOT_ID, when the envelope names the boot
-	Priority int    // syslog priority (0 emerg … 7 debug), -1 when unknown
+	Wall    time.Time     // wall-clock time, zero when the envelope has none
+	Boot    time.Duration // time since boot, when HasBoot
+	HasBoot bool
+	BootSeq int    // counts the boots seen so far in this input, so that boot times of two boots never mix
+	BootID  string // the journal's _BOOT_ID, when the envelope names the boot
+	// Received marks a Wall that is when a collector received the line (journald), not when
+	// the kernel wrote it; Boot is then the kernel's own stamp and the better clock.
+	Received bool
+	Priority int // syslog priority (0 emerg … 7 debug), -1 when unknown
 }
 
 // Pos is where a line of evidence sits.
@@ -32,18 +35,19 @@ type Pos struct {
 // Evidence is one line kept as proof, with its clocks as the envelope gave them.
 type Evidence struct {
 	Pos
-	Text    string        `json:"text"`
-	Body    string        `json:"-"`              // the message without its envelope, to match a line across inputs
-	Role    string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
-	Host    string        `json:"-"`
-	Wall    time.Time     `json:"-"`
-	Boot    time.Duration `json:"-"`
-	HasBoot bool          `json:"-"`
-	BootSeq int           `json:"-"`
+	Text     string        `json:"text"`
+	Body     string        `json:"-"`              // the message without its envelope, to match a line across inputs
+	Role     string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
+	Host     string        `json:"-"`
+	Wall     time.Time     `json:"-"`
+	Boot     time.Duration `json:"-"`
+	HasBoot  bool          `json:"-"`
+	BootSeq  int           `json:"-"`
+	Received bool          `json:"-"`
 }
 
 // Evidence returns m as an evidence line with the given role.
 func (m *Message) Evidence(role string) Evidence {
 	return Evidence{Pos: Pos{m.Input, m.Line}, Text: m.Raw, Body: m.Text, Role: role, Host: m.Host,
-		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq}
+		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received}
 }

@@ -114,3 +114,47 @@ func TestFiles(t *testing.T) {
 		t.Errorf("truncated gzip: want the lines before the damage and then an error, got %d lines ending %+v", len(cut), cut[len(cut)-1])
 	}
 }
+
+// TestKmsgFile reads /dev/kmsg records from a regular file (a fake root), giving each record
+// its wall-clock time from the boot time and skipping those before Since.
+func TestKmsgFile(t *testing.T) {
+	records := "4,496,374309521,-;memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n" +
+		" SUBSYSTEM=memory\n" +
+		"6,495,1000000,-;early record\n"
+	p := filepath.Join(t.TempDir(), "kmsg")
+	if err := os.WriteFile(p, []byte(records), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boot := time.Date(2026, 11, 27, 18, 27, 30, 0, time.UTC)
+	src := &Kmsg{Path: p, BootTime: boot, Since: boot.Add(10 * time.Second)}
+	var got []line
+	var times []time.Time
+	for in, err := range src.Inputs() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rec, err := range in.Records {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, line{N: rec.Line, Text: string(rec.Bytes)})
+			times = append(times, rec.Time)
+		}
+	}
+	want := []line{{1, "4,496,374309521,-;memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", 0, ""},
+		{2, " SUBSYSTEM=memory", 0, ""}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if len(times) > 0 && !times[0].Equal(boot.Add(374309521*time.Microsecond)) {
+		t.Errorf("record time %v", times[0])
+	}
+}
+
+func TestCommandMissing(t *testing.T) {
+	for _, err := range (&Command{Name: "x", Path: "no-such-program-coroner"}).Inputs() {
+		if err == nil {
+			t.Error("a missing program must be an error of the input")
+		}
+	}
+}

@@ -48,31 +48,20 @@ func (a *analyzeCmd) Run(env *environment) error {
 	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now()}
 	opts := parsers.Options{Clock: parsers.Clock{Year: a.Year, Loc: loc}}
 
-	var results []*parsers.InputResult
-	var events []parsers.Event
-	unreadable := 0
-	for in, err := range src.Inputs() {
-		var res *parsers.InputResult
-		if err != nil {
-			res = &parsers.InputResult{Name: in.Name, Kind: "unknown", Err: err}
-		} else {
-			res = parsers.ParseInput(in, opts, func(e parsers.Event) { events = append(events, e) })
-		}
-		if res.Err != nil {
-			unreadable++
-			fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
-		}
-		results = append(results, res)
+	c := collect(opts, src)
+	for _, res := range c.unreadable {
+		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
 	}
-	rep := correlate.Analyze(results, events, correlate.Options{BootTime: boot, Window: a.Window})
+	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window})
 	if err := render.Write(env.stdout, a.Format, rep); err != nil {
 		return &exitError{exitUsage, err}
 	}
+	unreadable, results := c.unreadable, c.results
 	switch {
-	case unreadable == len(results):
+	case len(unreadable) == len(results):
 		return &exitError{exitUsage, fmt.Errorf("no input could be read")}
-	case unreadable > 0:
-		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", unreadable, len(results))}
+	case len(unreadable) > 0:
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(unreadable), len(results))}
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ func (e *exitError) Error() string { return e.err.Error() }
 
 type cli struct {
 	Analyze analyzeCmd `cmd:"" help:"Explain container deaths from kernel logs (dmesg, /dev/kmsg, syslog, journalctl text)."`
+	Node    nodeCmd    `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

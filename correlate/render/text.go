@@ -30,8 +30,34 @@ func Text(w io.Writer, rep *correlate.Report) error {
 		t.evidence(inc.Evidence)
 	}
 	t.inputs(rep.Inputs)
+	t.node(rep)
 	return bw.Flush()
 }
+
+// node prints the live state coroner node read, and the run's warnings.
+func (t *textWriter) node(rep *correlate.Report) {
+	if n := rep.Node; n != nil {
+		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), kibText(n.MemTotalKiB), or(n.CgroupVersion, "?"))
+		if k := n.Kubelet; k != nil {
+			t.printf("  kubelet   cgroup driver %s, evictionHard %v, evictionSoft %v, kubeReserved %v, systemReserved %v\n",
+				or(k.CgroupDriver, "?"), k.EvictionHard, k.EvictionSoft, k.KubeReserved, k.SystemReserved)
+		}
+		for _, c := range n.Cgroups {
+			if c.OOMKills > 0 {
+				limit := "no limit"
+				if c.LimitKiB != nil {
+					limit = kibText(*c.LimitKiB)
+				}
+				t.printf("  cgroup    %s: limit %s, usage %s, %d OOM kills so far\n", c.Path, limit, kibText(c.UsageKiB), c.OOMKills)
+			}
+		}
+	}
+	for _, w := range rep.Warnings {
+		t.printf("warning: %s\n", w)
+	}
+}
+
+func kibText(n int64) string { return fmt.Sprintf("%d KiB", n) }
 
 type textWriter struct{ w *bufio.Writer }
 
@@ -63,6 +89,9 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	}
 	for _, v := range d.Victims {
 		t.field("victim", victim(v))
+	}
+	if c := d.CgroupNow; c != nil {
+		t.field("now", fmt.Sprintf("the cgroup still exists: usage %d KiB, %d OOM kills counted", c.UsageKiB, c.OOMKills))
 	}
 	if m := d.Memory; m != nil {
 		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d (%s, scope %s)", m.LimitKiB, m.UsageKiB, m.Failcnt, m.LimitCgroup, or(d.LimitScope, "?")))
