@@ -44,11 +44,13 @@ fuzz:
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzFramings$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
 
-# Real kernel OOM captures for the golden cases (root, cgroup v1; see golden/lab/README.md).
+# Real kernel OOM captures for the golden cases (root; cgroup v1 on the host, then cgroup v2
+# and global OOMs inside a qemu guest; see golden/lab/README.md).
 lab:
 	$(GO) build -o /tmp/memhog ./golden/lab/memhog
 	$(GO) build -o /tmp/coroner-clocks ./golden/lab/clocks
 	./golden/lab/capture-v1.sh
+	./golden/lab/qemu/run.sh
 
 clean:
 	rm -rf bin

@@ -15,16 +15,14 @@ import (
 // truth is the part of a lab scenario's truth.json (written by golden/lab) that the reports
 // are checked against: what the lab set up and what the kernel really did.
 type truth struct {
-	Scenario string `json:"scenario"`
-	Pod      struct {
-		UID   string `json:"uid"`
-		QoS   string `json:"qos"`
-		Limit *int64 `json:"limit_in_bytes"`
-	} `json:"pod"`
+	Scenario   string     `json:"scenario"`
+	Pod        *truthPod  `json:"pod"`  // scenarios with one pod
+	Pods       []truthPod `json:"pods"` // the qemu lab lists every pod
 	Containers []struct {
-		Name  string `json:"name"`
-		ID    string `json:"id"`
-		Limit *int64 `json:"limit_in_bytes"`
+		Name   string `json:"name"`
+		ID     string `json:"id"`
+		PodUID string `json:"pod_uid"`
+		Limit  *int64 `json:"limit_in_bytes"`
 	} `json:"containers"`
 	Processes []struct {
 		PID   int `json:"pid"`
@@ -33,11 +31,21 @@ type truth struct {
 		} `json:"death_observed_clocks"`
 	} `json:"processes"`
 	KilledPIDs []int `json:"killed_pids_in_order"`
-	Kills      []struct {
+	// KillLinePIDs is the order of the kernel's kill lines (qemu lab): group kills die within
+	// milliseconds, faster than the lab's poll can order them.
+	KillLinePIDs []int `json:"kernel_kill_line_pids"`
+	Kills        []struct {
 		PID       int    `json:"pid"`
 		Container string `json:"container"`
+		PodUID    string `json:"pod_uid"`
 	} `json:"kills"`
 	BootWall string `json:"boot_wall_from_clocks"`
+}
+
+type truthPod struct {
+	UID   string `json:"uid"`
+	QoS   string `json:"qos"`
+	Limit *int64 `json:"limit_in_bytes"`
 }
 
 // report is the part of coroner's JSON the truth can check.
@@ -126,8 +134,8 @@ func checkTruth(t *testing.T, tr *truth, rep *report, slack float64) {
 			}
 		}
 	}
-	if fmt.Sprint(got) != fmt.Sprint(tr.KilledPIDs) {
-		t.Fatalf("victims %v, truth %v", got, tr.KilledPIDs)
+	if want := tr.order(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("victims %v, truth %v", got, want)
 	}
 	wantMech := "cgroup-oom"
 	if strings.HasPrefix(tr.Scenario, "global-") {
@@ -135,12 +143,13 @@ func checkTruth(t *testing.T, tr *truth, rep *report, slack float64) {
 	}
 	for _, k := range tr.Kills {
 		d := byPID[k.PID]
+		pod := tr.pod(k.PodUID)
 		ctr := tr.container(k.Container)
-		if d.PodUID != tr.Pod.UID || d.QoS != tr.Pod.QoS || d.ContainerID != ctr || d.Mechanism != wantMech {
+		if d.PodUID != pod.UID || d.QoS != pod.QoS || d.ContainerID != ctr || d.Mechanism != wantMech {
 			t.Errorf("pid %d: pod %s qos %s container %s %s; truth pod %s qos %s container %s %s",
-				k.PID, d.PodUID, d.QoS, d.ContainerID, d.Mechanism, tr.Pod.UID, tr.Pod.QoS, ctr, wantMech)
+				k.PID, d.PodUID, d.QoS, d.ContainerID, d.Mechanism, pod.UID, pod.QoS, ctr, wantMech)
 		}
-		if want := tr.limitKiB(k.Container); wantMech == "cgroup-oom" && (d.Memory == nil || d.Memory.LimitKiB != want) {
+		if want := tr.limitKiB(pod, k.Container); wantMech == "cgroup-oom" && (d.Memory == nil || d.Memory.LimitKiB != want) {
 			t.Errorf("pid %d: limit %+v, truth %d KiB", k.PID, d.Memory, want)
 		}
 		if when := tr.deathTime(k.PID); d.Time == nil || math.Abs(d.Time.Sub(when).Seconds()) > slack {
@@ -158,11 +167,40 @@ func (tr *truth) container(name string) string {
 	return ""
 }
 
+// order is the victims in the order the kernel killed them, each once.
+func (tr *truth) order() []int {
+	if len(tr.KillLinePIDs) == 0 {
+		return tr.KilledPIDs
+	}
+	var out []int
+	seen := map[int]bool{}
+	for _, pid := range tr.KillLinePIDs {
+		if !seen[pid] {
+			seen[pid] = true
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// pod is the pod of a kill: named by the kill in multi-pod scenarios, else the only one.
+func (tr *truth) pod(uid string) truthPod {
+	for _, p := range tr.Pods {
+		if p.UID == uid {
+			return p
+		}
+	}
+	if tr.Pod != nil {
+		return *tr.Pod
+	}
+	return truthPod{}
+}
+
 // limitKiB is the limit that bites first: the smaller of the container's and the pod's.
-func (tr *truth) limitKiB(name string) int64 {
+func (tr *truth) limitKiB(pod truthPod, name string) int64 {
 	limit := int64(math.MaxInt64)
-	if tr.Pod.Limit != nil {
-		limit = *tr.Pod.Limit
+	if pod.Limit != nil {
+		limit = *pod.Limit
 	}
 	for _, c := range tr.Containers {
 		if c.Name == name && c.Limit != nil && *c.Limit < limit {

@@ -180,7 +180,9 @@ func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bo
 			adj := atoi(sm[10])
 			kill.OOMScoreAdj = &adj
 		}
-		b.oom.Kills = append(b.oom.Kills, kill)
+		if !b.hasKill(kill.PID) { // memory.oom.group prints the first victim again among the members
+			b.oom.Kills = append(b.oom.Kills, kill)
+		}
 		b.lastKill = pointOf(m)
 		b.inTable = false
 		b.oom.Lines = append(b.oom.Lines, kill.Evidence)
@@ -319,6 +321,15 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
 	emit(&b.oom)
+}
+
+func (b *kernelBlock) hasKill(pid int) bool {
+	for _, k := range b.oom.Kills {
+		if k.PID == pid {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *kernelBlock) add(m *Message, role string) {
