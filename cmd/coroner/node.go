@@ -38,7 +38,7 @@ func (n *nodeCmd) Run(env *environment) error {
 	}
 	loc := n.location(warn)
 	srcs := []sources.Source{
-		&sources.Kmsg{Path: filepath.Join(n.Root, "dev/kmsg"), BootTime: boot, Since: since},
+		&sources.Kmsg{Path: n.kmsgPath(warn), BootTime: boot, Since: since},
 		n.journal("journalctl -k", "-k"),
 		n.journal("journalctl -u kubelet -u containerd -u crio -u docker",
 			"-u", "kubelet", "-u", "containerd", "-u", "crio", "-u", "docker"),
@@ -69,6 +69,20 @@ func (n *nodeCmd) Run(env *environment) error {
 		return &exitError{exitUsage, fmt.Errorf("no evidence could be read on this node")}
 	}
 	return nil
+}
+
+// kmsgPath is the root's /dev/kmsg. A debug pod's host mount often lacks the host's /dev
+// (devtmpfs is a mount of its own); the ring buffer is the kernel's, not the root's, so the
+// pod's own /dev/kmsg reads the same records.
+func (n *nodeCmd) kmsgPath(warn func(string, ...any)) string {
+	p := filepath.Join(n.Root, "dev/kmsg")
+	if _, err := os.Stat(p); err != nil && n.Root != "/" {
+		if _, err := os.Stat("/dev/kmsg"); err == nil {
+			warn("%s missing; reading the same kernel's /dev/kmsg instead", p)
+			return "/dev/kmsg"
+		}
+	}
+	return p
 }
 
 // journal runs journalctl for the window, in JSON so that no text framing is guessed.
