@@ -48,3 +48,15 @@ func FuzzFramings(f *testing.F) {
 		}
 	})
 }
+
+// FuzzKubeObjects feeds arbitrary text to the Kubernetes object decoder (JSON lists streamed
+// item by item, YAML documents, JSON lines): it may warn, never panic or loop.
+func FuzzKubeObjects(f *testing.F) {
+	f.Add("{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\"metadata\": {\"name\": \"a\"}, \"spec\": {\"containers\": []}}\n    ],\n    \"kind\": \"List\"\n}\n")
+	f.Add("apiVersion: v1\nkind: Event\ninvolvedObject:\n  name: web\nreason: Evicted\n---\nkind: Pod\n")
+	f.Add(`{"kind":"Event","involvedObject":{"name":"x"},"reason":"OOMKilling","lastTimestamp":"2025-03-29T06:48:51Z"}` + "\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		in := &sources.Input{Name: "fuzz", Kind: KubeObjects, Records: sources.Lines(strings.NewReader(text))}
+		ParseInput(in, Options{}, func(e Event) { _ = e.First() })
+	})
+}

@@ -3,6 +3,8 @@ package parsers
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -42,12 +44,19 @@ type Options struct {
 // lines no parser can use before any framing or regex runs.
 func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
 	p := newRun(in, opts)
-	for rec, err := range in.Records {
+	next, stop := iter.Pull2(in.Records)
+	defer stop()
+	first, err, ok := next()
+	if ok && err == nil && p.forced == nil && p.export == nil && (in.Kind == KubeObjects || isObjectStart(first.Bytes)) {
+		p.objects(first, next, emit)
+		return p.finish()
+	}
+	for ; ok; first, err, ok = next() {
 		if err != nil {
-			p.readError(rec.Line, err)
+			p.readError(first.Line, err)
 			break
 		}
-		p.record(rec, emit)
+		p.record(first, emit)
 	}
 	if p.export != nil { // the last entry may lack its closing empty line
 		p.exportLine(sources.Record{Line: p.res.Lines + 1}, emit)
@@ -58,20 +67,37 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 	return p.finish()
 }
 
+// objects decodes Kubernetes objects (JSON or YAML) from the input.
+func (p *run) objects(first sources.Record, next func() (sources.Record, error, bool), emit func(Event)) {
+	r := newRecordReader(first, next)
+	d := &objectDecoder{r: r, input: p.res.Name, emit: emit, warn: p.warn}
+	t := bytes.TrimSpace(first.Bytes)
+	d.decode(!(len(t) > 0 && (t[0] == '{' || t[0] == '[')))
+	p.res.Lines = r.lines
+	p.kindName = KubeObjects
+	if r.lastErr != nil && r.lastErr != io.EOF {
+		p.warn(r.lines, fmt.Sprintf("read error, the rest of the input is lost: %v", r.lastErr))
+	}
+	if d.used == 0 {
+		p.warn(0, "no Pod or Event objects found")
+	}
+}
+
 // run is the state of one ParseInput call.
 type run struct {
-	res     InputResult
-	clock   Clock
-	forced  *Framing
-	sticky  int         // index of the framing that matched last
-	counts  map[int]int // lines per framing index
-	parsers []Parser
-	filter  *prefilter
-	bootSeq int                    // boots counted by journalctl's "-- Boot --" separators
-	bootIDs map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
-	export  *exportEntry           // the entry being read, when the input is journalctl -o export
-	garbage struct{ from, to int } // the current run of binary lines
-	dropped int                    // warnings beyond maxWarnings
+	res      InputResult
+	clock    Clock
+	forced   *Framing
+	sticky   int         // index of the framing that matched last
+	counts   map[int]int // lines per framing index
+	parsers  []Parser
+	filter   *prefilter
+	bootSeq  int                    // boots counted by journalctl's "-- Boot --" separators
+	bootIDs  map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
+	export   *exportEntry           // the entry being read, when the input is journalctl -o export
+	kindName string                 // a kind that is not a framing (Kubernetes objects)
+	garbage  struct{ from, to int } // the current run of binary lines
+	dropped  int                    // warnings beyond maxWarnings
 }
 
 func newRun(in *sources.Input, opts Options) *run {
@@ -80,6 +106,7 @@ func newRun(in *sources.Input, opts Options) *run {
 	switch {
 	case in.Kind == JournalExport:
 		p.export = newExportEntry()
+	case in.Kind == KubeObjects:
 	case in.Kind != "":
 		p.forced, _ = FramingByName(in.Kind)
 	}
@@ -290,6 +317,10 @@ func (p *run) finish() *InputResult {
 	}
 	if p.export != nil {
 		p.res.Kind = JournalExport
+		return &p.res
+	}
+	if p.kindName != "" {
+		p.res.Kind = p.kindName
 		return &p.res
 	}
 	best := 0
