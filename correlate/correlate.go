@@ -32,12 +32,15 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	rep := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}}
 	var ooms []*parsers.KernelOOM
 	var incomplete []*parsers.IncompleteOOM
+	var statuses []statusDeath
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
 			ooms = append(ooms, e)
 		case *parsers.IncompleteOOM:
 			incomplete = append(incomplete, e)
+		case *parsers.PodStatus:
+			statuses = append(statuses, statusDeaths(e)...)
 		}
 	}
 	clocks := alignClocks(ooms, opts.BootTime)
@@ -54,12 +57,16 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		}
 	}
 	rep.Deaths = joinContainerDeaths(rep.Deaths, opts.Window)
+	rep.Deaths = joinStatus(rep.Deaths, statuses)
 	for _, i := range incomplete {
 		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
 			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
 	}
 	for _, list := range [][]Death{rep.Deaths, rep.HostKills} {
 		for i := range list {
+			if list[i].Kernel == nil { // judged by pod status alone: deathFromStatus explained it
+				continue
+			}
 			explain(&list[i])
 			list[i].CgroupNow = cgroupNow(opts.Node, list[i].Cgroup)
 		}

@@ -1,0 +1,83 @@
+package correlate
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// The kernel side is the lab's real capture (golden/testdata/real/cgroupfs-burstable); the
+// pod objects are built with the k8s.io/api types, using the lab's pod UID and container ID.
+const (
+	labPod = "5cdfa62e-2f90-4e7e-b3de-d2d6168860d8"
+	labCtr = "765a2080b8a836f4d9a775daa117c570805a397b0072e8e54be82406d693fbca"
+)
+
+func pod(name, uid, reason string, exit int32, containerID, limit, podReason, podMessage string) *parsers.PodStatus {
+	c := corev1.Container{Name: "app"}
+	if limit != "" {
+		c.Resources.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse(limit)}
+	}
+	at := metav1.NewTime(time.Date(2026, 11, 27, 18, 33, 45, 0, time.UTC))
+	return &parsers.PodStatus{Pos: parsers.Pos{Input: "pods.json", Line: 4}, Pod: &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "payments", UID: types.UID("uid-" + name)},
+		Spec:       corev1.PodSpec{NodeName: "node1", Containers: []corev1.Container{c}},
+		Status: corev1.PodStatus{QOSClass: corev1.PodQOSBurstable, Reason: podReason, Message: podMessage,
+			ContainerStatuses: []corev1.ContainerStatus{{Name: "app", ContainerID: containerID,
+				LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
+					Reason: reason, ExitCode: exit, ContainerID: containerID, FinishedAt: at}}}}},
+	}}
+}
+
+func TestPodStatusJoin(t *testing.T) {
+	f, err := os.Open("../golden/testdata/real/cgroupfs-burstable/dmesg.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var events []parsers.Event
+	res := parsers.ParseInput(&sources.Input{Name: "dmesg.txt", Records: sources.Lines(f)}, parsers.Options{},
+		func(e parsers.Event) { events = append(events, e) })
+	joined := pod("api", labPod, "OOMKilled", 137, "containerd://"+labCtr, "32Mi", "", "")
+	joined.Pod.UID = types.UID(labPod)
+	events = append(events,
+		joined,
+		pod("limited", "", "OOMKilled", 137, "containerd://"+strings.Repeat("1", 64), "256Mi", "", ""),
+		pod("unlimited", "", "OOMKilled", 137, "containerd://"+strings.Repeat("2", 64), "", "", ""),
+		pod("probe", "", "Error", 137, "containerd://"+strings.Repeat("3", 64), "", "", ""),
+		pod("evicted", "", "ContainerStatusUnknown", 137, "", "", "Evicted", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91884Ki. "),
+		pod("disk", "", "ContainerStatusUnknown", 137, "", "", "Evicted", "The node was low on resource: ephemeral-storage. "),
+		pod("fine", "", "Completed", 0, "containerd://"+strings.Repeat("4", 64), "", "", ""),
+	)
+	rep := Analyze([]*parsers.InputResult{res}, events, Options{})
+	var got []string
+	for _, d := range rep.Deaths {
+		got = append(got, strings.Join([]string{d.Namespace + "/" + d.Pod + "/" + d.Container, d.Mechanism, d.Confidence, d.Node}, " "))
+		if d.Summary == "" || d.Advice == nil {
+			t.Errorf("%s/%s: no summary or advice", d.Pod, d.Container)
+		}
+	}
+	want := []string{
+		"payments/api/app cgroup-oom high node1",
+		"payments/limited/app cgroup-oom low node1",
+		"payments/unlimited/app kernel-oom low node1",
+		"payments/probe/app unknown low node1",
+		"payments/evicted/app kubelet-eviction medium node1",
+		"payments/disk/app not-memory medium node1",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("deaths (-want +got):\n%s", diff)
+	}
+	if e := rep.Deaths[0].Evidence; e[len(e)-1].Role != "pod-status" {
+		t.Errorf("the joined death lacks the pod status as evidence: %+v", e[len(e)-1])
+	}
+}
