@@ -48,19 +48,12 @@ func fromCoreEvent(pos Pos, e *corev1.Event) *KubeEvent {
 	if k.Host == "" {
 		k.Host = e.ReportingInstance
 	}
-	switch {
-	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
-		k.LastTime, k.Count = e.Series.LastObservedTime.Time, e.Series.Count
-	case !e.LastTimestamp.IsZero():
-		k.LastTime = e.LastTimestamp.Time
-	case !e.EventTime.IsZero():
-		k.LastTime = e.EventTime.Time
-	default:
-		k.LastTime = e.CreationTimestamp.Time
+	var seriesLast time.Time
+	var seriesCount int32
+	if e.Series != nil {
+		seriesLast, seriesCount = e.Series.LastObservedTime.Time, e.Series.Count
 	}
-	if k.FirstTime.IsZero() {
-		k.FirstTime = k.LastTime
-	}
+	k.pickTimes(seriesLast, seriesCount, e.LastTimestamp.Time, e.EventTime.Time, e.CreationTimestamp.Time)
 	return k
 }
 
@@ -71,18 +64,30 @@ func fromEventsV1(pos Pos, e *eventsv1.Event) *KubeEvent {
 	if e.DeprecatedSource.Component != "" {
 		k.Component, k.Host = e.DeprecatedSource.Component, e.DeprecatedSource.Host
 	}
+	var seriesLast time.Time
+	var seriesCount int32
+	if e.Series != nil {
+		seriesLast, seriesCount = e.Series.LastObservedTime.Time, e.Series.Count
+	}
+	k.pickTimes(seriesLast, seriesCount, e.DeprecatedLastTimestamp.Time, e.EventTime.Time, e.CreationTimestamp.Time)
+	return k
+}
+
+// pickTimes sets when the event last happened: a series' last observation (with its count),
+// else lastTimestamp (legacy recorders, the kubelet's), eventTime (new-API recorders), and
+// creationTimestamp as the last resort.
+func (k *KubeEvent) pickTimes(seriesLast time.Time, seriesCount int32, last, eventTime, created time.Time) {
 	switch {
-	case e.Series != nil && !e.Series.LastObservedTime.IsZero():
-		k.LastTime, k.Count = e.Series.LastObservedTime.Time, e.Series.Count
-	case !e.DeprecatedLastTimestamp.IsZero():
-		k.LastTime = e.DeprecatedLastTimestamp.Time
-	case !e.EventTime.IsZero():
-		k.LastTime = e.EventTime.Time
+	case !seriesLast.IsZero():
+		k.LastTime, k.Count = seriesLast, seriesCount
+	case !last.IsZero():
+		k.LastTime = last
+	case !eventTime.IsZero():
+		k.LastTime = eventTime
 	default:
-		k.LastTime = e.CreationTimestamp.Time
+		k.LastTime = created
 	}
 	if k.FirstTime.IsZero() {
 		k.FirstTime = k.LastTime
 	}
-	return k
 }
