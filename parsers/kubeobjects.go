@@ -220,7 +220,7 @@ func (d *objectDecoder) object(raw json.RawMessage, itemKind string, line int) {
 		}
 		d.used++
 		d.emit(fromEventsV1(pos, &e))
-	case kind == "Event" || isCoreEvent(raw):
+	case kind == "Event":
 		var e corev1.Event
 		if err := json.Unmarshal(raw, &e); err != nil {
 			d.warn(line, fmt.Sprintf("Event not understood, skipped: %v", err))
@@ -246,9 +246,4 @@ func sniffKind(raw json.RawMessage) (kind, apiVersion string) {
 		return "Event", "events.k8s.io/v1"
 	}
 	return "", ""
-}
-
-// isCoreEvent recognises an Event without kind, as some exporters write them.
-func isCoreEvent(raw json.RawMessage) bool {
-	return bytes.Contains(raw, []byte(`"involvedObject"`))
 }

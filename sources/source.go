@@ -26,7 +26,6 @@ type Input struct {
 	Name    string    // what the user calls it: a path, "-" for stdin, "archive.tar.xz:var/log/messages"
 	Kind    string    // a kind the user forced with --kind, or "" to detect from content
 	ModTime time.Time // the modification time of the file, used to infer missing years; zero if unknown
-	Node    string    // the node the input belongs to when the source knows it; "" otherwise
 
 	// Records yields the input's lines in order. A non-nil error ends the input: the records
 	// already yielded stay valid and the error says why the rest could not be read (for

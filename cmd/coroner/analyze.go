@@ -56,12 +56,11 @@ func (a *analyzeCmd) Run(env *environment) error {
 	if err := render.Write(env.stdout, a.Format, rep); err != nil {
 		return &exitError{exitUsage, err}
 	}
-	unreadable, results := c.unreadable, c.results
 	switch {
-	case len(unreadable) == len(results):
+	case len(c.unreadable) == len(c.results):
 		return &exitError{exitUsage, fmt.Errorf("no input could be read")}
-	case len(unreadable) > 0:
-		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(unreadable), len(results))}
+	case len(c.unreadable) > 0:
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(c.unreadable), len(c.results))}
 	}
 	return nil
 }
