@@ -29,47 +29,78 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	if opts.Window == 0 {
 		opts.Window = DefaultWindow
 	}
-	rep := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}}
+	rep := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}, Pressure: []Pressure{}}
 	var ooms []*parsers.KernelOOM
 	var incomplete []*parsers.IncompleteOOM
 	var statuses []statusDeath
+	ctx := &context{window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}}
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
 			ooms = append(ooms, e)
+			ctx.kernelOn[nodeKey(e.Host)] = true
 		case *parsers.IncompleteOOM:
 			incomplete = append(incomplete, e)
 		case *parsers.PodStatus:
 			statuses = append(statuses, statusDeaths(e)...)
+		case *parsers.KubeletLine:
+			ctx.kubeletOn[nodeKey(e.Host)] = true
+		case *parsers.KubeEvent:
+			ctx.events = ctx.events || e.Line == nil
+			if e.Reason == "OOMKilling" {
+				ooms = append(ooms, kernelFromEvent(e)...)
+			}
 		}
 	}
 	clocks := alignClocks(ooms, opts.BootTime)
 	applyClocks(ooms, clocks)
 	rep.Inputs = describeInputs(inputs, clocks, incomplete)
 
+	var kernelDeaths []Death
 	for _, r := range mergeDuplicates(ooms) {
 		for _, d := range deathsOf(r, opts.Window) {
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
 			} else {
-				rep.Deaths = append(rep.Deaths, d)
+				kernelDeaths = append(kernelDeaths, d)
 			}
 		}
 	}
-	rep.Deaths = joinContainerDeaths(rep.Deaths, opts.Window)
-	rep.Deaths = joinStatus(rep.Deaths, statuses)
+	kernelDeaths = joinContainerDeaths(kernelDeaths, opts.Window)
+	sights, facts := sightingsOf(events, statuses)
+	cases := assemble(kernelDeaths, sights, opts.Window)
+	rep.HostKills = adoptHostKills(cases, rep.HostKills, opts.Window)
+	if rep.HostKills == nil {
+		rep.HostKills = []Death{}
+	}
+	for _, c := range cases {
+		for _, s := range c.all(seenEvicted) {
+			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod})
+		}
+	}
+	ctx.facts = facts
+	ctx.pressure = episodes(facts)
+	for _, c := range cases {
+		d := finish(c, ctx)
+		d.CgroupNow = cgroupNow(opts.Node, d.Cgroup)
+		rep.Deaths = append(rep.Deaths, d)
+	}
+	for i := range rep.HostKills {
+		explain(&rep.HostKills[i])
+	}
+	for i := range ctx.pressure {
+		p := &ctx.pressure[i]
+		for _, d := range rep.Deaths {
+			if d.Time != nil && sameNode(p.Node, d.Node) && p.covers(*d.Time, opts.Window) {
+				p.Deaths++
+			}
+		}
+		p.Summary = summarizePressure(p)
+	}
+	rep.Pressure = ctx.pressure
 	for _, i := range incomplete {
 		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
 			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
-	}
-	for _, list := range [][]Death{rep.Deaths, rep.HostKills} {
-		for i := range list {
-			if list[i].Kernel == nil { // judged by pod status alone: deathFromStatus explained it
-				continue
-			}
-			explain(&list[i])
-			list[i].CgroupNow = cgroupNow(opts.Node, list[i].Cgroup)
-		}
 	}
 	rep.Node = opts.Node
 	sortDeaths(rep.Deaths)

@@ -137,6 +137,9 @@ func memoryOf(o *parsers.KernelOOM) *Memory {
 func kernelOf(o *parsers.KernelOOM) *Kernel {
 	k := &Kernel{Constraint: o.Constraint, OOMMemcg: o.OOMMemcg, TaskMemcg: o.TaskMemcg,
 		GlobalOOM: o.GlobalOOM, OOMGroup: o.Group, Tasks: len(o.Tasks), RateLimited: o.Trigger == nil}
+	for _, t := range o.Tasks {
+		k.taskAdjs = append(k.taskAdjs, t.OOMScoreAdj)
+	}
 	if o.Trigger != nil {
 		order := o.Trigger.Order
 		k.Trigger, k.GFPMask, k.Order = o.Trigger.Comm, o.Trigger.GFPMask, &order

@@ -36,17 +36,26 @@ func mergeDuplicates(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
 // sameKillSlack covers second-resolution syslog stamps against microsecond dmesg ones.
 const sameKillSlack = 3 * time.Second
 
+// eventKillSlack is the slack against a kill quoted by node-problem-detector's OOMKilling
+// Event: its time is when NPD read the line, its clock the API's, and the same PID, name and
+// sizes on one node within the hour is one kill.
+const eventKillSlack = time.Hour
+
 func sameKill(a, b *parsers.KernelOOM) bool {
-	if a.Host != "" && b.Host != "" && a.Host != b.Host {
+	if !sameNode(a.Host, b.Host) {
 		return false
 	}
 	if a.Lines[0].Input == b.Lines[0].Input {
 		return false // one input does not report one kill twice
 	}
+	slack := sameKillSlack
+	if a.Lines[0].Role == "event-oomkilling" || b.Lines[0].Role == "event-oomkilling" {
+		slack = eventKillSlack
+	}
 	ta, tb := a.Kills[0].Evidence.Wall, b.Kills[0].Evidence.Wall
 	if !ta.IsZero() && !tb.IsZero() {
 		d := ta.Sub(tb)
-		return d < sameKillSlack && d > -sameKillSlack
+		return d < slack && d > -slack
 	}
 	return true
 }

@@ -19,6 +19,7 @@ type statusDeath struct {
 	finished                          time.Time
 	limit, request                    string // the container's memory limit and request, "" when unset
 	podReason, podMessage             string // status.reason/message: Evicted and why
+	neighbours                        string // containers of the pod with larger memory requests, "app (2Gi)"
 	pos                               parsers.Pos
 }
 
@@ -57,48 +58,36 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 					d.request = q.String()
 				}
 			}
+			if d.qos == "burstable" {
+				d.neighbours = biggerRequests(p, cs.Name)
+			}
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// joinStatus gives kernel deaths their names from pod status and turns terminations that no
-// kernel evidence explains into deaths of their own, judged by what the status shows.
-func joinStatus(deaths []Death, statuses []statusDeath) []Death {
-	for _, s := range statuses {
-		if i := matchStatus(deaths, s); i >= 0 {
-			nameDeath(&deaths[i], s)
-			continue
-		}
-		deaths = append(deaths, deathFromStatus(s))
-	}
-	return deaths
-}
-
-func matchStatus(deaths []Death, s statusDeath) int {
-	for i, d := range deaths {
-		if s.containerID != "" && d.ContainerID == s.containerID {
-			return i
+// biggerRequests lists the pod's other regular containers whose memory request is much
+// larger (4x) than the named container's: the neighbours a sidecar trap leaves alive.
+func biggerRequests(p *corev1.Pod, name string) string {
+	var mine int64
+	for _, c := range p.Spec.Containers {
+		if c.Name == name {
+			mine = c.Resources.Requests.Memory().Value()
 		}
 	}
-	return -1
-}
-
-func nameDeath(d *Death, s statusDeath) {
-	d.Namespace, d.Pod, d.Container = s.namespace, s.pod, s.container
-	if d.Node == "" {
-		d.Node = s.node
+	for _, c := range p.Spec.InitContainers {
+		if c.Name == name {
+			mine = c.Resources.Requests.Memory().Value()
+		}
 	}
-	if d.QoS == "" {
-		d.QoS = s.qos
+	var out []string
+	for _, c := range p.Spec.Containers {
+		if q, ok := c.Resources.Requests[corev1.ResourceMemory]; ok && c.Name != name && q.Value() >= 4*mine && q.Value() > 0 {
+			out = append(out, c.Name+" ("+q.String()+")")
+		}
 	}
-	if d.Time == nil && !s.finished.IsZero() {
-		t := s.finished.UTC()
-		d.Time = &t
-		d.Notes = append(d.Notes, "the time is the container's finishedAt from pod status (whole seconds): the kernel log gave only time since boot")
-	}
-	d.Evidence = append(d.Evidence, statusEvidence(s))
+	return strings.Join(out, ", ")
 }
 
 // statusEvidence quotes the termination as a line of proof.
@@ -113,70 +102,6 @@ func statusEvidence(s statusDeath) Evidence {
 		e.Time = &t
 	}
 	return e
-}
-
-// deathFromStatus judges a termination that has no kernel evidence by the status alone.
-func deathFromStatus(s statusDeath) Death {
-	d := Death{Node: s.node, Namespace: s.namespace, Pod: s.pod, PodUID: s.podUID, QoS: s.qos, Container: s.container,
-		ContainerID: s.containerID, Runtime: runtimeName(s.runtime), Victims: []Victim{}, Advice: []string{},
-		Evidence: []Evidence{statusEvidence(s)}}
-	if !s.finished.IsZero() {
-		t := s.finished.UTC()
-		d.Time = &t
-	}
-	missing := "no kernel log of node " + or(s.node, "(unknown)") + " covers this time"
-	switch {
-	case s.podReason == "Evicted":
-		d.Mechanism, d.Confidence, d.Notes = evictionVerdict(s.podMessage)
-	case s.reason == "OOMKilled" && s.limit != "":
-		d.Mechanism, d.Confidence = CgroupOOM, "low"
-		d.Notes = []string{"the runtime reported OOMKilled and the container has a memory limit (" + s.limit + "), so its own limit is the likely cause; " +
-			missing + ", which would say whether the container's limit or the whole node ran out"}
-	case s.reason == "OOMKilled":
-		d.Mechanism, d.Confidence = KernelOOM, "low"
-		d.Notes = []string{"the runtime reported OOMKilled but the container has no memory limit, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out; " + missing}
-	default:
-		d.Mechanism, d.Confidence = Unknown, "low"
-		d.Notes = []string{fmt.Sprintf("the container was killed by SIGKILL (exit code %d, reason %s) and nothing shows memory pressure; %s", s.exitCode, or(s.reason, "none"), missing)}
-	}
-	d.Summary, d.Advice = explainStatus(&d, s)
-	return d
-}
-
-// explainStatus writes the summary and advice of a death known from pod status alone.
-func explainStatus(d *Death, s statusDeath) (string, []string) {
-	who := fmt.Sprintf("container %s of pod %s/%s", s.container, s.namespace, s.pod)
-	switch d.Mechanism {
-	case KubeletEviction:
-		return fmt.Sprintf("The kubelet evicted pod %s/%s (%s) under node memory pressure.", s.namespace, s.pod, or(s.qos, "unknown QoS")),
-			[]string{"Set memory requests close to real usage: pods whose usage exceeds their request are evicted first.",
-				"Reserve memory for the system (kube-reserved, system-reserved) so the node's allocatable matches what pods can really use."}
-	case NotMemory:
-		return fmt.Sprintf("The kubelet evicted pod %s/%s for a resource other than memory: %s", s.namespace, s.pod, strings.TrimSpace(s.podMessage)), []string{}
-	case CgroupOOM:
-		return fmt.Sprintf("%s was OOMKilled with a memory limit of %s; the kernel log that would confirm the limit was hit is missing.", capitalize(who), s.limit),
-			[]string{"Collect the node's kernel log (dmesg or journalctl -k) for this time to confirm, then size the limit from the cgroup's usage, page cache included, not from working_set."}
-	case KernelOOM:
-		return fmt.Sprintf("%s was OOMKilled without a memory limit of its own: the node ran out of memory.", capitalize(who)),
-			[]string{"Give the container a memory request and limit, and collect the node's kernel log for this time to see the victim choice."}
-	}
-	return fmt.Sprintf("%s was killed by SIGKILL (exit code %d) and no evidence explains it.", capitalize(who), s.exitCode),
-		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + or(s.node, "(unknown)") + "."}
-}
-
-// evictionVerdict reads the eviction message the kubelet writes into pod status
-// ("The node was low on resource: memory. …", pkg/kubelet/eviction/helpers.go).
-func evictionVerdict(msg string) (string, string, []string) {
-	const low = "The node was low on resource: "
-	i := strings.Index(msg, low)
-	if i < 0 {
-		return KubeletEviction, "low", []string{"the pod was evicted, but its status does not say for which resource"}
-	}
-	resource, _, _ := strings.Cut(msg[i+len(low):], ".")
-	if resource == "memory" {
-		return KubeletEviction, "medium", nil
-	}
-	return NotMemory, "medium", []string{"evicted for " + resource + ", not memory"}
 }
 
 func runtimeName(prefix string) string {

@@ -28,6 +28,9 @@ type Report struct {
 	Deaths     []Death      `json:"deaths"`
 	HostKills  []Death      `json:"hostKills"`
 	Incomplete []Incomplete `json:"incomplete"`
+	// Pressure lists node memory-pressure episodes: eviction-manager activity, thresholds
+	// met, refused admissions, node OOMs, with or without deaths.
+	Pressure []Pressure `json:"pressure"`
 	// Warnings are problems of the run that belong to no input (coroner node: no journalctl).
 	Warnings []string `json:"warnings,omitempty"`
 	// Node is the live state of the node, when coroner ran on it (coroner node).
@@ -78,6 +81,14 @@ type Death struct {
 	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, node-allocatable (cgroup-oom only)
 	Confidence string `json:"confidence"`
 
+	// ExitCode and Reason are the container's termination as pod status or the runtime
+	// reported it; nil and "" when neither is in the evidence.
+	ExitCode *int   `json:"exitCode,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+
+	Eviction *Eviction `json:"eviction,omitempty"` // kubelet-eviction, and not-memory evictions
+	Kill     *Kill     `json:"kill,omitempty"`     // what killed it, when that was not memory
+
 	Victim  *Victim  `json:"victim"`
 	Victims []Victim `json:"victims"`
 	Memory  *Memory  `json:"memory,omitempty"`
@@ -127,6 +138,8 @@ type Kernel struct {
 	OOMGroup    string `json:"oomGroup,omitempty"`
 	Tasks       int    `json:"tasks,omitempty"` // rows in the task table
 	RateLimited bool   `json:"rateLimited,omitempty"`
+
+	taskAdjs []int // oom_score_adj of the task table's rows, for the sidecar note
 }
 
 // Evidence is one proof line.
@@ -145,4 +158,52 @@ type Incomplete struct {
 	Node     string     `json:"node"`
 	Reason   string     `json:"reason"`
 	Evidence []Evidence `json:"evidence"`
+}
+
+// Eviction is what the evidence says about a kubelet eviction.
+type Eviction struct {
+	Resource   string   `json:"resource,omitempty"`  // memory, ephemeral-storage, pid, nodefs, …
+	Signal     string   `json:"signal,omitempty"`    // memory.available, … as the message or the kubelet named it
+	Threshold  string   `json:"threshold,omitempty"` // the threshold quantity
+	Observed   string   `json:"observed,omitempty"`  // the available amount when it was met
+	Grace      string   `json:"grace,omitempty"`     // "0s" for a hard threshold; soft thresholds' grace period
+	RankedPods []string `json:"rankedPods"`          // the kubelet's ranking (ns/name), first evicted first
+	Usage      []Usage  `json:"usage,omitempty"`     // containers over their request, from the message
+	Message    string   `json:"message,omitempty"`   // the eviction message as written
+	Episode    *int     `json:"episode,omitempty"`   // index into the report's pressure episodes
+	Others     []string `json:"otherEvicted"`        // other pods evicted in the same episode
+}
+
+// Usage is one container's usage against its request, from the eviction message.
+type Usage struct {
+	Container string `json:"container"`
+	Usage     string `json:"usage"`
+	Request   string `json:"request"`
+}
+
+// Kill says what killed a container when it was not memory (or not only).
+type Kill struct {
+	Reason  string `json:"reason"` // liveness-probe, startup-probe, preemption, node-shutdown, eviction, stopped
+	Message string `json:"message,omitempty"`
+	By      string `json:"by,omitempty"` // kubelet, or the component that reported it
+}
+
+// Pressure is one episode of node memory pressure: from the first sign to the last within
+// a few minutes of each other.
+type Pressure struct {
+	Node               string     `json:"node"`
+	Resources          []string   `json:"resources"` // what the kubelet tried to reclaim
+	Start              *time.Time `json:"start"`
+	End                *time.Time `json:"end"`
+	ThresholdsMet      int        `json:"thresholdsMet"` // "attempting to reclaim" lines and EvictionThresholdMet events
+	RankedPods         []string   `json:"rankedPods"`    // the first ranking the kubelet logged
+	Evicted            []string   `json:"evicted"`       // ns/name, in order
+	AdmissionRefused   []string   `json:"admissionRefused"`
+	CriticalNotEvicted []string   `json:"criticalNotEvicted"`
+	NoPodsToEvict      bool       `json:"noPodsToEvict,omitempty"`
+	NodeOOMs           int        `json:"nodeOOMs"`             // SystemOOM events and kubelet OOM-watcher lines
+	Thresholds         []string   `json:"thresholds,omitempty"` // the kubelet's hard thresholds, when logged
+	Deaths             int        `json:"deaths"`               // deaths of this report in the episode
+	Summary            string     `json:"summary"`
+	Evidence           []Evidence `json:"evidence"`
 }

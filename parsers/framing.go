@@ -51,6 +51,8 @@ type Framing struct {
 var Framings = []Framing{
 	{"journal-json", "journalctl -o json: one JSON object per entry",
 		`{"__REALTIME_TIMESTAMP":"1795805923788454","_TRANSPORT":"kernel","MESSAGE":"Out of memory: …"}`, frameJournalJSON},
+	{"kubelet-json", "kubelet --logging-format=json: {\"ts\":<epoch ms>,\"caller\":…,\"msg\":…}",
+		`{"ts":1743259731123.456,"caller":"eviction/eviction_manager.go:366","msg":"Eviction manager: attempting to reclaim","resourceName":"memory"}`, frameKlogJSON},
 	{"kmsg", "raw /dev/kmsg records (prio,seq,usec,flags;text)",
 		"6,339,5140900,-;NET: Registered protocol family 10", frameKmsg},
 	{"dmesg-raw", "dmesg -r: <prio>[seconds] text",
@@ -67,6 +69,12 @@ var Framings = []Framing{
 		"<4>1 2025-03-29T14:48:51.123456+08:00 node1 kernel - - - Out of memory: …", frameRFC5424},
 	{"syslog-iso", "rsyslog RFC 3339 files, journalctl -o short-iso / short-iso-precise",
 		"2025-03-29T14:48:51.123456+08:00 node1 kernel: Out of memory: …", frameSyslogISO},
+	{"klog", "a kubelet log file: Lmmdd hh:mm:ss.uuuuuu pid file:line] msg (local time, no year)",
+		`I0329 14:48:51.123456    1234 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"`, frameKlog},
+	{"node-prefixed", "kubelet lines prefixed by their node, as talosctl logs prints them: <node>: <klog or JSON line>",
+		`10.200.1.3: {"ts":1753121331919.76,"caller":"app/server.go:520","msg":"Kubelet version","v":0}`, frameHostPrefixed},
+	{"logrus", "containerd / CRI-O log files: time=\"RFC3339\" level=… msg=\"…\"",
+		`time="2025-03-29T14:48:51.123456789Z" level=info msg="TaskOOM event container_id:\"…\""`, frameLogrus},
 	{"syslog", "RFC 3164 syslog (/var/log/messages), journalctl -o short / short-precise",
 		"Mar 29 14:48:51 node1 kernel: Out of memory: …", frameSyslog},
 }

@@ -406,3 +406,20 @@ func optInt64(s string) int64 {
 	}
 	return atoi64(s)
 }
+
+// ParseKernelMessages runs the kernel parser over messages that did not come from an input's
+// lines (the kernel lines node-problem-detector quotes in an OOMKilling Event).
+func ParseKernelMessages(ms []*Message) []*KernelOOM {
+	p := newKernelParser()
+	var out []*KernelOOM
+	emit := func(ev Event) {
+		if k, ok := ev.(*KernelOOM); ok {
+			out = append(out, k)
+		}
+	}
+	for _, m := range ms {
+		p.Feed(m, emit)
+	}
+	p.Flush(emit)
+	return out
+}

@@ -29,6 +29,9 @@ type KubeEvent struct {
 	FirstTime time.Time
 	LastTime  time.Time // series.lastObservedTime, else lastTimestamp, eventTime, creationTimestamp
 	Count     int32
+	// Line is the log line the event came from when a kubelet log recorded it ("Event
+	// occurred"); nil for Event objects.
+	Line *Evidence
 }
 
 // First implements Event.

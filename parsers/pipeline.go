@@ -44,6 +44,7 @@ type Options struct {
 // lines no parser can use before any framing or regex runs.
 func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
 	p := newRun(in, opts)
+	emit = p.notices(emit)
 	next, stop := iter.Pull2(in.Records)
 	defer stop()
 	first, err, ok := next()
@@ -117,6 +118,17 @@ func newRun(in *sources.Input, opts Options) *run {
 	}
 	p.filter = newPrefilter(triggers)
 	return p
+}
+
+// notices turns the Notices parsers emit into warnings of this input; other events pass.
+func (p *run) notices(emit func(Event)) func(Event) {
+	return func(ev Event) {
+		if n, ok := ev.(*Notice); ok {
+			p.warn(n.Pos.Line, n.Why)
+			return
+		}
+		emit(ev)
+	}
 }
 
 func (p *run) readError(line int, err error) {

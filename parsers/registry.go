@@ -9,4 +9,16 @@ var Registry = []Spec{
 		Triggers: kernelTriggers,
 		New:      func() Parser { return newKernelParser() },
 	},
+	{
+		Name:     "kubelet",
+		Help:     "kubelet lines: eviction manager, kills and probes, PLEG deaths, OOM watcher, events it logged",
+		Triggers: kubeletTriggers,
+		New:      func() Parser { return kubeletParser{} },
+	},
+	{
+		Name:     "runtime",
+		Help:     "containerd TaskOOM/TaskExit, CRI-O conmon OOM, systemd units killed by the OOM killer",
+		Triggers: runtimeTriggers,
+		New:      func() Parser { return runtimeParser{} },
+	},
 }

@@ -1,0 +1,92 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// explainJudged writes the summary and advice of a death that no kernel report explains,
+// from the Kubernetes side's evidence.
+func explainJudged(d *Death, st *statusDeath) (string, []string) {
+	who := describeWhere(d)
+	if d.Container == "" && d.Pod != "" {
+		who = fmt.Sprintf("pod %s/%s", d.Namespace, d.Pod)
+	}
+	limit := ""
+	if st != nil {
+		limit = st.limit
+	}
+	switch d.Mechanism {
+	case KubeletEviction:
+		e := d.Eviction
+		s := fmt.Sprintf("The kubelet evicted %s (%s) because node %s was low on memory", who, or(d.QoS, "unknown QoS"), or(d.Node, "(unknown)"))
+		if e.Threshold != "" {
+			s += fmt.Sprintf(" (%s below the %s threshold: %s available)", or(e.Signal, "memory"), e.Threshold, e.Observed)
+		}
+		s += "."
+		if e.Resource == "" {
+			s = fmt.Sprintf("The kubelet evicted %s; the evidence does not say for which resource.", who)
+		}
+		a := []string{"Set memory requests close to real usage: under node pressure the kubelet evicts first the pods whose usage exceeds their request (and BestEffort pods, which request nothing)."}
+		for _, u := range e.Usage {
+			a = append(a, fmt.Sprintf("Container %s used %s against a request of %s: raise its request to its real usage, or find why it grew.", u.Container, u.Usage, u.Request))
+		}
+		a = append(a, "Reserve memory for the system (kube-reserved, system-reserved) so that node allocatable matches what pods can really use, and watch the node's memory.available before it reaches the threshold.")
+		return s, a
+	case NotMemory:
+		return notMemorySummary(d, who), notMemoryAdvice(d)
+	case CgroupOOM:
+		return fmt.Sprintf("%s was OOM-killed with a memory limit of %s: its own limit is the likely cause, but the kernel's OOM report is not in the inputs.", capitalize(who), limit),
+			[]string{"Collect the node's kernel log (dmesg, journalctl -k or /var/log/messages) for this time to confirm, then size the limit from the cgroup's usage, page cache included, not from working_set."}
+	case KernelOOM:
+		if st != nil && limit == "" {
+			return fmt.Sprintf("%s was OOM-killed without a memory limit of its own: the node ran out of memory.", capitalize(who)),
+				[]string{"Give the container a memory request and limit, reserve memory for the system (kube-reserved, system-reserved), and collect the node's kernel log for this time to see the victim choice."}
+		}
+		return fmt.Sprintf("%s was OOM-killed during a node-wide OOM on %s.", capitalize(who), or(d.Node, "its node")),
+			[]string{"Reserve memory for the system (kube-reserved, system-reserved) and keep a memory.available eviction threshold so the kubelet evicts before the kernel kills; give pods requests close to their real usage.",
+				"Collect the node's kernel log for this time: its OOM report shows which process used the memory."}
+	}
+	code := "unknown"
+	if d.ExitCode != nil {
+		code = fmt.Sprint(*d.ExitCode)
+	}
+	if d.Reason == "" && d.ExitCode == nil && len(d.Evidence) > 0 {
+		return fmt.Sprintf("The runtime saw an OOM kill in %s, but the evidence does not say whose limit was hit.", who),
+			[]string{"Collect the node's kernel log and the pod's status for this time."}
+	}
+	return fmt.Sprintf("%s was killed (exit code %s) and no evidence explains it: not a memory death that the inputs can show.", capitalize(who), code),
+		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + or(d.Node, "(unknown)") + "."}
+}
+
+func notMemorySummary(d *Death, who string) string {
+	k := d.Kill
+	switch k.Reason {
+	case "liveness-probe", "startup-probe":
+		return fmt.Sprintf("The kubelet killed %s because its %s failed (%s): not a memory death.", who, strings.Replace(k.Reason, "-", " ", 1), k.Message)
+	case "preemption":
+		return fmt.Sprintf("The kubelet preempted %s to admit a critical pod: not a memory death.", who)
+	case "node-shutdown":
+		return fmt.Sprintf("The kubelet killed %s during a graceful node shutdown: not a memory death.", who)
+	case "eviction":
+		return fmt.Sprintf("The kubelet evicted %s because node %s was low on %s: not memory.", who, or(d.Node, "(unknown)"), d.Eviction.Resource)
+	}
+	return fmt.Sprintf("%s was killed: %s.", capitalize(who), k.Message)
+}
+
+func notMemoryAdvice(d *Death) []string {
+	switch d.Kill.Reason {
+	case "liveness-probe", "startup-probe":
+		return []string{"Check the probe's timeout, period and failure threshold against how long the container can take to answer (GC pauses, load), and that the probe checks liveness only, not dependencies."}
+	case "preemption":
+		return []string{"Critical pods need room on the node: reserve it, or give this pod a PriorityClass if it must not be preempted."}
+	case "eviction":
+		switch d.Eviction.Resource {
+		case "ephemeral-storage", "nodefs", "imagefs", "nodefsInodes", "imagefsInodes":
+			return []string{"Set ephemeral-storage requests and limits, keep logs and scratch data off the node's root filesystem, and check image garbage collection."}
+		case "pid", "pids":
+			return []string{"Set a pod PID limit and find the process that forks without bound."}
+		}
+	}
+	return []string{}
+}

@@ -1,0 +1,230 @@
+package correlate
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// A caseFile is one death being assembled from everything that saw it.
+type caseFile struct {
+	d    Death
+	seen []sighting
+}
+
+func (c *caseFile) kernel() bool { return c.d.Kernel != nil }
+
+// has reports whether the case holds a sighting of the kind.
+func (c *caseFile) has(k sightKind) bool {
+	for i := range c.seen {
+		if c.seen[i].kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *caseFile) all(k sightKind) []*sighting {
+	var out []*sighting
+	for i := range c.seen {
+		if c.seen[i].kind == k {
+			out = append(out, &c.seen[i])
+		}
+	}
+	return out
+}
+
+// when is the case's best time so far: the kernel's kill, else the earliest sighting that
+// is the death itself (an exit, an OOM, a termination), else any.
+func (c *caseFile) when() time.Time {
+	if c.d.Time != nil {
+		return *c.d.Time
+	}
+	var best time.Time
+	for _, s := range c.seen {
+		if s.at.IsZero() {
+			continue
+		}
+		if best.IsZero() || s.at.Before(best) {
+			best = s.at
+		}
+	}
+	return best
+}
+
+// assemble merges sightings into the kernel's deaths and into each other: one case per
+// container instance. A shared container ID joins whatever the times say (IDs are never
+// reused); otherwise the pod (by UID, else namespace/name) and container name must agree and
+// the times lie within the window. Pod-level sightings (evictions) join every container of
+// the pod. A sighting that matches nothing starts a case when it is a death on its own.
+func assemble(kernelDeaths []Death, sights []sighting, window time.Duration) []*caseFile {
+	cases := make([]*caseFile, 0, len(kernelDeaths))
+	for _, d := range kernelDeaths {
+		cases = append(cases, &caseFile{d: d})
+	}
+	sort.SliceStable(sights, func(i, j int) bool {
+		if sights[i].kind != sights[j].kind {
+			return sights[i].kind < sights[j].kind
+		}
+		return sights[i].at.Before(sights[j].at)
+	})
+	for _, s := range sights {
+		if s.podLevel() {
+			matched := false
+			for _, c := range cases {
+				if samePod(c, &s, window) {
+					attach(c, s)
+					matched = true
+				}
+			}
+			if !matched && s.creates() {
+				cases = append(cases, newCase(s))
+			}
+			continue
+		}
+		if c := bestContainer(cases, &s, window); c != nil {
+			attach(c, s)
+		} else if s.creates() {
+			cases = append(cases, newCase(s))
+		}
+	}
+	return cases
+}
+
+// bestContainer finds the case of the sighting's container instance, the nearest in time
+// when a restarting container died several times.
+func bestContainer(cases []*caseFile, s *sighting, window time.Duration) *caseFile {
+	var best *caseFile
+	var bestGap time.Duration
+	for _, c := range cases {
+		if s.containerID != "" && c.d.ContainerID != "" {
+			if sameID(c.d.ContainerID, s.containerID, s.idPrefix) {
+				return c
+			}
+			continue
+		}
+		if !samePodIdentity(c, s) || !sameNode(c.d.Node, s.node) {
+			continue
+		}
+		if s.container != "" && c.d.Container != "" && s.container != c.d.Container {
+			continue
+		}
+		gap, ok := timeGap(c, s, window)
+		if !ok {
+			continue
+		}
+		if best == nil || gap < bestGap {
+			best, bestGap = c, gap
+		}
+	}
+	return best
+}
+
+// samePod says whether a pod-level sighting is about the case's pod. An evicted or
+// preempted pod is evicted once, so when pod status says so the times need not agree
+// (node logs in local time against Events in UTC).
+func samePod(c *caseFile, s *sighting, window time.Duration) bool {
+	if !samePodIdentity(c, s) || !sameNode(c.d.Node, s.node) {
+		return false
+	}
+	if s.podUID != "" && s.podUID == c.d.PodUID {
+		return true
+	}
+	for _, t := range c.all(seenTerminated) {
+		if t.status.podReason == "Evicted" || t.status.podReason == "Preempting" {
+			return true
+		}
+	}
+	_, ok := timeGap(c, s, window)
+	return ok
+}
+
+func samePodIdentity(c *caseFile, s *sighting) bool {
+	switch {
+	case s.podUID != "" && c.d.PodUID != "":
+		return s.podUID == c.d.PodUID
+	case s.pod != "" && c.d.Pod != "":
+		return s.pod == c.d.Pod && s.namespace == c.d.Namespace
+	}
+	return false
+}
+
+func sameID(a, b string, prefix bool) bool {
+	if prefix {
+		return strings.HasPrefix(a, b)
+	}
+	return a == b
+}
+
+// timeGap is how far the sighting lies from the case's time; a repeated event covers its
+// whole span (first to last time). Unknown times match at the window's edge.
+func timeGap(c *caseFile, s *sighting, window time.Duration) (time.Duration, bool) {
+	t := c.when()
+	if t.IsZero() || s.at.IsZero() {
+		return window, true
+	}
+	from := s.from
+	if from.IsZero() || from.After(s.at) {
+		from = s.at
+	}
+	var gap time.Duration
+	switch {
+	case t.Before(from):
+		gap = from.Sub(t)
+	case t.After(s.at):
+		gap = t.Sub(s.at)
+	}
+	return gap, gap <= window
+}
+
+func newCase(s sighting) *caseFile {
+	c := &caseFile{d: Death{Victims: []Victim{}, Advice: []string{}, Evidence: []Evidence{}}}
+	attach(c, s)
+	return c
+}
+
+// attach adds a sighting to a case and fills the names the case lacked.
+func attach(c *caseFile, s sighting) {
+	c.seen = append(c.seen, s)
+	d := &c.d
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&d.Node, s.node)
+	fill(&d.Namespace, s.namespace)
+	fill(&d.Pod, s.pod)
+	fill(&d.PodUID, s.podUID)
+	if !s.podLevel() {
+		fill(&d.Container, s.container)
+		if !s.idPrefix {
+			fill(&d.ContainerID, s.containerID)
+		}
+	}
+	fill(&d.Runtime, runtimeName(s.runtime))
+	if st := s.status; st != nil {
+		fill(&d.QoS, st.qos)
+		if d.Reason == "" {
+			d.Reason = st.reason
+			code := int(st.exitCode)
+			d.ExitCode = &code
+		}
+	}
+	if s.kind == seenExit && d.ExitCode == nil && s.exitCode != nil {
+		code := *s.exitCode
+		d.ExitCode = &code
+	}
+	if !containsEvidence(d.Evidence, s.ev) {
+		d.Evidence = append(d.Evidence, s.ev)
+	}
+}
+
+func containsEvidence(list []Evidence, e Evidence) bool {
+	for _, x := range list {
+		if x.Input == e.Input && x.Line == e.Line && x.Text == e.Text {
+			return true
+		}
+	}
+	return false
+}

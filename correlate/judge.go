@@ -1,0 +1,392 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// context is what a verdict may consult beyond the case itself.
+type context struct {
+	window    time.Duration
+	pressure  []Pressure
+	facts     []nodeFact
+	kernelOn  map[string]bool // nodes with a kernel OOM report in the inputs
+	kubeletOn map[string]bool // nodes with kubelet lines in the inputs
+	events    bool            // Kubernetes Events are among the inputs
+}
+
+// finish settles a case: its time, and for a case without a kernel report the mechanism the
+// other evidence supports; then the eviction and kill details, and the caveats.
+func finish(c *caseFile, ctx *context) Death {
+	d := &c.d
+	settleTime(c, ctx.window)
+	if c.kernel() {
+		explain(d)
+		kernelExtras(c, ctx)
+	} else {
+		judge(c, ctx)
+	}
+	if d.Eviction != nil {
+		linkEpisode(d, ctx)
+	}
+	return *d
+}
+
+// settleTime gives a case without a kernel time the best time its sightings offer, and
+// warns when node logs and the API disagree by more than the window (a zone or a clock).
+func settleTime(c *caseFile, window time.Duration) {
+	d := &c.d
+	var logT, apiT time.Time
+	for _, s := range c.seen {
+		if s.at.IsZero() {
+			continue
+		}
+		switch {
+		case s.kind == seenTerminated || (s.component != "kubelet" && !s.byKubelet && s.kind != seenExit && s.kind != seenRuntimeOOM):
+			if apiT.IsZero() || s.at.Before(apiT) {
+				apiT = s.at
+			}
+		case s.kind == seenExit || s.kind == seenRuntimeOOM || s.kind == seenDied || s.kind == seenKilling || s.kind == seenEvicted:
+			if logT.IsZero() || s.at.Before(logT) {
+				logT = s.at
+			}
+		}
+	}
+	if d.Time != nil {
+		logT = *d.Time
+	}
+	if d.Time == nil {
+		t := logT
+		if t.IsZero() {
+			t = apiT
+		}
+		if !t.IsZero() {
+			t = t.UTC()
+			d.Time = &t
+			if c.kernel() {
+				d.Notes = append(d.Notes, "the time is taken from "+timeSourceOf(c, t)+": the kernel log gave only time since boot")
+			}
+		}
+	}
+	if !logT.IsZero() && !apiT.IsZero() {
+		if gap := logT.Sub(apiT); gap > window || gap < -window {
+			d.Notes = append(d.Notes, fmt.Sprintf("node logs and the API disagree about the time by %s: the node log's time zone (--tz) or the node's clock is off", roundGap(gap)))
+		}
+	}
+}
+
+func timeSourceOf(c *caseFile, t time.Time) string {
+	for _, s := range c.seen {
+		if s.at.UTC().Equal(t) {
+			switch s.kind {
+			case seenTerminated:
+				return "the container's finishedAt in pod status (whole seconds)"
+			case seenExit:
+				return "the runtime's exit time"
+			}
+			return "the " + s.component + " line"
+		}
+	}
+	return "other evidence"
+}
+
+func roundGap(d time.Duration) time.Duration {
+	if d < 0 {
+		d = -d
+	}
+	return d.Round(time.Second)
+}
+
+// judge decides the mechanism of a death no kernel report explains, from the strongest
+// evidence it has: an eviction, an OOM seen by the runtime or in pod status, a kill for a
+// failed probe, preemption or shutdown; else "unknown". The order matters: a probe that failed
+// because the container was short of memory still makes the kill a probe kill, while an
+// eviction is an eviction whatever else was seen.
+func judge(c *caseFile, ctx *context) {
+	d := &c.d
+	st := latestStatus(c)
+	missing := missingNotes(c, ctx)
+	switch {
+	case c.has(seenEvicted):
+		judgeEviction(c, ctx)
+	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
+		judgeOOM(c, ctx, st)
+	case probeKill(c, ctx.window) != nil:
+		k := probeKill(c, ctx.window)
+		d.Mechanism, d.Kill = NotMemory, k
+		d.Confidence = "medium"
+		if c.has(seenKilling) && probeKillingMessage(c) != "" {
+			d.Confidence = "high"
+		}
+		d.Notes = append(d.Notes, "no OOM kill, OOMKilled status or eviction was seen for this container")
+	case c.has(seenPreempted):
+		s := c.all(seenPreempted)[0]
+		d.Mechanism, d.Confidence = NotMemory, "high"
+		d.Kill = &Kill{Reason: "preemption", Message: or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
+	case c.has(seenShutdown):
+		d.Mechanism, d.Confidence = NotMemory, "high"
+		d.Kill = &Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
+	default:
+		d.Mechanism, d.Confidence = Unknown, "low"
+		code := "unknown"
+		if d.ExitCode != nil {
+			code = fmt.Sprint(*d.ExitCode)
+		}
+		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, or(d.Reason, "none")))
+	}
+	d.Notes = append(d.Notes, missing...)
+	d.Summary, d.Advice = explainJudged(d, st)
+}
+
+func latestStatus(c *caseFile) *statusDeath {
+	var st *statusDeath
+	for _, s := range c.all(seenTerminated) {
+		if st == nil || s.status.finished.After(st.finished) {
+			st = s.status
+		}
+	}
+	return st
+}
+
+// judgeEviction reads the eviction: which resource (from the message, else from the
+// eviction manager's "attempting to reclaim"), and how sure that is.
+func judgeEviction(c *caseFile, ctx *context) {
+	d := &c.d
+	var em evictionMessage
+	var raw string
+	byKubelet := false
+	for _, s := range c.all(seenEvicted) {
+		byKubelet = byKubelet || s.byKubelet
+		if m := parseEvictionMessage(s.message); m.resource != "" && em.resource == "" {
+			em, raw = m, strings.TrimSpace(s.message)
+		}
+	}
+	ev := &Eviction{Resource: em.resource, Threshold: em.threshold, Observed: em.available, Usage: em.usage,
+		Message: raw, RankedPods: []string{}, Others: []string{}}
+	from := "the eviction message"
+	if ev.Resource == "" {
+		if p := episodeAt(ctx.pressure, d.Node, c.when(), ctx.window); p != nil && len(p.Resources) == 1 {
+			ev.Resource, from = p.Resources[0], "the eviction manager's \"attempting to reclaim\" line"
+		}
+	}
+	ev.Signal = signalOf(ev.Resource)
+	d.Eviction = ev
+	switch {
+	case ev.Resource == "memory":
+		d.Mechanism = KubeletEviction
+		d.Confidence = "medium"
+		if byKubelet && (em.resource != "" || from != "the eviction message") {
+			d.Confidence = "high"
+		}
+	case ev.Resource != "":
+		d.Mechanism, d.Confidence = NotMemory, "medium"
+		if byKubelet {
+			d.Confidence = "high"
+		}
+		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet for " + ev.Resource + ", not memory", By: "kubelet"}
+	default:
+		d.Mechanism, d.Confidence = KubeletEviction, "low"
+		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource: memory is assumed, not shown")
+	}
+	if ev.Resource != "" && from != "the eviction message" {
+		d.Notes = append(d.Notes, "the resource is taken from "+from+" on this node at that time")
+	}
+	if c.has(seenRuntimeOOM) || d.Reason == "OOMKilled" {
+		d.Notes = append(d.Notes, "the container was also OOM-killed around the eviction")
+	}
+	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == KubeletEviction {
+		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
+	}
+}
+
+// judgeOOM decides between the container's own limit and the node for an OOM kill that no
+// kernel report in the inputs describes.
+func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
+	d := &c.d
+	runtimeSaw := c.has(seenRuntimeOOM)
+	sysOOM := nodeOOMNear(ctx, d.Node, c.when())
+	limit := ""
+	if st != nil {
+		limit = st.limit
+	}
+	switch {
+	case sysOOM != nil:
+		d.Mechanism, d.Confidence = KernelOOM, "medium"
+		d.Notes = append(d.Notes, "the kubelet's OOM watcher reported a node-wide (global) OOM on this node at "+sysOOM.at.UTC().Format("15:04:05")+" UTC ("+
+			sysOOM.ev.Input+"), and the kernel report itself is not in the inputs")
+		d.Evidence = append(d.Evidence, sysOOM.ev)
+	case limit != "":
+		d.Mechanism, d.Confidence = CgroupOOM, "low"
+		if runtimeSaw && (ctx.events || ctx.kubeletOn[nodeKey(d.Node)]) {
+			d.Confidence = "medium"
+		}
+		d.Notes = append(d.Notes, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
+	case st != nil:
+		d.Mechanism, d.Confidence = KernelOOM, "low"
+		d.Notes = append(d.Notes, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
+	default:
+		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Notes = append(d.Notes, "the runtime saw an OOM kill in this container; without the kernel's report or the container's limit the evidence does not say whose limit was hit")
+	}
+}
+
+// nodeOOMNear finds a node-wide OOM (kubelet OOM watcher, SystemOOM event) on the node
+// within the window.
+func nodeOOMNear(ctx *context, node string, t time.Time) *nodeFact {
+	for i := range ctx.facts {
+		f := &ctx.facts[i]
+		global := (f.kubelet != nil && f.kubelet.Kind == parsers.KubeletSystemOOM) || (f.event != nil && f.event.Reason == "SystemOOM")
+		if !global || !sameNode(f.node, node) {
+			continue
+		}
+		if t.IsZero() || f.at.IsZero() || absDur(f.at.Sub(t)) <= ctx.window {
+			return f
+		}
+	}
+	return nil
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// probeKill says whether a failed liveness or startup probe explains the kill: the kubelet
+// said so (Killing "failed liveness probe, will be restarted"), or the probe failed shortly
+// before the death.
+func probeKill(c *caseFile, window time.Duration) *Kill {
+	if msg := probeKillingMessage(c); msg != "" {
+		return &Kill{Reason: probeKillReason(msg), Message: msg, By: "kubelet"}
+	}
+	for _, s := range c.all(seenProbe) {
+		reason := strings.ToLower(s.probe) + "-probe"
+		msg := s.message
+		if msg == "" {
+			msg = s.probe + " probe failed"
+		}
+		return &Kill{Reason: reason, Message: strings.Join(strings.Fields(msg), " "), By: or(s.component, "kubelet")}
+	}
+	return nil
+}
+
+func probeKillingMessage(c *caseFile) string {
+	for _, s := range c.all(seenKilling) {
+		if probeKillReason(s.message) != "" {
+			return s.message
+		}
+	}
+	return ""
+}
+
+// missingNotes says which evidence would have raised confidence.
+func missingNotes(c *caseFile, ctx *context) []string {
+	node := or(c.d.Node, "(unknown node)")
+	var out []string
+	if !ctx.kernelOn[nodeKey(c.d.Node)] {
+		out = append(out, "no kernel OOM report of node "+node+" is in the inputs")
+	}
+	if !ctx.kubeletOn[nodeKey(c.d.Node)] && c.has(seenEvicted) {
+		out = append(out, "no kubelet log of node "+node+": the eviction manager's thresholds and ranking are not shown")
+	}
+	return out
+}
+
+// kernelExtras adds to a death the kernel explained what the Kubernetes side says about it.
+func kernelExtras(c *caseFile, ctx *context) {
+	d := &c.d
+	if c.has(seenEvicted) {
+		judgeEvictionDetails(c, ctx)
+		d.Notes = append(d.Notes, "the kubelet also evicted this pod around the kill")
+	}
+	if k := probeKill(c, ctx.window); k != nil {
+		d.Notes = append(d.Notes, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
+	}
+	if d.Mechanism == KernelOOM || d.LimitScope == "pod" {
+		if note := sidecarNote(c); note != "" {
+			d.Notes = append(d.Notes, note)
+		}
+	}
+}
+
+// judgeEvictionDetails fills the eviction object of a death whose mechanism the kernel
+// already gave.
+func judgeEvictionDetails(c *caseFile, ctx *context) {
+	mech, conf, kill, notes := c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes
+	judgeEviction(c, ctx)
+	c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes = mech, conf, kill, notes
+}
+
+// sidecarNote names the sidecar trap (domain.md): in a Burstable pod each container's
+// oom_score_adj comes from its own request, so a sidecar with a tiny request is the first
+// victim of a node OOM even when the main container used the memory.
+func sidecarNote(c *caseFile) string {
+	st := latestStatus(c)
+	v := c.d.Victim
+	if v == nil || v.OOMScoreAdj == nil || *v.OOMScoreAdj < 900 || *v.OOMScoreAdj >= 1000 { // 1000 is BestEffort, not a small request
+		return ""
+	}
+	if st != nil && st.neighbours != "" {
+		return fmt.Sprintf("the victim had oom_score_adj %d while its pod neighbours (%s) had larger memory requests and lower scores: a container with a small request is killed first even when another container used the memory (the sidecar trap); give it a realistic request", *v.OOMScoreAdj, st.neighbours)
+	}
+	low := 1000
+	for _, t := range c.d.Kernel.taskAdjs {
+		if t > -997 && t < low {
+			low = t
+		}
+	}
+	if low <= *v.OOMScoreAdj-500 {
+		return fmt.Sprintf("the victim had oom_score_adj %d while other tasks in the report ran as low as %d: it was chosen for its score more than its size — if it is a sidecar with a tiny request next to a big container, that is the sidecar trap; give it a realistic request", *v.OOMScoreAdj, low)
+	}
+	return ""
+}
+
+// linkEpisode ties an eviction to the node's pressure episode: the ranking the kubelet
+// logged, the other pods evicted, and the grace of a hard threshold it configured.
+func linkEpisode(d *Death, ctx *context) {
+	t := time.Time{}
+	if d.Time != nil {
+		t = *d.Time
+	}
+	for i := range ctx.pressure {
+		p := &ctx.pressure[i]
+		if !sameNode(p.Node, d.Node) || !p.covers(t, ctx.window) {
+			continue
+		}
+		idx := i
+		d.Eviction.Episode = &idx
+		d.Eviction.RankedPods = append([]string{}, p.RankedPods...)
+		me := d.Namespace + "/" + d.Pod
+		for _, o := range p.Evicted {
+			if o != me {
+				d.Eviction.Others = append(d.Eviction.Others, o)
+			}
+		}
+		for _, th := range p.Thresholds {
+			if d.Eviction.Signal != "" && th == d.Eviction.Signal+"<"+d.Eviction.Threshold {
+				d.Eviction.Grace = "0s"
+			}
+		}
+		return
+	}
+}
+
+func (p *Pressure) covers(t time.Time, window time.Duration) bool {
+	if t.IsZero() {
+		return false
+	}
+	return !t.Before(p.Start.Add(-window)) && !t.After(p.End.Add(window))
+}
+
+func episodeAt(ps []Pressure, node string, t time.Time, window time.Duration) *Pressure {
+	for i := range ps {
+		if sameNode(ps[i].Node, node) && ps[i].covers(t, window) {
+			return &ps[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package correlate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// A nodeFact is evidence about a node rather than a container: eviction-manager activity,
+// thresholds met, refused admissions, node OOMs, the kubelet's thresholds.
+type nodeFact struct {
+	node    string
+	at      time.Time
+	ev      Evidence
+	kubelet *parsers.KubeletLine
+	event   *parsers.KubeEvent
+	evicted string // ns/name of a pod evicted (from an eviction sighting)
+}
+
+// episodeGap splits a node's pressure evidence into episodes: the eviction manager runs every
+// 10 s while a threshold is met, so a silence this long means the pressure was over.
+const episodeGap = 5 * time.Minute
+
+// episodes groups node facts into pressure episodes, per node, in time order.
+func episodes(facts []nodeFact) []Pressure {
+	var thresholds = map[string][]string{}
+	byNode := map[string][]nodeFact{}
+	var nodes []string
+	for _, f := range facts {
+		if f.kubelet != nil && f.kubelet.Kind == parsers.KubeletThresholds {
+			for _, t := range f.kubelet.Thresholds {
+				thresholds[nodeKey(f.node)] = appendNew(thresholds[nodeKey(f.node)], fmt.Sprintf("%s<%s", t.Signal, t.Value))
+			}
+			continue
+		}
+		if f.at.IsZero() || !isPressure(f) {
+			continue
+		}
+		k := nodeKey(f.node)
+		if _, ok := byNode[k]; !ok {
+			nodes = append(nodes, k)
+		}
+		byNode[k] = append(byNode[k], f)
+	}
+	sort.Strings(nodes)
+	out := []Pressure{}
+	for _, n := range nodes {
+		fs := byNode[n]
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].at.Before(fs[j].at) })
+		start := 0
+		for i := 1; i <= len(fs); i++ {
+			if i == len(fs) || fs[i].at.Sub(fs[i-1].at) > episodeGap {
+				p := episodeOf(fs[start:i])
+				p.Thresholds = thresholds[n]
+				out = append(out, p)
+				start = i
+			}
+		}
+	}
+	return out
+}
+
+// isPressure says whether a fact is a sign of node pressure (an eviction of a pod is, the
+// kubelet's startup config is not).
+func isPressure(f nodeFact) bool {
+	if f.evicted != "" {
+		return true
+	}
+	if f.event != nil {
+		switch f.event.Reason {
+		case "EvictionThresholdMet", "NodeHasInsufficientMemory", "SystemOOM", "Evicted":
+			return true
+		}
+		return false
+	}
+	return f.kubelet != nil
+}
+
+func episodeOf(fs []nodeFact) Pressure {
+	p := Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
+		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []Evidence{}}
+	first, last := fs[0].at.UTC(), fs[len(fs)-1].at.UTC()
+	p.Start, p.End = &first, &last
+	for _, f := range fs {
+		if p.Node == "" {
+			p.Node = f.node
+		}
+		p.Evidence = append(p.Evidence, f.ev)
+		if f.evicted != "" {
+			p.Evicted = appendNew(p.Evicted, f.evicted)
+			continue
+		}
+		if e := f.event; e != nil {
+			switch e.Reason {
+			case "EvictionThresholdMet":
+				p.ThresholdsMet++
+				if r := strings.TrimPrefix(e.Message, "Attempting to reclaim "); r != e.Message {
+					p.Resources = appendNew(p.Resources, r)
+				}
+			case "NodeHasInsufficientMemory":
+				p.Resources = appendNew(p.Resources, "memory")
+			case "SystemOOM":
+				p.NodeOOMs++
+			case "Evicted": // an admission refusal ("The node had condition: [MemoryPressure]")
+				p.AdmissionRefused = appendNew(p.AdmissionRefused, e.Object.Namespace+"/"+e.Object.Name)
+			}
+			continue
+		}
+		l := f.kubelet
+		switch l.Kind {
+		case parsers.KubeletReclaim:
+			p.ThresholdsMet++
+			p.Resources = appendNew(p.Resources, l.Resource)
+		case parsers.KubeletMustEvict, parsers.KubeletReclaimedNoPod:
+			p.Resources = appendNew(p.Resources, l.Resource)
+		case parsers.KubeletRanked:
+			if len(p.RankedPods) == 0 {
+				for _, r := range l.Pods {
+					p.RankedPods = append(p.RankedPods, r.String())
+				}
+			}
+		case parsers.KubeletCriticalPod:
+			p.CriticalNotEvicted = appendNew(p.CriticalNotEvicted, l.Pod.String())
+		case parsers.KubeletNoPodsToEvict, parsers.KubeletUnableToEvict:
+			p.NoPodsToEvict = true
+		case parsers.KubeletAdmitRejected:
+			p.AdmissionRefused = appendNew(p.AdmissionRefused, l.Pod.String())
+		case parsers.KubeletSystemOOM:
+			p.NodeOOMs++
+		}
+	}
+	sort.SliceStable(p.Evidence, func(i, j int) bool { return evidenceBefore(p.Evidence[i], p.Evidence[j]) })
+	return p
+}
+
+func evidenceBefore(a, b Evidence) bool {
+	if a.Time != nil && b.Time != nil && !a.Time.Equal(*b.Time) {
+		return a.Time.Before(*b.Time)
+	}
+	if a.Input != b.Input {
+		return a.Input < b.Input
+	}
+	return a.Line < b.Line
+}
+
+// summarizePressure says in one sentence what happened on the node.
+func summarizePressure(p *Pressure) string {
+	node := or(p.Node, "an unnamed node")
+	what := "memory pressure"
+	if len(p.Resources) > 0 {
+		what = strings.Join(p.Resources, " and ") + " pressure"
+	}
+	span := p.Start.Format("15:04:05")
+	if !p.End.Equal(*p.Start) {
+		span += "–" + p.End.Format("15:04:05")
+	}
+	var parts []string
+	if p.ThresholdsMet > 0 {
+		parts = append(parts, fmt.Sprintf("an eviction threshold was met %d time(s)", p.ThresholdsMet))
+	}
+	if n := len(p.Evicted); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d pod(s) evicted (%s)", n, strings.Join(p.Evicted, ", ")))
+	}
+	if n := len(p.AdmissionRefused); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d pod(s) refused admission", n))
+	}
+	if n := len(p.CriticalNotEvicted); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d critical pod(s) could not be evicted", n))
+	}
+	if p.NoPodsToEvict {
+		parts = append(parts, "no pod was left to evict")
+	}
+	if p.NodeOOMs > 0 {
+		parts = append(parts, fmt.Sprintf("the kernel's global OOM killer acted %d time(s)", p.NodeOOMs))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "the kubelet reported it")
+	}
+	return fmt.Sprintf("Node %s had %s on %s UTC: %s.", node, what, span, strings.Join(parts, "; "))
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// nodeKey compares node names as the evidence writes them: the kernel's host name may be
+// short where the kubelet's node name is a FQDN, and case differs between tools.
+func nodeKey(n string) string {
+	n = strings.ToLower(n)
+	if i := strings.IndexByte(n, '.'); i > 0 && !isIPv4(n) {
+		n = n[:i]
+	}
+	return n
+}
+
+func isIPv4(s string) bool {
+	return strings.Count(s, ".") == 3 && strings.Trim(s, "0123456789.") == ""
+}
+
+// sameNode says whether two node names can be the same node; an unknown name matches any.
+func sameNode(a, b string) bool {
+	return a == "" || b == "" || nodeKey(a) == nodeKey(b)
+}

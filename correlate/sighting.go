@@ -1,0 +1,268 @@
+package correlate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/parsers"
+)
+
+// A sighting is one source's word about one container (or pod) death: a termination in pod
+// status, an eviction, a kill by the kubelet, a failed probe, an OOM or exit seen by the
+// runtime. Sightings of one death merge into it; which of them a death has decides its
+// mechanism when no kernel report does.
+type sighting struct {
+	kind                         sightKind
+	node, namespace, pod, podUID string
+	container, containerID       string
+	idPrefix                     bool // containerID is a prefix (conmon prints 20 characters)
+	runtime                      string
+	at, from                     time.Time // when; from is the first time of a repeated event
+	ev                           Evidence
+	status                       *statusDeath
+	message                      string // eviction message, kill reason, probe output
+	probe                        string // Liveness, Startup
+	exitCode                     *int
+	byKubelet                    bool // from the kubelet's own log, not an Event or pod status
+	component                    string
+}
+
+type sightKind int
+
+const (
+	seenTerminated sightKind = iota // pod status: a container terminated
+	seenRuntimeOOM                  // runtime or systemd: an OOM kill in the container's cgroup
+	seenEvicted                     // the kubelet evicted the pod
+	seenPreempted                   // the kubelet preempted the pod for a critical pod
+	seenKilling                     // the kubelet killed (stopped) the container
+	seenProbe                       // a liveness or startup probe failed
+	seenShutdown                    // node shutdown killed the pod
+	seenDied                        // PLEG: the container died
+	seenExit                        // the runtime saw the container's init process exit
+	seenBackOff                     // the container is in a restart back-off
+)
+
+// podLevel sightings are about every container of the pod.
+func (s *sighting) podLevel() bool {
+	return s.kind == seenEvicted || s.kind == seenPreempted || s.kind == seenShutdown
+}
+
+// creates says whether the sighting alone is a death worth a report; the others only add to
+// a death that something else established.
+func (s *sighting) creates() bool {
+	switch s.kind {
+	case seenTerminated, seenRuntimeOOM, seenEvicted, seenPreempted:
+		return true
+	case seenKilling:
+		return probeKillReason(s.message) != ""
+	}
+	return false
+}
+
+// sightingsOf turns the Kubernetes-side events into sightings, and collects what belongs to
+// the node rather than a container (pressure, node OOMs) for the pressure episodes.
+func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []nodeFact) {
+	var out []sighting
+	var facts []nodeFact
+	for i := range statuses {
+		s := &statuses[i]
+		out = append(out, sighting{kind: seenTerminated, node: s.node, namespace: s.namespace, pod: s.pod, podUID: s.podUID,
+			container: s.container, containerID: s.containerID, runtime: s.runtime, at: s.finished, ev: statusEvidence(*s), status: s})
+		if s.podReason == "Evicted" || s.podReason == "Preempting" {
+			kind := seenEvicted
+			if s.podReason == "Preempting" {
+				kind = seenPreempted
+			}
+			out = append(out, sighting{kind: kind, node: s.node, namespace: s.namespace, pod: s.pod, podUID: s.podUID,
+				at: s.finished, ev: statusEvidence(*s), message: s.podMessage, component: "pod status"})
+		}
+	}
+	for _, ev := range events {
+		switch e := ev.(type) {
+		case *parsers.KubeletLine:
+			if s, ok := kubeletSighting(e); ok {
+				out = append(out, s)
+			} else {
+				facts = append(facts, nodeFact{kubelet: e, node: e.Host, at: e.Evidence.Wall, ev: lineEvidence(e.Evidence)})
+			}
+		case *parsers.RuntimeLine:
+			if s, ok := runtimeSighting(e); ok {
+				out = append(out, s)
+			}
+		case *parsers.KubeEvent:
+			if !parsers.MemoryEventReasons[e.Reason] {
+				continue
+			}
+			if s, ok := eventSighting(e); ok {
+				out = append(out, s)
+			} else {
+				facts = append(facts, nodeFact{event: e, node: eventNode(e), at: e.LastTime, ev: eventEvidence(e)})
+			}
+		}
+	}
+	return out, facts
+}
+
+func lineEvidence(e parsers.Evidence) Evidence {
+	ev := Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
+	ev.Time, ev.Boot = clocksOf(e)
+	return ev
+}
+
+func kubeletSighting(l *parsers.KubeletLine) (sighting, bool) {
+	s := sighting{node: l.Host, namespace: l.Pod.Namespace, pod: l.Pod.Name, podUID: l.Pod.UID, container: l.Container,
+		containerID: l.ContainerID, runtime: l.Runtime, at: l.Evidence.Wall, ev: lineEvidence(l.Evidence), byKubelet: true,
+		message: l.Message, component: "kubelet"}
+	switch l.Kind {
+	case parsers.KubeletEvicted, parsers.KubeletEvicting:
+		s.kind = seenEvicted
+	case parsers.KubeletKilling:
+		s.kind = seenKilling
+	case parsers.KubeletProbeFailed:
+		if l.ProbeType != "Liveness" && l.ProbeType != "Startup" {
+			return s, false // a failed readiness probe kills nothing
+		}
+		s.kind, s.probe = seenProbe, l.ProbeType
+	case parsers.KubeletContainerDied:
+		s.kind = seenDied
+	case parsers.KubeletPreempting:
+		s.kind = seenPreempted
+	case parsers.KubeletShutdownKill:
+		s.kind = seenShutdown
+	default:
+		return s, false
+	}
+	return s, true
+}
+
+func runtimeSighting(r *parsers.RuntimeLine) (sighting, bool) {
+	s := sighting{node: r.Host, containerID: r.ContainerID, idPrefix: r.IDPrefix, at: r.Evidence.Wall,
+		ev: lineEvidence(r.Evidence), component: r.Source}
+	if r.Unit != "" {
+		cg := ParseCgroup("/kubepods.slice/" + r.Unit) // a unit name is the last part of a systemd cgroup path
+		if cg.ContainerID == "" && cg.PodUID == "" {
+			return s, false // not a container or pod unit
+		}
+		s.containerID, s.podUID, s.runtime = cg.ContainerID, cg.PodUID, cg.Runtime
+	}
+	switch r.Kind {
+	case parsers.RuntimeOOM:
+		s.kind = seenRuntimeOOM
+	case parsers.RuntimeExit:
+		s.kind, s.exitCode = seenExit, r.ExitStatus
+		if !r.ExitedAt.IsZero() {
+			s.at = r.ExitedAt
+		}
+	}
+	switch r.Source {
+	case "containerd":
+		s.runtime = "containerd"
+	case "conmon", "cri-o": // conmon is CRI-O's monitor
+		s.runtime = "cri-o"
+	}
+	return s, s.containerID != "" || s.podUID != ""
+}
+
+// eventSighting reads a pod Event; node Events and Events of other objects are node facts.
+func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
+	if e.Object.Kind != "Pod" {
+		return sighting{}, false
+	}
+	s := sighting{node: eventNode(e), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
+		container: containerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
+		message: e.Message, component: e.Component}
+	switch e.Reason {
+	case "Evicted":
+		if parseEvictionMessage(e.Message).admission {
+			return s, false // refused at admission: pressure, not a death
+		}
+		s.kind = seenEvicted
+	case "Killing":
+		s.kind = seenKilling
+	case "Unhealthy":
+		switch {
+		case strings.HasPrefix(e.Message, "Liveness probe"):
+			s.kind, s.probe = seenProbe, "Liveness"
+		case strings.HasPrefix(e.Message, "Startup probe"):
+			s.kind, s.probe = seenProbe, "Startup"
+		default:
+			return s, false
+		}
+	case "Preempting", "Preempted", "PreemptContainer":
+		s.kind = seenPreempted
+	case "BackOff":
+		s.kind = seenBackOff
+	default:
+		return s, false
+	}
+	return s, true
+}
+
+// eventNode is the node an Event speaks for: the reporting kubelet's host, or the Node it
+// is about.
+func eventNode(e *parsers.KubeEvent) string {
+	if e.Host != "" {
+		return e.Host
+	}
+	if e.Object.Kind == "Node" {
+		return e.Object.Name
+	}
+	return ""
+}
+
+// containerOfFieldPath reads "spec.containers{name}" (also initContainers, ephemeralContainers).
+func containerOfFieldPath(fp string) string {
+	i := strings.IndexByte(fp, '{')
+	if i < 0 || !strings.HasSuffix(fp, "}") {
+		return ""
+	}
+	return fp[i+1 : len(fp)-1]
+}
+
+// eventEvidence quotes an Event as a line of proof: the kubelet's log line when it came from
+// one, else the object's position and a one-line rendering.
+func eventEvidence(e *parsers.KubeEvent) Evidence {
+	if e.Line != nil {
+		ev := lineEvidence(*e.Line)
+		ev.Role = "event-" + strings.ToLower(e.Reason)
+		return ev
+	}
+	obj := e.Object.Name
+	if e.Object.Namespace != "" {
+		obj = e.Object.Namespace + "/" + obj
+	}
+	if c := containerOfFieldPath(e.Object.FieldPath); c != "" {
+		obj += " container " + c
+	}
+	by := e.Component
+	if e.Host != "" {
+		by += " on " + e.Host
+	}
+	text := fmt.Sprintf("Event %s %s %s %s (%s)", e.Type, e.Reason, strings.ToLower(e.Object.Kind), obj, by)
+	if e.Count > 1 {
+		text += fmt.Sprintf(" x%d", e.Count)
+	}
+	if m := strings.Join(strings.Fields(e.Message), " "); m != "" {
+		text += ": " + m
+	}
+	ev := Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: text}
+	if !e.LastTime.IsZero() {
+		t := e.LastTime.UTC()
+		ev.Time = &t
+	}
+	return ev
+}
+
+// probeKillReason reads why the kubelet killed a container from a Killing event's message
+// (kuberuntime: "Container x failed liveness probe, will be restarted", "Stopping container
+// x"); "" when the kill was an ordinary stop.
+func probeKillReason(msg string) string {
+	switch {
+	case strings.Contains(msg, "failed liveness probe"):
+		return "liveness-probe"
+	case strings.Contains(msg, "failed startup probe"):
+		return "startup-probe"
+	}
+	return ""
+}

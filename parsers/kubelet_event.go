@@ -1,0 +1,110 @@
+package parsers
+
+import "time"
+
+// PodRef names a pod the way kubelet lines do: "ns/name" (klog.KObj) or "name_ns(uid)"
+// (format.Pod, printf era).
+type PodRef struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	UID       string `json:"uid,omitempty"`
+}
+
+// String renders the reference as ns/name.
+func (p PodRef) String() string { return p.Namespace + "/" + p.Name }
+
+// What a kubelet line says. Eviction-manager kinds come from pkg/kubelet/eviction
+// (formats.md §5.3), the others from the pod workers, prober, PLEG, OOM watcher, preemption and
+// shutdown managers.
+const (
+	KubeletReclaim        = "reclaim"         // attempting to reclaim <resource>: a threshold was met
+	KubeletReclaimedNoPod = "reclaimed"       // able to reduce pressure without evicting pods
+	KubeletMustEvict      = "must-evict"      // must evict pod(s) to reclaim <resource>
+	KubeletRanked         = "ranked"          // pods ranked for eviction
+	KubeletEvicting       = "evicting"        // "Evicting pod" (V3) with the eviction message
+	KubeletEvicted        = "evicted"         // pod is evicted successfully
+	KubeletEvictFailed    = "evict-failed"    // pod failed to evict
+	KubeletCriticalPod    = "critical-pod"    // cannot evict a critical pod
+	KubeletNoPodsToEvict  = "no-pods"         // thresholds met, but no pods are active to evict
+	KubeletUnableToEvict  = "unable-to-evict" // unable to evict any pods from the node
+	KubeletCleanedUp      = "cleaned-up"      // evicted pods successfully cleaned up (or timed out)
+	KubeletAdmitRejected  = "admit-rejected"  // a new pod refused under a node condition
+	KubeletSystemOOM      = "system-oom"      // the OOM watcher saw a node-wide (global) OOM kill
+	KubeletKilling        = "killing"         // killing a container with a grace period
+	KubeletProbeFailed    = "probe-failed"    // a liveness/readiness/startup probe failed
+	KubeletContainerDied  = "container-died"  // PLEG ContainerDied
+	KubeletPreempting     = "preempting"      // preempting a pod to admit a critical pod
+	KubeletShutdownKill   = "shutdown-kill"   // node shutdown manager killing a pod
+	KubeletThresholds     = "thresholds"      // the eviction thresholds the kubelet runs with
+)
+
+// KubeletLine is one kubelet log line that matters for a memory death.
+type KubeletLine struct {
+	Kind     string
+	Host     string
+	Evidence Evidence
+
+	Resource    string   // reclaim, must-evict, reclaimed: memory, ephemeral-storage, pid, nodefs, …
+	Pods        []PodRef // ranked, cleaned-up: in the kubelet's order
+	Pod         PodRef   // the one pod the line is about
+	Container   string   // container name
+	ContainerID string   // without the runtime:// prefix
+	Runtime     string   // containerd, cri-o, docker
+	Message     string   // eviction message, probe output, node condition, kill reason
+	ProbeType   string   // Liveness, Readiness, Startup
+	GracePeriod *int64   // seconds, killing / shutdown-kill
+	Victim      string   // system-oom: the process the kernel killed
+	VictimPID   int      // system-oom
+	Thresholds  []Threshold
+}
+
+// Threshold is one eviction threshold from the kubelet's node config.
+type Threshold struct {
+	Signal   string        `json:"signal"`   // memory.available, nodefs.available, …
+	Operator string        `json:"operator"` // LessThan
+	Value    string        `json:"value"`    // a quantity (100Mi) or a percentage (10%)
+	Grace    time.Duration `json:"grace"`    // 0 for hard thresholds
+}
+
+// First implements Event.
+func (k *KubeletLine) First() Pos { return k.Evidence.Pos }
+
+// RuntimeLine is a container runtime's or systemd's word on a container: an OOM event in its
+// cgroup, or the exit of its init process.
+type RuntimeLine struct {
+	Kind        string // RuntimeOOM or RuntimeExit
+	Source      string // containerd, cri-o, conmon, dockerd, systemd
+	Host        string
+	ContainerID string // full ID, or the 20-character prefix conmon prints
+	IDPrefix    bool   // ContainerID is only a prefix
+	Unit        string // systemd: the scope or slice named
+	PodUID      string // systemd: from a pod slice
+	ExitStatus  *int
+	ExitedAt    time.Time
+	Evidence    Evidence
+}
+
+// Runtime line kinds.
+const (
+	RuntimeOOM  = "oom"  // an OOM kill happened in the container's cgroup
+	RuntimeExit = "exit" // the container's init process exited
+)
+
+// First implements Event.
+func (r *RuntimeLine) First() Pos { return r.Evidence.Pos }
+
+// Notice is a line a parser recognised as relevant but could not fully read: it is reported
+// as a warning and never used as evidence.
+type Notice struct {
+	Pos Pos
+	Why string
+}
+
+// First implements Event.
+func (n *Notice) First() Pos { return n.Pos }
+
+var (
+	_ Event = (*KubeletLine)(nil)
+	_ Event = (*RuntimeLine)(nil)
+	_ Event = (*Notice)(nil)
+)
