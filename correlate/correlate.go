@@ -74,7 +74,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		rep.HostKills = []Death{}
 	}
 	for _, c := range cases {
-		for _, s := range c.all(seenEvicted) {
+		if s := evictionSighting(c); s != nil {
 			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod})
 		}
 	}

@@ -228,3 +228,19 @@ func containsEvidence(list []Evidence, e Evidence) bool {
 	}
 	return false
 }
+
+// evictionSighting is the one sighting that places a case's eviction in its node's pressure
+// episode: the kubelet's own line when there is one (its clock is the node's, like the
+// rest of the episode), else the earliest.
+func evictionSighting(c *caseFile) *sighting {
+	var best *sighting
+	for _, s := range c.all(seenEvicted) {
+		switch {
+		case best == nil, s.byKubelet && !best.byKubelet:
+			best = s
+		case s.byKubelet == best.byKubelet && s.at.Before(best.at):
+			best = s
+		}
+	}
+	return best
+}

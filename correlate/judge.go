@@ -44,14 +44,15 @@ func settleTime(c *caseFile, window time.Duration) {
 		if s.at.IsZero() {
 			continue
 		}
+		fromNode := s.byKubelet || s.kind == seenExit || s.kind == seenRuntimeOOM
 		switch {
-		case s.kind == seenTerminated || (s.component != "kubelet" && !s.byKubelet && s.kind != seenExit && s.kind != seenRuntimeOOM):
-			if apiT.IsZero() || s.at.Before(apiT) {
-				apiT = s.at
-			}
-		case s.kind == seenExit || s.kind == seenRuntimeOOM || s.kind == seenDied || s.kind == seenKilling || s.kind == seenEvicted:
+		case fromNode:
 			if logT.IsZero() || s.at.Before(logT) {
 				logT = s.at
+			}
+		default: // pod status, Events: stamped by the API's clients in UTC
+			if apiT.IsZero() || s.at.Before(apiT) {
+				apiT = s.at
 			}
 		}
 	}
@@ -73,7 +74,13 @@ func settleTime(c *caseFile, window time.Duration) {
 	}
 	if !logT.IsZero() && !apiT.IsZero() {
 		if gap := logT.Sub(apiT); gap > window || gap < -window {
-			d.Notes = append(d.Notes, fmt.Sprintf("node logs and the API disagree about the time by %s: the node log's time zone (--tz) or the node's clock is off", roundGap(gap)))
+			note := fmt.Sprintf("node logs and the API disagree about the time by %s: the node log's time zone (--tz) or the node's clock is off", roundGap(gap))
+			if !c.kernel() { // the API's stamps carry their zone; a year-less node log may not
+				t := apiT.UTC()
+				d.Time = &t
+				note += "; the time shown is the API's"
+			}
+			d.Notes = append(d.Notes, note)
 		}
 	}
 }
@@ -354,13 +361,13 @@ func linkEpisode(d *Death, ctx *context) {
 	}
 	for i := range ctx.pressure {
 		p := &ctx.pressure[i]
-		if !sameNode(p.Node, d.Node) || !p.covers(t, ctx.window) {
+		me := d.Namespace + "/" + d.Pod
+		if !sameNode(p.Node, d.Node) || !(p.covers(t, ctx.window) || contains(p.Evicted, me)) {
 			continue
 		}
 		idx := i
 		d.Eviction.Episode = &idx
-		d.Eviction.RankedPods = append([]string{}, p.RankedPods...)
-		me := d.Namespace + "/" + d.Pod
+		d.Eviction.RankedPods = rankingFor(p, me, t)
 		for _, o := range p.Evicted {
 			if o != me {
 				d.Eviction.Others = append(d.Eviction.Others, o)
@@ -389,4 +396,19 @@ func episodeAt(ps []Pressure, node string, t time.Time, window time.Duration) *P
 		}
 	}
 	return nil
+}
+
+// rankingFor is the last ranking before the eviction that names the pod; the episode's first
+// when none does.
+func rankingFor(p *Pressure, pod string, t time.Time) []string {
+	out := append([]string{}, p.RankedPods...)
+	for _, r := range p.rankings {
+		if r.at.After(t.Add(time.Second)) {
+			break
+		}
+		if contains(r.pods, pod) {
+			out = append([]string{}, r.pods...)
+		}
+	}
+	return out
 }

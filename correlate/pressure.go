@@ -83,6 +83,7 @@ func episodeOf(fs []nodeFact) Pressure {
 	p := Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
 		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []Evidence{}}
 	first, last := fs[0].at.UTC(), fs[len(fs)-1].at.UTC()
+	kubeletMet, eventMet := 0, 0
 	p.Start, p.End = &first, &last
 	for _, f := range fs {
 		if p.Node == "" {
@@ -96,7 +97,7 @@ func episodeOf(fs []nodeFact) Pressure {
 		if e := f.event; e != nil {
 			switch e.Reason {
 			case "EvictionThresholdMet":
-				p.ThresholdsMet++
+				eventMet += int(max(e.Count, 1))
 				if r := strings.TrimPrefix(e.Message, "Attempting to reclaim "); r != e.Message {
 					p.Resources = appendNew(p.Resources, r)
 				}
@@ -112,16 +113,19 @@ func episodeOf(fs []nodeFact) Pressure {
 		l := f.kubelet
 		switch l.Kind {
 		case parsers.KubeletReclaim:
-			p.ThresholdsMet++
+			kubeletMet++
 			p.Resources = appendNew(p.Resources, l.Resource)
 		case parsers.KubeletMustEvict, parsers.KubeletReclaimedNoPod:
 			p.Resources = appendNew(p.Resources, l.Resource)
 		case parsers.KubeletRanked:
-			if len(p.RankedPods) == 0 {
-				for _, r := range l.Pods {
-					p.RankedPods = append(p.RankedPods, r.String())
-				}
+			var pods []string
+			for _, r := range l.Pods {
+				pods = append(pods, r.String())
 			}
+			if len(p.RankedPods) == 0 {
+				p.RankedPods = pods
+			}
+			p.rankings = append(p.rankings, ranking{f.at, pods})
 		case parsers.KubeletCriticalPod:
 			p.CriticalNotEvicted = appendNew(p.CriticalNotEvicted, l.Pod.String())
 		case parsers.KubeletNoPodsToEvict, parsers.KubeletUnableToEvict:
@@ -132,6 +136,8 @@ func episodeOf(fs []nodeFact) Pressure {
 			p.NodeOOMs++
 		}
 	}
+	// The kubelet's lines and its EvictionThresholdMet Events count the same thresholds.
+	p.ThresholdsMet = max(kubeletMet, eventMet)
 	sort.SliceStable(p.Evidence, func(i, j int) bool { return evidenceBefore(p.Evidence[i], p.Evidence[j]) })
 	return p
 }

@@ -206,4 +206,11 @@ type Pressure struct {
 	Deaths             int        `json:"deaths"`               // deaths of this report in the episode
 	Summary            string     `json:"summary"`
 	Evidence           []Evidence `json:"evidence"`
+
+	rankings []ranking // every ranking the kubelet logged, for each eviction's own
+}
+
+type ranking struct {
+	at   time.Time
+	pods []string
 }

@@ -25,6 +25,22 @@ func Text(w io.Writer, rep *correlate.Report) error {
 			t.death(&rep.HostKills[i], "host kill")
 		}
 	}
+	if len(rep.Pressure) > 0 {
+		t.printf("\nNode pressure\n")
+		for _, p := range rep.Pressure {
+			t.printf("\n◆ %s\n", p.Summary)
+			if len(p.RankedPods) > 0 {
+				t.field("ranked", strings.Join(p.RankedPods, ", "))
+			}
+			if len(p.AdmissionRefused) > 0 {
+				t.field("refused", strings.Join(p.AdmissionRefused, ", "))
+			}
+			if len(p.Thresholds) > 0 {
+				t.field("config", "hard thresholds "+strings.Join(p.Thresholds, ", "))
+			}
+			t.evidence(p.Evidence)
+		}
+	}
 	for _, inc := range rep.Incomplete {
 		t.printf("\n? incomplete OOM report in %s: %s\n", inc.Input, inc.Reason)
 		t.evidence(inc.Evidence)
@@ -86,6 +102,28 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	}
 	if d.Cgroup != "" {
 		t.field("cgroup", d.Cgroup)
+	}
+	if d.Pod != "" {
+		t.field("name", strings.TrimSpace(fmt.Sprintf("%s/%s %s", d.Namespace, d.Pod, d.Container)))
+	}
+	if d.ExitCode != nil || d.Reason != "" {
+		code := "?"
+		if d.ExitCode != nil {
+			code = fmt.Sprint(*d.ExitCode)
+		}
+		t.field("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "?")))
+	}
+	if e := d.Eviction; e != nil {
+		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))
+		if len(e.RankedPods) > 0 {
+			t.field("ranked", strings.Join(e.RankedPods, ", "))
+		}
+		if len(e.Others) > 0 {
+			t.field("also", "evicted in the same episode: "+strings.Join(e.Others, ", "))
+		}
+	}
+	if k := d.Kill; k != nil {
+		t.field("kill", fmt.Sprintf("%s: %s", k.Reason, k.Message))
 	}
 	for _, v := range d.Victims {
 		t.field("victim", victim(v))
