@@ -42,6 +42,9 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKernel$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzFramings$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubeObjects$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubelet$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKV$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
 
 # Real kernel OOM captures for the golden cases (root; cgroup v1 on the host, then cgroup v2

@@ -78,3 +78,94 @@ func startBench(b *testing.B) string {
 	b.ResetTimer()
 	return path
 }
+
+// kubeletFile is a 64 MiB kubelet journal with the real eviction lines of
+// testdata/excerpts/kubelet/eviction-structured-ephemeral-ranked-evicted-journal-k8s-132001.log
+// every 20000 lines.
+var kubeletFile = sync.OnceValues(func() (string, error) {
+	raw, err := os.ReadFile("../testdata/excerpts/kubelet/eviction-structured-ephemeral-ranked-evicted-journal-k8s-132001.log")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(os.TempDir(), "coroner-bench-kubelet.log")
+	f, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	_, err = synth.KubeletJournal(f, 64<<20, 20000, strings.Split(strings.TrimSpace(string(raw)), "\n"))
+	return path, err
+})
+
+// BenchmarkKubeletJournal runs the whole pipeline (all parsers) over a kubelet journal.
+func BenchmarkKubeletJournal(b *testing.B) {
+	path := startBenchFile(b, kubeletFile)
+	for i := 0; i < b.N; i++ {
+		src := &sources.Files{Paths: []string{path}}
+		events := 0
+		for in, err := range src.Inputs() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			ParseInput(in, Options{Clock: Clock{Year: 2025}}, func(Event) { events++ })
+		}
+		if events == 0 {
+			b.Fatal("no kubelet line found")
+		}
+	}
+}
+
+// BenchmarkKubeletGrepBaseline is grep -cE with every parser's trigger words over the same
+// kubelet journal.
+func BenchmarkKubeletGrepBaseline(b *testing.B) {
+	grep, err := exec.LookPath("grep")
+	if err != nil {
+		b.Skip("no grep")
+	}
+	path := startBenchFile(b, kubeletFile)
+	for i := 0; i < b.N; i++ {
+		out, err := exec.Command(grep, "-cE", TriggerPattern(), path).Output()
+		if err != nil || strings.TrimSpace(string(out)) == "0" {
+			b.Fatalf("grep: %v %s", err, out)
+		}
+	}
+}
+
+func startBenchFile(b *testing.B, file func() (string, error)) string {
+	b.Helper()
+	path, err := file()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	return path
+}
+
+// BenchmarkEventsList decodes a kubectl get events -o json List of 50000 Events (built with
+// the k8s.io/api types) and reports objects per second.
+func BenchmarkEventsList(b *testing.B) {
+	path := startBenchFile(b, eventsFile)
+	for i := 0; i < b.N; i++ {
+		src := &sources.Files{Paths: []string{path}}
+		n := 0
+		for in, err := range src.Inputs() {
+			if err != nil {
+				b.Fatal(err)
+			}
+			ParseInput(in, Options{}, func(e Event) {
+				if _, ok := e.(*KubeEvent); ok {
+					n++
+				}
+			})
+		}
+		if n != benchEvents {
+			b.Fatalf("decoded %d events, want %d", n, benchEvents)
+		}
+	}
+	b.ReportMetric(float64(benchEvents)*float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}

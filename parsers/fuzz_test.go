@@ -60,3 +60,46 @@ func FuzzKubeObjects(f *testing.F) {
 		ParseInput(in, Options{}, func(e Event) { _ = e.First() })
 	})
 }
+
+// FuzzKubelet feeds arbitrary text through the whole pipeline, where the kubelet and runtime
+// parsers read klog text, klog JSON and logrus lines in any framing. Seeds in
+// testdata/fuzz/FuzzKubelet are real lines from testdata/excerpts/{kubelet,runtime}.
+func FuzzKubelet(f *testing.F) {
+	f.Add(`I0329 14:48:51.123456    1234 eviction_manager.go:366] "Eviction manager: pods ranked for eviction" pods=["a/b","c/d"]` + "\n")
+	f.Add(`{"ts":1753121331919.76,"caller":"eviction/eviction_manager.go:627","msg":"Eviction manager: pod is evicted successfully","pod":"ns/x"}` + "\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		in := &sources.Input{Name: "fuzz", Records: sources.Lines(strings.NewReader(text))}
+		ParseInput(in, Options{}, func(e Event) {
+			switch e := e.(type) {
+			case *KubeletLine:
+				if e.Evidence.Line < 1 || e.Kind == "" {
+					t.Fatalf("kubelet line without position or kind: %+v", e)
+				}
+				if e.Pod.Name != "" && strings.ContainsAny(e.Pod.Name, " /") {
+					t.Fatalf("pod name %q holds a separator", e.Pod.Name)
+				}
+			case *RuntimeLine:
+				if e.ContainerID == "" && e.Unit == "" {
+					t.Fatalf("runtime line names no container: %+v", e)
+				}
+			case *KubeEvent:
+				if e.Reason == "" || e.Object.Name == "" {
+					t.Fatalf("kubelet event line without reason or object: %+v", e)
+				}
+			}
+		})
+	})
+}
+
+// FuzzKV checks klog's key=value reader never loops or panics and never invents keys that
+// are not in the text.
+func FuzzKV(f *testing.F) {
+	f.Add(` pod="ns/a" podUID=1234 pods=["a/b","c/d"] event=&{ID:x Type:ContainerDied} output=<`)
+	f.Fuzz(func(t *testing.T, s string) {
+		for k := range parseKV(s) {
+			if !strings.Contains(s, k+"=") {
+				t.Fatalf("key %q not in %q", k, s)
+			}
+		}
+	})
+}

@@ -14,8 +14,14 @@ var kubeletTriggers = []string{
 	"viction manager",
 	"Evicting pod",
 	"Killing container",
-	"Probe failed",
-	"probe for",
+	// Only liveness and startup probes kill; readiness failures (a busy kubelet logs many) are
+	// left to the prefilter.
+	`probeType="Liveness"`,
+	`probeType="Startup"`,
+	`"probeType":"Liveness"`,
+	`"probeType":"Startup"`,
+	"Liveness probe for",
+	"Startup probe for",
 	"ContainerDied",
 	"sys oom event",
 	"Preempting pod",
@@ -30,7 +36,7 @@ var kubeletTriggers = []string{
 // log file or --logging-format=json. Each line stands alone.
 type kubeletParser struct{}
 
-func (kubeletParser) Busy() bool       { return false }
+func (kubeletParser) Busy() bool        { return false }
 func (kubeletParser) Flush(func(Event)) {}
 
 func (kubeletParser) Feed(m *Message, emit func(Event)) {

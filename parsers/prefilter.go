@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"sort"
+	"strings"
 )
 
 // prefilter answers "could any parser want this line?" before any framing or regex runs. It is
@@ -55,9 +56,21 @@ func bestGram(uncovered map[string]bool) (string, []string) {
 			}
 		}
 	}
+	// bytes.Index finds a gram by jumping to each occurrence of its first byte, so a gram that
+	// starts with a byte frequent in log text (space, common lower-case letters) costs many
+	// false starts per line: such grams are used only when nothing else covers a trigger.
 	best := ""
+	better := func(g string, ts []string) bool {
+		if best == "" {
+			return true
+		}
+		if cg, cb := commonStart(g), commonStart(best); cg != cb {
+			return !cg
+		}
+		return len(ts) > len(count[best]) || (len(ts) == len(count[best]) && g < best)
+	}
 	for g, ts := range count {
-		if best == "" || len(ts) > len(count[best]) || (len(ts) == len(count[best]) && g < best) {
+		if better(g, ts) {
 			best = g
 		}
 	}
@@ -79,4 +92,9 @@ func (p *prefilter) match(line []byte) bool {
 		}
 	}
 	return false
+}
+
+// commonStart reports a gram whose first byte is frequent in log text.
+func commonStart(g string) bool {
+	return len(g) > 0 && strings.IndexByte(" etaoinsrlcdu.:=\"_-/0123456789", g[0]) >= 0
 }

@@ -25,7 +25,7 @@ var runtimeTriggers = []string{
 // systemd's unit lines about OOM kills. Each line stands alone.
 type runtimeParser struct{}
 
-func (runtimeParser) Busy() bool       { return false }
+func (runtimeParser) Busy() bool        { return false }
 func (runtimeParser) Flush(func(Event)) {}
 
 func (runtimeParser) Feed(m *Message, emit func(Event)) {

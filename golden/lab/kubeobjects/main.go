@@ -27,7 +27,7 @@ type spec struct {
 
 type podSpec struct {
 	Name, Namespace, UID, Node, QoS, Created, Phase, Reason, Message, HostIP, PodIP string
-	Containers                                                                    []containerSpec
+	Containers                                                                      []containerSpec
 }
 
 type containerSpec struct {
