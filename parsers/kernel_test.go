@@ -191,13 +191,20 @@ func TestPipelineWarnings(t *testing.T) {
 }
 
 func TestPrefilter(t *testing.T) {
-	p := newPrefilter(kernelTriggers)
-	if len(p.anchors) >= len(kernelTriggers) {
-		t.Errorf("%d anchors for %d triggers: the set cover saved nothing", len(p.anchors), len(kernelTriggers))
+	var all []string
+	for _, s := range Registry {
+		all = append(all, s.Triggers...)
 	}
-	for _, trig := range kernelTriggers {
-		if !p.match([]byte("x " + trig + " y")) {
-			t.Errorf("trigger %q not matched", trig)
+	p := newPrefilter(all)
+	for _, trig := range all {
+		for _, line := range []string{trig, "x " + trig + " y", trig + trig[:1]} {
+			if !p.match([]byte(line)) {
+				t.Errorf("trigger %q not matched in %q", trig, line)
+			}
+		}
+		// Every strict part of a trigger must not match on its own.
+		if p.match([]byte(trig[1:])) && !containsAnyTrigger(trig[1:], all) {
+			t.Errorf("%q matched without a whole trigger", trig[1:])
 		}
 	}
 	for _, line := range []string{"Mar 29 kubelet[1]: will fill the room with memory", "", "oo", "Kil"} {
@@ -205,4 +212,13 @@ func TestPrefilter(t *testing.T) {
 			t.Errorf("%q matched, but holds no trigger", line)
 		}
 	}
+}
+
+func containsAnyTrigger(s string, triggers []string) bool {
+	for _, t := range triggers {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -10,8 +10,8 @@ import (
 // runtimeTriggers are words of which one is in every runtime or systemd line the runtime
 // parser reads.
 var runtimeTriggers = []string{
-	"TaskOOM",
-	"TaskExit",
+	"TaskOOM event",
+	"TaskExit event",
 	"OOM received",
 	"OOM event received",
 	"killed by the OOM killer",
