@@ -2,9 +2,6 @@ package sources
 
 import (
 	"bufio"
-	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"fmt"
 	"io"
 	"iter"
@@ -73,6 +70,7 @@ func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, err
 			yield(Record{}, fmt.Errorf("%s: %w", name, err))
 			return
 		}
+		defer r.Close()
 		for rec, err := range Lines(r) {
 			if !yield(rec, err) {
 				return
@@ -81,31 +79,3 @@ func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, err
 	}
 }
 
-// Magic numbers of the compression formats we recognise.
-var (
-	gzipMagic  = []byte{0x1f, 0x8b}
-	bzip2Magic = []byte("BZh")
-	xzMagic    = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
-	zstdMagic  = []byte{0x28, 0xb5, 0x2f, 0xfd}
-)
-
-// Decompress returns a reader of the uncompressed bytes of br, or br itself when it does not
-// start with a compression magic number we know.
-func Decompress(br *bufio.Reader) (io.Reader, error) {
-	head, _ := br.Peek(6)
-	switch {
-	case bytes.HasPrefix(head, gzipMagic):
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("failed to read gzip header: %w", err)
-		}
-		return zr, nil
-	case bytes.HasPrefix(head, bzip2Magic) && len(head) >= 4 && head[3] >= '1' && head[3] <= '9':
-		return bzip2.NewReader(br), nil
-	case bytes.HasPrefix(head, xzMagic):
-		return nil, fmt.Errorf("xz-compressed input is not supported yet; decompress it first (xz -dc)")
-	case bytes.HasPrefix(head, zstdMagic):
-		return nil, fmt.Errorf("zstd-compressed input is not supported yet; decompress it first (zstd -dc)")
-	}
-	return br, nil
-}
