@@ -78,4 +78,3 @@ func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, err
 		}
 	}
 }
-
