@@ -25,7 +25,10 @@ type bootClock struct {
 // stamps (syslog, journal, dmesg -T): each pair gives wall - boot, and the median of them is
 // robust to a stray mismatch. These lines carry a PID and sizes, so a pair is the same record.
 // A --boot-time given by the user wins over what is learned.
-func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootClock {
+//
+// An input of an archive that names its boot time (proc/stat btime, whole seconds) and that no
+// pair aligns uses that boot time for its current boot.
+func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]time.Time) map[bootKey]*bootClock {
 	correctReceiptTimes(ooms)
 	type anchor struct {
 		wall  time.Time
@@ -88,6 +91,8 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time) map[bootKey]*bootC
 				}
 			}
 			clocks[key] = c
+		case key.seq == 0 && !btimes[key.input].IsZero():
+			clocks[key] = &bootClock{Clock: Clock{BootTime: btimes[key.input].UTC(), Source: "btime of the archive (proc/stat)"}}
 		}
 	}
 	return clocks

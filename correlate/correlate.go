@@ -18,6 +18,8 @@ type Options struct {
 	Window time.Duration
 	// Node is the live state of the node the logs came from (coroner node); nil otherwise.
 	Node *sources.NodeState
+	// Archives are the sosreports, must-gathers and directories read, for the report.
+	Archives []*sources.ArchiveInfo
 }
 
 // DefaultWindow is the --window default: wide enough for one OOM episode, narrow enough
@@ -52,7 +54,13 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			}
 		}
 	}
-	clocks := alignClocks(ooms, opts.BootTime)
+	btimes := map[string]time.Time{}
+	for _, in := range inputs {
+		if in.Archive != nil && !in.Archive.BootTime.IsZero() {
+			btimes[in.Name] = in.Archive.BootTime
+		}
+	}
+	clocks := alignClocks(ooms, opts.BootTime, btimes)
 	applyClocks(ooms, clocks)
 	rep.Inputs = describeInputs(inputs, clocks, incomplete)
 
@@ -103,6 +111,9 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
 	}
 	rep.Node = opts.Node
+	for _, a := range opts.Archives {
+		rep.Archives = append(rep.Archives, *a)
+	}
 	sortDeaths(rep.Deaths)
 	sortDeaths(rep.HostKills)
 	return rep
@@ -111,7 +122,14 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock, inc []*parsers.IncompleteOOM) []Input {
 	out := make([]Input, 0, len(inputs))
 	for _, in := range inputs {
-		ri := Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []Warning{}}
+		ri := Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []Warning{}, Role: in.Role}
+		if in.Archive != nil {
+			ri.Archive, ri.Node = in.Archive.Name, in.Archive.Host
+		}
+		if !in.First.IsZero() {
+			f, l := in.First.UTC(), in.Last.UTC()
+			ri.First, ri.Last = &f, &l
+		}
 		if in.Err != nil {
 			ri.Error = in.Err.Error()
 		}
@@ -127,7 +145,10 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 		sort.SliceStable(ri.Warnings, func(i, j int) bool { return lineOrder(ri.Warnings[i].Line) < lineOrder(ri.Warnings[j].Line) })
 		if c := clocks[bootKey{in.Name, 0}]; c != nil {
 			cc := c.Clock
-			ri.Clock, ri.Node = &cc, c.host
+			ri.Clock = &cc
+			if ri.Node == "" {
+				ri.Node = c.host
+			}
 		}
 		out = append(out, ri)
 	}

@@ -35,17 +35,24 @@ type Report struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Node is the live state of the node, when coroner ran on it (coroner node).
 	Node *sources.NodeState `json:"node,omitempty"`
+	// Archives are the sosreports, must-gathers and directories read: node, zone, boot time,
+	// how many members were used and skipped, and where an archive was damaged.
+	Archives []sources.ArchiveInfo `json:"archives,omitempty"`
 }
 
 // Input says what became of one input.
 type Input struct {
-	Name     string    `json:"name"`
-	Kind     string    `json:"kind"`
-	Lines    int       `json:"lines"`
-	Node     string    `json:"node,omitempty"`
-	Error    string    `json:"error,omitempty"` // set when nothing of it could be read
-	Clock    *Clock    `json:"clock,omitempty"` // how its boot-relative stamps became wall-clock times
-	Warnings []Warning `json:"warnings"`
+	Name     string     `json:"name"`
+	Kind     string     `json:"kind"`
+	Lines    int        `json:"lines"`
+	Node     string     `json:"node,omitempty"`
+	Archive  string     `json:"archive,omitempty"` // the sosreport, must-gather or directory it came from
+	Role     string     `json:"role,omitempty"`    // what the archive's layout says it is: kernel, syslog, journal, unit, objects
+	First    *time.Time `json:"first,omitempty"`   // its time span, UTC, from the lines read
+	Last     *time.Time `json:"last,omitempty"`
+	Error    string     `json:"error,omitempty"` // set when nothing of it could be read
+	Clock    *Clock     `json:"clock,omitempty"` // how its boot-relative stamps became wall-clock times
+	Warnings []Warning  `json:"warnings"`
 }
 
 // Warning is a problem at a line of an input that did not stop the analysis.

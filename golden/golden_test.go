@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/golden/internal/archive"
 	"golang.org/x/tools/txtar"
 )
 
@@ -129,7 +131,44 @@ func prepare(t *testing.T, ar *txtar.Archive, dir string) []string {
 			copyShared(t, filepath.Join(shared[dir0], rest), filepath.Join(dir, a))
 		}
 	}
+	packArchives(t, dir)
 	return args
+}
+
+// packArchives turns every top-level directory named like an archive (sosreport-x.tar.xz/…)
+// into that archive, in the exact sos layout. A member whose whole content is "@real/…" is
+// the shared capture of that name, so captures stay stored once.
+func packArchives(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !e.IsDir() || !archive.IsArchiveDir(e.Name()) {
+			continue
+		}
+		tree := filepath.Join(dir, e.Name())
+		_ = filepath.WalkDir(tree, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, _ := os.ReadFile(p)
+			if ref, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "@"); ok && !strings.HasSuffix(p, archive.SymlinkSuffix) {
+				if dir0, rest, ok := strings.Cut(ref, "/"); ok && shared[dir0] != "" {
+					copyShared(t, filepath.Join(shared[dir0], rest), p)
+				}
+			}
+			return os.Chtimes(p, inputMtime, inputMtime)
+		})
+		members := tree + ".members"
+		if err := os.Rename(tree, members); err != nil {
+			t.Fatal(err)
+		}
+		if err := archive.Pack(members, tree); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.RemoveAll(members); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // copyShared copies a shared capture into the case's directory with the fixed mtime (a

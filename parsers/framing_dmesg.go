@@ -180,7 +180,7 @@ func frameDmesgCtime(line []byte, c *Clock, m *Message) bool {
 	if !ok {
 		return false
 	}
-	m.Wall = t
+	m.Wall, m.Floating = t, c.Loc == nil
 	setKernelText(m, line[end+1:])
 	return true
 }

@@ -50,7 +50,7 @@ func frameSyslog(line []byte, c *Clock, m *Message) bool {
 	if rest[0] != ' ' {
 		return false
 	}
-	m.Wall = c.date(month, day, hh, mm, ss, nsec)
+	m.Wall, m.Floating = c.date(month, day, hh, mm, ss, nsec), c.Loc == nil
 	return hostAndTag(rest[1:], m)
 }
 

@@ -24,6 +24,9 @@ type Message struct {
 	// the kernel wrote it; Boot is then the kernel's own stamp and the better clock.
 	Received bool
 	Priority int // syslog priority (0 emerg … 7 debug), -1 when unknown
+	// Floating marks a Wall read from a stamp without a zone while none was given (--tz): it
+	// holds the local wall-clock reading as if it were UTC until Localize learns the zone.
+	Floating bool
 }
 
 // Pos is where a line of evidence sits.
@@ -44,10 +47,11 @@ type Evidence struct {
 	HasBoot  bool          `json:"-"`
 	BootSeq  int           `json:"-"`
 	Received bool          `json:"-"`
+	Floating bool          `json:"-"`
 }
 
 // Evidence returns m as an evidence line with the given role.
 func (m *Message) Evidence(role string) Evidence {
 	return Evidence{Pos: Pos{m.Input, m.Line}, Text: m.Raw, Body: m.Text, Role: role, Host: m.Host,
-		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received}
+		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received, Floating: m.Floating}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/k8s-coroner/coroner/sources"
@@ -20,6 +21,12 @@ type Warning struct {
 // InputResult says what became of one input.
 type InputResult struct {
 	Name     string
+	Archive  *sources.ArchiveInfo // the archive or directory it came from, nil for a plain file
+	Role     string               // what the archive's layout says it is
+	// First and Last are the earliest and latest wall-clock times of the lines the parsers
+	// read (Floating when the stamps had no zone), zero when none had one.
+	First, Last time.Time
+	Floating    bool
 	Kind     string // the framing most of its lines had, "unknown" when none matched
 	Lines    int
 	Warnings []Warning
@@ -98,11 +105,12 @@ type run struct {
 	export   *exportEntry           // the entry being read, when the input is journalctl -o export
 	kindName string                 // a kind that is not a framing (Kubernetes objects)
 	garbage  struct{ from, to int } // the current run of binary lines
+	last     []byte                 // the last text line not framed, framed at the end for the time span
 	dropped  int                    // warnings beyond maxWarnings
 }
 
 func newRun(in *sources.Input, opts Options) *run {
-	p := &run{res: InputResult{Name: in.Name}, clock: opts.Clock, counts: map[int]int{}}
+	p := &run{res: InputResult{Name: in.Name, Archive: in.Archive, Role: in.Role}, clock: opts.Clock, counts: map[int]int{}}
 	p.clock.ModTime = in.ModTime
 	switch {
 	case in.Kind == JournalExport:
@@ -118,6 +126,20 @@ func newRun(in *sources.Input, opts Options) *run {
 	}
 	p.filter = newPrefilter(triggers)
 	return p
+}
+
+// span widens the input's time span with a framed line.
+func (p *run) span(m *Message) {
+	if m.Wall.IsZero() {
+		return
+	}
+	if p.res.First.IsZero() || m.Wall.Before(p.res.First) {
+		p.res.First = m.Wall
+	}
+	if m.Wall.After(p.res.Last) {
+		p.res.Last = m.Wall
+	}
+	p.res.Floating = p.res.Floating || m.Floating
 }
 
 // notices turns the Notices parsers emit into warnings of this input; other events pass.
@@ -161,6 +183,7 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	wanted := p.busy() || p.filter.match(b)
 	if !wanted && rec.Line > kindSample {
 		p.endGarbage()
+		p.last = append(p.last[:0], b...) // framed at the end, for the input's time span
 		return
 	}
 	var m Message
@@ -179,6 +202,8 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	}
 	p.endGarbage()
 	if !wanted {
+		p.span(&m)
+		p.last = append(p.last[:0], b...)
 		return
 	}
 	if !rec.Time.IsZero() && m.Wall.IsZero() {
@@ -192,6 +217,7 @@ func (p *run) feed(m *Message, line int, raw string, emit func(Event)) {
 	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, line, raw, p.bootSeqOf(m.BootID)
 	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
 	m.Text = strings.TrimRight(m.Text, " \t")
+	p.span(m)
 	for _, parser := range p.parsers {
 		parser.Feed(m, emit)
 	}
@@ -320,6 +346,12 @@ func (p *run) warn(line int, msg string) {
 
 func (p *run) finish() *InputResult {
 	p.endGarbage()
+	if len(p.last) > 0 {
+		var m Message
+		if p.frame(p.last, &m) {
+			p.span(&m)
+		}
+	}
 	if p.dropped > 0 {
 		p.res.Warnings = append(p.res.Warnings, Warning{Message: fmt.Sprintf("%d more warnings not shown", p.dropped)})
 	}

@@ -15,42 +15,65 @@ type Files struct {
 	Kind  string    // forced kind for every file, "" to detect
 	Stdin io.Reader // what "-" reads; os.Stdin when nil
 	Now   time.Time // stands in for the modification time of standard input
+
+	// Archives lists the archives and directories met so far, in order; each is complete once
+	// the inputs it holds have been read.
+	Archives []*ArchiveInfo
 }
 
 var _ Source = (*Files)(nil)
 
-// Inputs yields one input per path. A path that cannot be stat'ed yields an error and the
-// source moves on to the next.
+// Inputs yields the inputs of every path: a file is one input, a directory or a tar archive
+// (compressed or not) one input per log it holds. A path that cannot be read yields an error
+// and the source moves on to the next.
 func (f *Files) Inputs() iter.Seq2[*Input, error] {
 	return func(yield func(*Input, error) bool) {
 		for _, p := range f.Paths {
-			in, err := f.input(p)
-			if !yield(in, err) {
+			if !f.inputs(p, yield) {
 				return
 			}
 		}
 	}
 }
 
-func (f *Files) input(path string) (*Input, error) {
+func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 	if path == "-" {
 		stdin := f.Stdin
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return &Input{Name: "-", Kind: f.Kind, ModTime: f.Now,
-			Records: decompressed("-", io.NopCloser(stdin), nil)}, nil
+		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now,
+			Records: decompressed("-", io.NopCloser(stdin), nil)}, nil)
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return &Input{Name: path}, err
+		return yield(&Input{Name: path}, err)
 	}
 	if st.IsDir() {
-		return &Input{Name: path}, fmt.Errorf("%s is a directory (directories are not supported yet)", path)
+		return newTree(f, path, "directory").walkDir(path, yield)
 	}
-	open := func() (io.ReadCloser, error) { return os.Open(path) }
-	return &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(),
-		Records: decompressed(path, nil, open)}, nil
+	file, err := os.Open(path)
+	if err != nil {
+		return yield(&Input{Name: path}, err)
+	}
+	defer file.Close()
+	dr, err := Decompress(bufio.NewReaderSize(file, 64<<10))
+	if err != nil {
+		return yield(&Input{Name: path}, fmt.Errorf("%s: %w", path, err))
+	}
+	defer dr.Close()
+	br := bufio.NewReaderSize(dr, 64<<10)
+	if head, _ := br.Peek(tarBlock); isTar(head) {
+		return newTree(f, path, "tar").walkTar(br, yield)
+	}
+	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: func(yield func(Record, error) bool) {
+		for rec, err := range Lines(br) {
+			if !yield(rec, err) {
+				return
+			}
+		}
+	}}
+	return yield(in, nil)
 }
 
 // decompressed yields the lines of a stream, unwrapping gzip and bzip2 by their magic bytes

@@ -27,6 +27,11 @@ type Input struct {
 	Kind    string    // a kind the user forced with --kind, or "" to detect from content
 	ModTime time.Time // the modification time of the file, used to infer missing years; zero if unknown
 
+	// Archive is the sosreport, must-gather or directory the input came from (nil for a plain
+	// file); what it says about the node and its clock is complete once its inputs are read.
+	Archive *ArchiveInfo
+	Role    string // what the archive layout says the input is (RoleKernel, RoleSyslog, …)
+
 	// Records yields the input's lines in order. A non-nil error ends the input: the records
 	// already yielded stay valid and the error says why the rest could not be read (for
 	// example a truncated gzip stream).

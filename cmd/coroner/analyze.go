@@ -16,7 +16,7 @@ type analyzeCmd struct {
 	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
-	TZ       string        `name:"tz" default:"UTC" help:"Time zone of stamps without one (syslog, dmesg -T), e.g. Europe/Berlin or Local."`
+	TZ       string        `name:"tz" default:"" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
 }
@@ -35,11 +35,15 @@ func kindVars() map[string]string {
 }
 
 func (a *analyzeCmd) Run(env *environment) error {
-	loc, err := time.LoadLocation(a.TZ)
-	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("--tz %q: %w", a.TZ, err)}
+	var loc *time.Location // nil: learn it from archives, else read zone-less stamps as UTC
+	if a.TZ != "" {
+		var err error
+		if loc, err = time.LoadLocation(a.TZ); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--tz %q: %w", a.TZ, err)}
+		}
 	}
 	var boot time.Time
+	var err error
 	if a.BootTime != "" {
 		if boot, err = time.Parse(time.RFC3339Nano, a.BootTime); err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--boot-time %q is not an RFC 3339 time: %w", a.BootTime, err)}
@@ -52,7 +56,7 @@ func (a *analyzeCmd) Run(env *environment) error {
 	for _, res := range c.unreadable {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
 	}
-	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window})
+	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window, Archives: src.Archives})
 	if err := render.Write(env.stdout, a.Format, rep); err != nil {
 		return &exitError{exitUsage, err}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
@@ -30,5 +32,37 @@ func collect(opts parsers.Options, srcs ...sources.Source) *collection {
 			c.results = append(c.results, res)
 		}
 	}
+	localize(c, opts)
 	return c
+}
+
+// localize gives the events of archive members the node and zone their archive named, once
+// the whole archive is read (the files that say them may come last). A zone the user gave
+// with --tz wins.
+func localize(c *collection, opts parsers.Options) {
+	places := map[string]parsers.Place{}
+	for _, res := range c.results {
+		a := res.Archive
+		if a == nil {
+			continue
+		}
+		p := parsers.Place{Host: a.Host}
+		if opts.Clock.Loc == nil {
+			p.Loc = a.Location()
+		}
+		places[res.Name] = p
+		if p.Loc != nil && res.Floating {
+			res.First, res.Last = rezoneWall(res.First, p.Loc), rezoneWall(res.Last, p.Loc)
+			res.Floating = false
+		}
+	}
+	parsers.Localize(c.events, func(input string) parsers.Place { return places[input] })
+}
+
+func rezoneWall(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 }

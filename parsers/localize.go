@@ -1,0 +1,82 @@
+package parsers
+
+import "time"
+
+// Place is what the archive an input came from says about it: the node that wrote it and the
+// node's time zone. Either may be unknown.
+type Place struct {
+	Host string
+	Loc  *time.Location
+}
+
+// Localize finishes events once every input has been read: an archive names its node and its
+// zone in members that may come after the logs (a tar has no order), so events of its inputs
+// learn them here. A line without a host gets the archive's node; a time read from a stamp
+// without a zone (Floating) is re-read in the node's zone.
+func Localize(events []Event, placeOf func(input string) Place) {
+	for _, ev := range events {
+		switch e := ev.(type) {
+		case *KernelOOM:
+			p := placeOf(e.Lines[0].Input)
+			if e.Host == "" {
+				e.Host = p.Host
+			}
+			for i := range e.Lines {
+				localize(&e.Lines[i], p)
+			}
+			for i := range e.Kills {
+				localize(&e.Kills[i].Evidence, p)
+			}
+			for i := range e.Reaped {
+				localize(&e.Reaped[i].Evidence, p)
+			}
+		case *IncompleteOOM:
+			p := placeOf(e.Lines[0].Input)
+			if e.Host == "" {
+				e.Host = p.Host
+			}
+			for i := range e.Lines {
+				localize(&e.Lines[i], p)
+			}
+		case *KubeletLine:
+			p := placeOf(e.Evidence.Input)
+			if e.Host == "" {
+				e.Host = p.Host
+			}
+			localize(&e.Evidence, p)
+		case *RuntimeLine:
+			p := placeOf(e.Evidence.Input)
+			if e.Host == "" {
+				e.Host = p.Host
+			}
+			localize(&e.Evidence, p)
+		case *KubeEvent:
+			if e.Line == nil {
+				continue // Event objects carry zoned times and their own node names
+			}
+			p := placeOf(e.Line.Input)
+			if e.Host == "" {
+				e.Host = p.Host
+			}
+			if e.Line.Floating && p.Loc != nil {
+				e.FirstTime, e.LastTime = rezone(e.FirstTime, p.Loc), rezone(e.LastTime, p.Loc)
+			}
+			localize(e.Line, p)
+		}
+	}
+}
+
+func localize(e *Evidence, p Place) {
+	if e.Host == "" {
+		e.Host = p.Host
+	}
+	if e.Floating && p.Loc != nil && !e.Wall.IsZero() {
+		e.Wall, e.Floating = rezone(e.Wall, p.Loc), false
+	}
+}
+
+// rezone reads the wall-clock fields of t (held as UTC) in loc.
+func rezone(t time.Time, loc *time.Location) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}

@@ -1,0 +1,271 @@
+package sources
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Archives and directories: a sosreport (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar, or
+// extracted), a must-gather or `kubectl cluster-info dump` directory or tarball, a sos-collector
+// tarball of sosreports, or any tree of logs. They are read as one stream, never extracted: a
+// member that is a log becomes an input named "<archive>:<path>"; small files that name the
+// node and its clock feed the ArchiveInfo; everything else is counted as skipped. Symlinks,
+// devices and anything outside the tree are never followed.
+
+// tarBlock is what is peeked to recognise a tar stream: "ustar" at offset 257.
+const tarBlock = 512
+
+func isTar(head []byte) bool {
+	return len(head) >= 262 && bytes.Equal(head[257:262], []byte("ustar"))
+}
+
+// tree tracks the archives met while walking one path the user named: the path itself, and
+// each sosreport or must-gather found inside it (a sos-collector tarball, a directory of them).
+type tree struct {
+	f     *Files
+	name  string // what the user named
+	roots map[string]*ArchiveInfo
+	kind  string // kind of the outer path: tar, directory
+}
+
+func newTree(f *Files, name, kind string) *tree {
+	return &tree{f: f, name: name, roots: map[string]*ArchiveInfo{}, kind: kind}
+}
+
+// split finds the archive a member belongs to and its path inside it. A first component
+// named like a sosreport or must-gather is that archive's top directory.
+func (t *tree) split(rel string) (*ArchiveInfo, string) {
+	rel = cleanRel(rel)
+	root, rest := "", rel
+	if first, after, ok := strings.Cut(rel, "/"); ok && isReportDir(first) {
+		root, rest = first, after
+	}
+	info := t.roots[root]
+	if info == nil {
+		info = &ArchiveInfo{Name: t.name, Kind: t.kind}
+		if root != "" && !strings.HasPrefix(path.Base(t.name), root) { // the tar's own top directory needs no second name
+			info.Name = t.name + ":" + root
+		}
+		info.Kind = kindOfRoot(root, t.kind)
+		info.Host, info.Collected = hostFromName(strings.TrimSuffix(path.Base(strings.TrimSuffix(info.Name, "/")), path.Ext(info.Name)))
+		if root != "" {
+			info.Host, info.Collected = hostFromName(root)
+		}
+		t.roots[root] = info
+		t.f.Archives = append(t.f.Archives, info)
+	}
+	return info, rest
+}
+
+func isReportDir(name string) bool {
+	return strings.HasPrefix(name, "sosreport-") || strings.HasPrefix(name, "must-gather") || strings.HasPrefix(name, "sos-collector")
+}
+
+func kindOfRoot(root, outer string) string {
+	switch {
+	case strings.HasPrefix(root, "sosreport-"):
+		return "sosreport"
+	case strings.HasPrefix(root, "must-gather"):
+		return "must-gather"
+	}
+	return outer
+}
+
+// cleanRel makes a member name safe to show and to classify: no leading "/", no "..".
+func cleanRel(name string) string {
+	name = path.Clean("/" + strings.ReplaceAll(name, "\\", "/"))
+	return strings.TrimPrefix(name, "/")
+}
+
+// member decides what to do with one regular file of the tree: read it as metadata, yield it
+// as an input, or count it as skipped.
+func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
+	info, inner := t.split(rel)
+	role := classify(inner)
+	if info.Kind == "sosreport" && role == RoleLog {
+		role = RoleSkip // in a known layout only the known logs count
+	}
+	if role == RoleSkip {
+		info.Skipped++
+		return true
+	}
+	if role == RoleMeta {
+		if rc, err := open(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(rc, maxMeta))
+			rc.Close()
+			info.readMeta(inner, b, modTime)
+		}
+		info.Skipped++
+		return true
+	}
+	if isNestedArchive(inner) {
+		return t.nested(info.Name+":"+inner, open, yield)
+	}
+	in := &Input{Name: info.Name + ":" + inner, Kind: t.f.Kind, ModTime: modTime, Archive: info, Role: role}
+	if role == RoleLog {
+		// Outside a known layout a file is a log only if its start is text.
+		rc, err := open()
+		if err != nil {
+			return yield(in, err)
+		}
+		br := bufio.NewReaderSize(rc, 64<<10)
+		if !looksLikeText(br) {
+			rc.Close()
+			info.Skipped++
+			return true
+		}
+		info.Used++
+		in.Records = decompressed(in.Name, &readCloser{br, rc}, nil)
+		return yield(in, nil)
+	}
+	info.Used++
+	in.Records = decompressed(in.Name, nil, open)
+	return yield(in, nil)
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// looksLikeText peeks at the (possibly compressed) start of a file.
+func looksLikeText(br *bufio.Reader) bool {
+	head, _ := br.Peek(4096)
+	if len(head) == 0 {
+		return false
+	}
+	for _, m := range [][]byte{gzipMagic, bzip2Magic, xzMagic, zstdMagic} {
+		if bytes.HasPrefix(head, m) {
+			return true // judged after decompression, by the pipeline
+		}
+	}
+	return bytes.IndexByte(head, 0) < 0
+}
+
+func isNestedArchive(p string) bool {
+	for _, ext := range []string{".tar", ".tar.xz", ".tar.gz", ".tgz", ".tar.bz2", ".tar.zst"} {
+		if strings.HasSuffix(p, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// nested reads an archive inside the archive (sos-collector's per-node sosreports).
+func (t *tree) nested(name string, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
+	rc, err := open()
+	if err != nil {
+		return yield(&Input{Name: name}, err)
+	}
+	defer rc.Close()
+	dr, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
+	if err != nil {
+		return yield(&Input{Name: name}, err)
+	}
+	defer dr.Close()
+	br := bufio.NewReaderSize(dr, 64<<10)
+	head, _ := br.Peek(tarBlock)
+	if !isTar(head) {
+		return yield(&Input{Name: name}, fmt.Errorf("%s: not a tar archive", name))
+	}
+	inner := newTree(t.f, name, "tar")
+	return inner.walkTar(br, yield)
+}
+
+// walkTar streams the members of a tar.
+func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
+	tr := tar.NewReader(r)
+	last := ""
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.damaged(last, err)
+			break
+		}
+		last = hdr.Name
+		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
+			continue // directories, symlinks, hard links, devices: never followed
+		}
+		opened := false
+		open := func() (io.ReadCloser, error) {
+			if opened {
+				return nil, errors.New("archive member read twice")
+			}
+			opened = true
+			return io.NopCloser(tr), nil
+		}
+		if !t.member(hdr.Name, hdr.Size, hdr.ModTime, open, yield) {
+			return false
+		}
+	}
+	for _, info := range t.roots {
+		info.finish()
+	}
+	return true
+}
+
+// damaged records where a tar stopped being readable: what came before it stays analysed.
+func (t *tree) damaged(last string, err error) {
+	where := "at its start"
+	if last != "" {
+		where = "after member " + cleanRel(last)
+	}
+	msg := fmt.Sprintf("archive is damaged %s (%v); the rest of it is not read", where, err)
+	if len(t.roots) == 0 {
+		t.split("")
+	}
+	for _, info := range t.roots {
+		info.Warnings = append(info.Warnings, msg)
+		break
+	}
+}
+
+// walkDir walks a directory; only regular files are read, nothing is followed.
+func (t *tree) walkDir(root string, yield func(*Input, error) bool) bool {
+	ok := true
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			info, _ := t.split("")
+			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, err))
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, rerr := filepath.Rel(root, p)
+		if rerr != nil {
+			return nil
+		}
+		st, serr := d.Info()
+		if serr != nil {
+			return nil
+		}
+		open := func() (io.ReadCloser, error) { return os.Open(p) }
+		if !t.member(filepath.ToSlash(rel), st.Size(), st.ModTime(), open, yield) {
+			ok = false
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if err != nil && ok {
+		info, _ := t.split("")
+		info.Warnings = append(info.Warnings, err.Error())
+	}
+	for _, info := range t.roots {
+		info.finish()
+	}
+	return ok
+}
