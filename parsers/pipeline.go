@@ -20,17 +20,17 @@ type Warning struct {
 
 // InputResult says what became of one input.
 type InputResult struct {
-	Name     string
-	Archive  *sources.ArchiveInfo // the archive or directory it came from, nil for a plain file
-	Role     string               // what the archive's layout says it is
+	Name    string
+	Archive *sources.ArchiveInfo // the archive or directory it came from, nil for a plain file
+	Role    string               // what the archive's layout says it is
 	// First and Last are the earliest and latest wall-clock times of the lines the parsers
 	// read (Floating when the stamps had no zone), zero when none had one.
 	First, Last time.Time
 	Floating    bool
-	Kind     string // the framing most of its lines had, "unknown" when none matched
-	Lines    int
-	Warnings []Warning
-	Err      error // set when nothing of the input could be read
+	Kind        string // the framing most of its lines had, "unknown" when none matched
+	Lines       int
+	Warnings    []Warning
+	Err         error // set when nothing of the input could be read
 }
 
 // maxWarnings bounds the warnings kept per input; a binary file would otherwise produce one

@@ -317,4 +317,3 @@ func hostFromName(name string) (host string, collected time.Time) {
 	}
 	return host, collected
 }
-
