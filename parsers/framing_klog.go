@@ -22,7 +22,7 @@ func frameKlog(line []byte, c *Clock, m *Message) bool {
 	}
 	h := k.Clock
 	m.Wall = c.date(time.Month(k.Month), k.Day, int(h/time.Hour), int(h/time.Minute%60), int(h/time.Second%60), int(h%time.Second))
-	m.Program, m.Text, m.Floating = "klog", string(line), c.Loc == nil
+	m.Program, m.Text, m.Floating, m.YearGuessed = "klog", string(line), c.Loc == nil, c.Year == 0
 	m.Priority = klogPriority(k.Level)
 	return true
 }

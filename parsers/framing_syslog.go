@@ -50,7 +50,7 @@ func frameSyslog(line []byte, c *Clock, m *Message) bool {
 	if rest[0] != ' ' {
 		return false
 	}
-	m.Wall, m.Floating = c.date(month, day, hh, mm, ss, nsec), c.Loc == nil
+	m.Wall, m.Floating, m.YearGuessed = c.date(month, day, hh, mm, ss, nsec), c.Loc == nil, c.Year == 0
 	return hostAndTag(rest[1:], m)
 }
 

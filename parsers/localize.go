@@ -5,8 +5,9 @@ import "time"
 // Place is what the archive an input came from says about it: the node that wrote it and the
 // node's time zone. Either may be unknown.
 type Place struct {
-	Host string
-	Loc  *time.Location
+	Host      string
+	Loc       *time.Location
+	Collected time.Time // when the archive was collected: year-less stamps lie before it
 }
 
 // Localize finishes events once every input has been read: an archive names its node and its
@@ -58,6 +59,9 @@ func Localize(events []Event, placeOf func(input string) Place) {
 			if e.Host == "" {
 				e.Host = p.Host
 			}
+			if e.Line.YearGuessed && !p.Collected.IsZero() {
+				e.FirstTime, e.LastTime = ReYear(e.FirstTime, p.Collected), ReYear(e.LastTime, p.Collected)
+			}
 			if e.Line.Floating && p.Loc != nil {
 				e.FirstTime, e.LastTime = rezone(e.FirstTime, p.Loc), rezone(e.LastTime, p.Loc)
 			}
@@ -70,9 +74,25 @@ func localize(e *Evidence, p Place) {
 	if e.Host == "" {
 		e.Host = p.Host
 	}
+	if e.YearGuessed && !p.Collected.IsZero() && !e.Wall.IsZero() {
+		e.Wall = ReYear(e.Wall, p.Collected)
+	}
 	if e.Floating && p.Loc != nil && !e.Wall.IsZero() {
 		e.Wall, e.Floating = rezone(e.Wall, p.Loc), false
 	}
+}
+
+// ReYear gives a year-less stamp the year that puts it closest before the collection (a
+// December line in a report collected in January belongs to the year before); a day of slack
+// absorbs the zone, which may not be known yet.
+func ReYear(t, collected time.Time) time.Time {
+	t = t.UTC()
+	y := collected.UTC().Year()
+	c := time.Date(y, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	if c.After(collected.Add(24 * time.Hour)) {
+		c = c.AddDate(-1, 0, 0)
+	}
+	return c
 }
 
 // rezone reads the wall-clock fields of t (held as UTC) in loc.

@@ -27,6 +27,9 @@ type Message struct {
 	// Floating marks a Wall read from a stamp without a zone while none was given (--tz): it
 	// holds the local wall-clock reading as if it were UTC until Localize learns the zone.
 	Floating bool
+	// YearGuessed marks a Wall whose stamp had no year: it was inferred from the input's
+	// modification time, and an archive's collection date can correct it.
+	YearGuessed bool
 }
 
 // Pos is where a line of evidence sits.
@@ -38,20 +41,21 @@ type Pos struct {
 // Evidence is one line kept as proof, with its clocks as the envelope gave them.
 type Evidence struct {
 	Pos
-	Text     string        `json:"text"`
-	Body     string        `json:"-"`              // the message without its envelope, to match a line across inputs
-	Role     string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
-	Host     string        `json:"-"`
-	Wall     time.Time     `json:"-"`
-	Boot     time.Duration `json:"-"`
-	HasBoot  bool          `json:"-"`
-	BootSeq  int           `json:"-"`
-	Received bool          `json:"-"`
-	Floating bool          `json:"-"`
+	Text        string        `json:"text"`
+	Body        string        `json:"-"`              // the message without its envelope, to match a line across inputs
+	Role        string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
+	Host        string        `json:"-"`
+	Wall        time.Time     `json:"-"`
+	Boot        time.Duration `json:"-"`
+	HasBoot     bool          `json:"-"`
+	BootSeq     int           `json:"-"`
+	Received    bool          `json:"-"`
+	Floating    bool          `json:"-"`
+	YearGuessed bool          `json:"-"`
 }
 
 // Evidence returns m as an evidence line with the given role.
 func (m *Message) Evidence(role string) Evidence {
 	return Evidence{Pos: Pos{m.Input, m.Line}, Text: m.Raw, Body: m.Text, Role: role, Host: m.Host,
-		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received, Floating: m.Floating}
+		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received, Floating: m.Floating, YearGuessed: m.YearGuessed}
 }

@@ -86,7 +86,11 @@ func (r *recordReader) nextLine() ([]byte, bool) {
 	}
 	rec, err, ok := r.next()
 	if !ok || err != nil {
+		if err != nil {
+			r.lastErr = err
+		}
 		return nil, false
 	}
+	r.lines = rec.Line
 	return rec.Bytes, true
 }

@@ -56,11 +56,12 @@ func (t *tree) split(rel string) (*ArchiveInfo, string) {
 		if root != "" && !strings.HasPrefix(path.Base(t.name), root) { // the tar's own top directory needs no second name
 			info.Name = t.name + ":" + root
 		}
-		info.Kind = kindOfRoot(root, t.kind)
-		info.Host, info.Collected = hostFromName(strings.TrimSuffix(path.Base(strings.TrimSuffix(info.Name, "/")), path.Ext(info.Name)))
-		if root != "" {
-			info.Host, info.Collected = hostFromName(root)
+		own := root
+		if own == "" { // the path named is itself the report: sosreport-x.tar.xz, must-gather.local.1/
+			own = trimArchiveExt(path.Base(filepath.ToSlash(filepath.Clean(t.name))))
 		}
+		info.Kind = kindOfRoot(own, t.kind)
+		info.Host, info.Collected = hostFromName(own)
 		t.roots[root] = info
 		t.f.Archives = append(t.f.Archives, info)
 	}
@@ -69,6 +70,15 @@ func (t *tree) split(rel string) (*ArchiveInfo, string) {
 
 func isReportDir(name string) bool {
 	return strings.HasPrefix(name, "sosreport-") || strings.HasPrefix(name, "must-gather") || strings.HasPrefix(name, "sos-collector")
+}
+
+func trimArchiveExt(name string) string {
+	for _, ext := range []string{".tar.xz", ".tar.gz", ".tgz", ".tar.bz2", ".tar.zst", ".tar"} {
+		if n, ok := strings.CutSuffix(name, ext); ok {
+			return n
+		}
+	}
+	return name
 }
 
 func kindOfRoot(root, outer string) string {
@@ -92,7 +102,7 @@ func cleanRel(name string) string {
 func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
 	info, inner := t.split(rel)
 	role := classify(inner)
-	if info.Kind == "sosreport" && role == RoleLog {
+	if (info.Kind == "sosreport" || info.Kind == "must-gather") && role == RoleLog {
 		role = RoleSkip // in a known layout only the known logs count
 	}
 	if role == RoleSkip {
@@ -105,7 +115,7 @@ func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io
 			rc.Close()
 			info.readMeta(inner, b, modTime)
 		}
-		info.Skipped++
+		info.Meta++
 		return true
 	}
 	if isNestedArchive(inner) {

@@ -124,6 +124,7 @@ type ArchiveInfo struct {
 	BootTime   time.Time `json:"bootTime,omitempty"`  // proc/stat btime
 	BootID     string    `json:"bootID,omitempty"`
 	Used       int       `json:"used"`
+	Meta       int       `json:"meta"` // files read for what they say of the node and its clock
 	Skipped    int       `json:"skipped"`
 	Warnings   []string  `json:"warnings,omitempty"`
 

@@ -47,6 +47,9 @@ func localize(c *collection, opts parsers.Options) {
 			continue
 		}
 		p := parsers.Place{Host: a.Host}
+		if opts.Clock.Year == 0 {
+			p.Collected = a.Collected
+		}
 		if opts.Clock.Loc == nil {
 			p.Loc = a.Location()
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/sources"
 )
 
 // Text writes the report for a person at a terminal: a headline, one block per death, the
@@ -16,8 +17,17 @@ func Text(w io.Writer, rep *correlate.Report) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw}
 	t.headline(rep)
-	for i := range rep.Deaths {
-		t.death(&rep.Deaths[i], "")
+	// Several nodes: one heading per node, its deaths in time order below it.
+	nodes := deathNodes(rep.Deaths)
+	for _, n := range nodes {
+		if len(nodes) > 1 {
+			t.printf("\n── node %s ──\n", or(n, "(unknown)"))
+		}
+		for i := range rep.Deaths {
+			if rep.Deaths[i].Node == n {
+				t.death(&rep.Deaths[i], "")
+			}
+		}
 	}
 	if len(rep.HostKills) > 0 {
 		t.printf("\nKills outside any container\n")
@@ -45,6 +55,7 @@ func Text(w io.Writer, rep *correlate.Report) error {
 		t.printf("\n? incomplete OOM report in %s: %s\n", inc.Input, inc.Reason)
 		t.evidence(inc.Evidence)
 	}
+	t.archives(rep.Archives)
 	t.inputs(rep.Inputs)
 	t.node(rep)
 	return bw.Flush()
@@ -216,4 +227,51 @@ func or(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// archives says which node each archive is and what of it was read.
+func (t *textWriter) archives(as []sources.ArchiveInfo) {
+	if len(as) == 0 {
+		return
+	}
+	t.printf("\nArchives\n")
+	for _, a := range as {
+		t.printf("  %s  %s", a.Name, a.Kind)
+		var facts []string
+		if a.Host != "" {
+			facts = append(facts, "node "+a.Host)
+		}
+		if a.SosVersion != "" {
+			facts = append(facts, "sos "+a.SosVersion)
+		}
+		if c := a.Collected.UTC(); !c.IsZero() && c.Equal(c.Truncate(24*time.Hour)) {
+			facts = append(facts, "collected "+c.Format("2006-01-02")) // only the name's date is known
+		} else if !c.IsZero() {
+			facts = append(facts, "collected "+c.Format("2006-01-02 15:04 UTC"))
+		}
+		if a.Zone != "" {
+			facts = append(facts, "zone "+a.Zone)
+		}
+		if !a.BootTime.IsZero() {
+			facts = append(facts, "booted "+a.BootTime.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		facts = append(facts, fmt.Sprintf("%d logs read, %d files for node facts, %d skipped", a.Used, a.Meta, a.Skipped))
+		t.printf(", %s\n", strings.Join(facts, ", "))
+		for _, w := range a.Warnings {
+			t.printf("    warning: %s\n", w)
+		}
+	}
+}
+
+// deathNodes lists the nodes of the deaths in the order their first death appears.
+func deathNodes(ds []correlate.Death) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if !seen[d.Node] {
+			seen[d.Node] = true
+			out = append(out, d.Node)
+		}
+	}
+	return out
 }

@@ -4,7 +4,7 @@
 // alphabetical order with four-space indentation, wrapped in a v1 List. No API server is
 // reachable here, so this is how the golden cases get objects a real one would return.
 //
-// Usage: go run ./golden/lab/kubeobjects < spec.json > objects.json
+// Usage: go run ./golden/lab/kubeobjects [-yaml] < spec.json > objects.json
 // where spec.json is {"pods":[…]} or {"events":[…]} in the compact form of the types below.
 package main
 
@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/yaml"
 )
 
 type spec struct {
@@ -65,6 +66,15 @@ func main() {
 	}
 	list := map[string]any{"apiVersion": "v1", "kind": "List", "metadata": map[string]any{"resourceVersion": ""}, "items": generic(items)}
 	out, _ := json.MarshalIndent(list, "", "    ")
+	if len(os.Args) > 1 && os.Args[1] == "-yaml" { // as oc adm inspect / kubectl -o yaml write it
+		y, err := yaml.JSONToYAML(out)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kubeobjects:", err)
+			os.Exit(1)
+		}
+		fmt.Print(string(y))
+		return
+	}
 	fmt.Println(string(out))
 }
 
