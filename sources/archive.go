@@ -62,6 +62,7 @@ func (t *tree) split(rel string) (*ArchiveInfo, string) {
 		}
 		info.Kind = kindOfRoot(own, t.kind)
 		info.Host, info.Collected = hostFromName(own)
+		info.collectedByName = !info.Collected.IsZero()
 		t.roots[root] = info
 		t.f.Archives = append(t.f.Archives, info)
 	}

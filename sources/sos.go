@@ -129,6 +129,9 @@ type ArchiveInfo struct {
 	Warnings   []string  `json:"warnings,omitempty"`
 
 	loc *time.Location
+	// collectedByName marks a Collected that is only the date in the archive's name, which
+	// any date file overrides.
+	collectedByName bool
 	// utcOffset is the node's offset learned from date vs date --utc, used when no zone name is
 	// known.
 	localDate, utcDate time.Time
@@ -188,8 +191,8 @@ func (a *ArchiveInfo) readMeta(p string, b []byte, modTime time.Time) {
 	case "sos_commands/date/date", "sos_commands/general/date":
 		if t, ok := parseDateOutput(first); ok {
 			a.localDate = t
-			if a.Collected.IsZero() {
-				a.Collected = t
+			if a.Collected.IsZero() || a.collectedByName {
+				a.Collected, a.collectedByName = t, false
 			}
 		}
 	case "sos_commands/date/date_--utc":
