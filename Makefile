@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/coroner
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test check bench demo golden-update fuzz lab clean
+.PHONY: build test check bench demo sample golden-update fuzz lab clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/coroner
@@ -29,10 +29,13 @@ bench: build
 # limit hit seen in plain dmesg and in dmesg -T (so the boot time is learned), and a real
 # report pasted in a public issue (kontena/pharos-cluster#1508).
 demo: build
-	$(BIN) analyze \
-		golden/testdata/real/pod-limit-other-victim/dmesg.txt \
-		golden/testdata/real/pod-limit-other-victim/dmesg-T.txt \
-		testdata/excerpts/kernel-5.0-transitional-memcg-syslog-pharos-1508.log
+	$(BIN) analyze testdata/sample/sosreport-node1-2026-11-27-qwertyu.tar.xz \
+		testdata/sample/sosreport-node2-2026-11-27-asdfghj.tar.bz2 \
+		testdata/sample/must-gather.local.5550001
+
+# Rebuild the demo's sample incident from its golden case (real lab captures inside).
+sample:
+	$(GO) run ./golden/lab/mksample golden/testdata/sos-two-nodes-must-gather.txtar testdata/sample
 
 golden-update:
 	$(GO) test ./golden -update
