@@ -24,6 +24,7 @@ check:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./parsers/
 	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 256
+	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 64 -sosreport
 
 # The main job on a sample shipped in the repo: real kernel output of the lab, a pod-level
 # limit hit seen in plain dmesg and in dmesg -T (so the boot time is learned), and a real
@@ -48,6 +49,7 @@ fuzz:
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubeObjects$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubelet$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKV$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./sources -run '^$$' -fuzz '^FuzzArchive$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
 
 # Real kernel OOM captures for the golden cases (root; cgroup v1 on the host, then cgroup v2

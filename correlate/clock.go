@@ -90,6 +90,14 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 					c.host = h
 				}
 			}
+			if bt := btimes[key.input]; !bt.IsZero() && key.seq == 0 {
+				// btime is the boot as the clock stood then; the pairs are the clock at the
+				// event. They part after a suspend (printk time stops) or a clock step.
+				if d := c.BootTime.Sub(bt); d > 2*time.Second || d < -2*time.Second {
+					c.Note = fmt.Sprintf("the archive's btime (%s) is %s off: the node was suspended or its clock stepped after boot; the aligned time is used",
+						bt.UTC().Format(time.RFC3339), d.Round(time.Millisecond))
+				}
+			}
 			clocks[key] = c
 		case key.seq == 0 && !btimes[key.input].IsZero():
 			clocks[key] = &bootClock{Clock: Clock{BootTime: btimes[key.input].UTC(), Source: "btime of the archive (proc/stat)"}}
@@ -179,5 +187,9 @@ func joinSorted(set map[string]bool) string {
 }
 
 func (c *Clock) String() string {
-	return fmt.Sprintf("boot at %s (%s)", c.BootTime.Format(time.RFC3339), c.Source)
+	s := fmt.Sprintf("boot at %s (%s)", c.BootTime.Format(time.RFC3339), c.Source)
+	if c.Note != "" {
+		s += "; " + c.Note
+	}
+	return s
 }

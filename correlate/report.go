@@ -67,6 +67,7 @@ type Clock struct {
 	Source   string    `json:"source"`             // "--boot-time", or "aligned with <input>"
 	Matches  int       `json:"matches,omitempty"`  // lines seen in both inputs
 	SpreadMS int64     `json:"spreadMs,omitempty"` // max-min of the offsets those lines gave
+	Note     string    `json:"note,omitempty"`     // why the boot time is not the archive's btime
 }
 
 // Death is one dead container (or, in HostKills, one killed process outside any container).

@@ -103,14 +103,25 @@ func cleanRel(name string) string {
 func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
 	info, inner := t.split(rel)
 	role := classify(inner)
+	why := "not a log this layout uses"
 	if (info.Kind == "sosreport" || info.Kind == "must-gather") && role == RoleLog {
-		role = RoleSkip // in a known layout only the known logs count
+		role, why = RoleSkip, "not among the logs of the "+info.Kind+" layout" // in a known layout only the known logs count
+	}
+	explain := func(decision string) {
+		if t.f.Explain {
+			info.Members = append(info.Members, Member{Path: inner, Decision: decision})
+		}
 	}
 	if role == RoleSkip {
 		info.Skipped++
+		explain("skipped: " + why)
 		return true
 	}
+	if role != RoleMeta && !isNestedArchive(inner) {
+		explain("read as " + role)
+	}
 	if role == RoleMeta {
+		explain("read for node facts")
 		if rc, err := open(); err == nil {
 			b, _ := io.ReadAll(io.LimitReader(rc, maxMeta))
 			rc.Close()
@@ -133,6 +144,9 @@ func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io
 		if !looksLikeText(br) {
 			rc.Close()
 			info.Skipped++
+			if t.f.Explain {
+				info.Members[len(info.Members)-1].Decision = "skipped: binary"
+			}
 			return true
 		}
 		info.Used++
@@ -208,7 +222,10 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 		}
 		last = hdr.Name
 		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
-			continue // directories, symlinks, hard links, devices: never followed
+			if hdr.Typeflag != tar.TypeDir { // symlinks, hard links, devices: never followed
+				t.skipped(hdr.Name, "skipped: "+typeName(hdr.Typeflag)+", never followed")
+			}
+			continue
 		}
 		opened := false
 		open := func() (io.ReadCloser, error) {
@@ -226,6 +243,29 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 		info.finish()
 	}
 	return true
+}
+
+// skipped counts a member that is not a regular file.
+func (t *tree) skipped(rel, decision string) {
+	info, inner := t.split(rel)
+	info.Skipped++
+	if t.f.Explain {
+		info.Members = append(info.Members, Member{Path: inner, Decision: decision})
+	}
+}
+
+func typeName(flag byte) string {
+	switch flag {
+	case tar.TypeSymlink:
+		return "symlink"
+	case tar.TypeLink:
+		return "hard link"
+	case tar.TypeChar, tar.TypeBlock:
+		return "device"
+	case tar.TypeFifo:
+		return "fifo"
+	}
+	return "special member"
 }
 
 // damaged records where a tar stopped being readable: what came before it stays analysed.
@@ -254,6 +294,11 @@ func (t *tree) walkDir(root string, yield func(*Input, error) bool) bool {
 			return nil
 		}
 		if !d.Type().IsRegular() {
+			if !d.IsDir() {
+				if rel, err := filepath.Rel(root, p); err == nil {
+					t.skipped(filepath.ToSlash(rel), "skipped: not a regular file, never followed")
+				}
+			}
 			return nil
 		}
 		rel, rerr := filepath.Rel(root, p)

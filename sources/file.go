@@ -19,6 +19,8 @@ type Files struct {
 	// Archives lists the archives and directories met so far, in order; each is complete once
 	// the inputs it holds have been read.
 	Archives []*ArchiveInfo
+	// Explain records every archive member's fate in its ArchiveInfo (--explain-inputs).
+	Explain bool
 }
 
 var _ Source = (*Files)(nil)

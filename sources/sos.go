@@ -112,6 +112,12 @@ var metaPaths = map[string]bool{
 // maxMeta bounds what is read of a metadata file.
 const maxMeta = 1 << 20
 
+// Member is one file of an archive or directory and what coroner did with it.
+type Member struct {
+	Path     string `json:"path"`
+	Decision string `json:"decision"` // read as <role>, node facts, skipped: <why>
+}
+
 // ArchiveInfo is what an archive (or directory) says about the node and the collection.
 type ArchiveInfo struct {
 	Name       string    `json:"name"`
@@ -127,6 +133,9 @@ type ArchiveInfo struct {
 	Meta       int       `json:"meta"` // files read for what they say of the node and its clock
 	Skipped    int       `json:"skipped"`
 	Warnings   []string  `json:"warnings,omitempty"`
+	// Members lists every file and what became of it, when the source was asked to explain
+	// (--explain-inputs); empty otherwise, so a huge archive costs no memory for it.
+	Members []Member `json:"members,omitempty"`
 
 	loc *time.Location
 	// collectedByName marks a Collected that is only the date in the archive's name, which

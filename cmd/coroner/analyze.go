@@ -12,13 +12,14 @@ import (
 )
 
 type analyzeCmd struct {
-	Files    []string      `arg:"" name:"file" help:"Log files to read (plain, .gz or .bz2); - reads standard input."`
+	Files    []string      `arg:"" name:"file" help:"Log files, sosreports (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar or extracted), must-gathers and directories; compressed files are read as they are; - reads standard input."`
 	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
 	TZ       string        `name:"tz" default:"" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
+	Explain  bool          `name:"explain-inputs" help:"List every file of every archive and directory with what was done with it (read as kernel, syslog, journal, unit or objects; node facts; skipped and why), in the report's archives section."`
 }
 
 // kindVars feeds the --kind enum from the framing registry.
@@ -49,7 +50,7 @@ func (a *analyzeCmd) Run(env *environment) error {
 			return &exitError{exitUsage, fmt.Errorf("--boot-time %q is not an RFC 3339 time: %w", a.BootTime, err)}
 		}
 	}
-	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now()}
+	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now(), Explain: a.Explain}
 	opts := parsers.Options{Clock: parsers.Clock{Year: a.Year, Loc: loc}}
 
 	c := collect(opts, src)

@@ -260,6 +260,9 @@ func (t *textWriter) archives(as []sources.ArchiveInfo) {
 		for _, w := range a.Warnings {
 			t.printf("    warning: %s\n", w)
 		}
+		for _, m := range a.Members {
+			t.printf("    %-60s %s\n", m.Path, m.Decision)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
@@ -23,8 +24,15 @@ func main() {
 	coroner := flag.String("coroner", "bin/coroner", "the coroner binary to measure")
 	root := flag.String("root", ".", "repository root, to find the lab's real OOM report")
 	runs := flag.Int("runs", 3, "runs of each command; the fastest counts")
+	sos := flag.Bool("sosreport", false, "measure a generated sosreport (.tar.xz and .tar.gz) against decompression alone, at -mb and 4x -mb")
 	flag.Parse()
-	if err := run(*mb, *every, *coroner, *root, *runs); err != nil {
+	var err error
+	if *sos {
+		err = runArchive(*mb, *every, *coroner, *root, *runs)
+	} else {
+		err = run(*mb, *every, *coroner, *root, *runs)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -69,18 +77,28 @@ func run(mb int64, every int, coroner, root string, runs int) error {
 
 // best runs a command several times and returns its fastest wall-clock time.
 func best(runs int, name string, args ...string) (time.Duration, error) {
+	d, _, err := bestRSS(runs, name, args...)
+	return d, err
+}
+
+// bestRSS also returns the largest peak resident set size (KiB) of the runs.
+func bestRSS(runs int, name string, args ...string) (time.Duration, int64, error) {
 	var fastest time.Duration
+	var peak int64
 	for i := 0; i < runs; i++ {
 		start := time.Now()
 		cmd := exec.Command(name, args...)
 		// A pipe, not /dev/null: GNU grep stops at the first match when it sees /dev/null.
 		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 		if err := cmd.Run(); err != nil {
-			return 0, fmt.Errorf("%s: %w", name, err)
+			return 0, 0, fmt.Errorf("%s: %w", name, err)
 		}
 		if d := time.Since(start); fastest == 0 || d < fastest {
 			fastest = d
 		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > peak {
+			peak = ru.Maxrss
+		}
 	}
-	return fastest, nil
+	return fastest, peak, nil
 }
