@@ -65,8 +65,10 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	rep.Inputs = describeInputs(inputs, clocks, incomplete)
 
 	var kernelDeaths []Death
-	for _, r := range mergeDuplicates(ooms) {
+	merged, skews := mergeDuplicates(ooms)
+	for _, r := range merged {
 		for _, d := range deathsOf(r, opts.Window) {
+			d.Notes = append(d.Notes, skews[r]...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
 			} else {

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
@@ -11,14 +12,23 @@ import (
 // lines say the same thing (PID, name and sizes), their hosts do not contradict each other and
 // their times, where both are known, are within a few seconds. The richest report (most lines)
 // is kept and gains the other's lines as evidence and any field it lacked.
-func mergeDuplicates(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
+//
+// The same kill stamped further apart than that by two inputs (a node log read in the wrong
+// zone, a drifting clock) is still one kill when its line is identical and the hosts agree,
+// within an hour; the returned notes say by how much the inputs disagree.
+func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*parsers.KernelOOM][]string) {
 	var out []*parsers.KernelOOM
+	notes := map[*parsers.KernelOOM][]string{}
 	byKill := map[string][]*parsers.KernelOOM{}
 	for _, o := range ooms {
 		key := o.Kills[0].Evidence.Body
 		merged := false
 		for _, prev := range byKill[key] {
 			if sameKill(prev, o) {
+				if d := killSkew(prev, o); d > sameKillSlack {
+					notes[prev] = append(notes[prev], fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
+						prev.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond)))
+				}
 				absorb(prev, o)
 				merged = true
 				break
@@ -30,7 +40,18 @@ func mergeDuplicates(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
 			out = append(out, &c)
 		}
 	}
-	return out
+	return out, notes
+}
+
+// crossInputSlack is how far apart two inputs may stamp one identical kill line of one host.
+const crossInputSlack = time.Hour
+
+func killSkew(a, b *parsers.KernelOOM) time.Duration {
+	ta, tb := a.Kills[0].Evidence.Wall, b.Kills[0].Evidence.Wall
+	if ta.IsZero() || tb.IsZero() {
+		return 0
+	}
+	return absDur(ta.Sub(tb))
 }
 
 // sameKillSlack covers second-resolution syslog stamps against microsecond dmesg ones.
@@ -48,7 +69,9 @@ func sameKill(a, b *parsers.KernelOOM) bool {
 	if a.Lines[0].Input == b.Lines[0].Input {
 		return false // one input does not report one kill twice
 	}
-	slack := sameKillSlack
+	// The kill lines are identical (PID, name, sizes): two inputs of one host saying it within
+	// the hour are one kill; NPD's Event quotes it from the API's clock.
+	slack := crossInputSlack
 	if a.Lines[0].Role == "event-oomkilling" || b.Lines[0].Role == "event-oomkilling" {
 		slack = eventKillSlack
 	}

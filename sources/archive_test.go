@@ -213,3 +213,34 @@ func FuzzArchive(f *testing.F) {
 		}
 	})
 }
+
+// sos collect packs one sosreport per node into a sos-collector tarball: each is read in turn,
+// as its own archive with its own node.
+func TestSosCollectorNested(t *testing.T) {
+	one := func(host string) []byte {
+		top := "sosreport-" + host + "-2026-11-27-abcdefg/"
+		return xzBytes(t, tarOf(t, []member{
+			{name: top + "sos_commands/kernel/dmesg", body: "[    5.823543] Memory cgroup out of memory: Killed process 143 (memhog) total-vm:1259696kB, anon-rss:32412kB, file-rss:4kB\n"},
+			{name: top + "sos_commands/host/hostname", body: host + "\n"},
+		}))
+	}
+	outer := tarOf(t, []member{
+		{name: "sos-collector-2026-11-27-qwert/sosreport-n1-2026-11-27-abcdefg.tar.xz", body: string(one("n1"))},
+		{name: "sos-collector-2026-11-27-qwert/sosreport-n2-2026-11-27-abcdefg.tar.xz", body: string(one("n2"))},
+	})
+	p := filepath.Join(t.TempDir(), "sos-collector-2026-11-27-qwert.tar.gz")
+	os.WriteFile(p, gzipBytes(t, outer), 0o644)
+	f, names, _ := readTree(t, p)
+	if len(names) != 2 {
+		t.Fatalf("inputs %v", names)
+	}
+	var hosts []string
+	for _, a := range f.Archives {
+		if a.Host != "" && a.Kind == "sosreport" {
+			hosts = append(hosts, a.Host)
+		}
+	}
+	if diff := cmp.Diff([]string{"n1", "n2"}, hosts); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}
