@@ -16,7 +16,7 @@ type analyzeCmd struct {
 	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
 	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
-	TZ       string        `name:"tz" default:"" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
+	TZ       []string      `name:"tz" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; NAME=ZONE sets it only for inputs whose name starts with NAME (an archive, a file); repeatable. Default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
 	Explain  bool          `name:"explain-inputs" help:"List every file of every archive and directory with what was done with it (read as kernel, syslog, journal, unit or objects; node facts; skipped and why), in the report's archives section."`
@@ -36,24 +36,18 @@ func kindVars() map[string]string {
 }
 
 func (a *analyzeCmd) Run(env *environment) error {
-	var loc *time.Location // nil: learn it from archives, else read zone-less stamps as UTC
-	if a.TZ != "" {
-		var err error
-		if loc, err = time.LoadLocation(a.TZ); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--tz %q: %w", a.TZ, err)}
-		}
+	zones, err := parseZones(a.TZ)
+	if err != nil {
+		return &exitError{exitUsage, err}
 	}
 	var boot time.Time
-	var err error
 	if a.BootTime != "" {
 		if boot, err = time.Parse(time.RFC3339Nano, a.BootTime); err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--boot-time %q is not an RFC 3339 time: %w", a.BootTime, err)}
 		}
 	}
 	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now(), Explain: a.Explain}
-	opts := parsers.Options{Clock: parsers.Clock{Year: a.Year, Loc: loc}}
-
-	c := collect(opts, src)
+	c := collect(optionsFor(a.Year, zones), src)
 	for _, res := range c.unreadable {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
 	}

@@ -16,7 +16,7 @@ type collection struct {
 
 // collect streams every input of every source through the parsers. An input that cannot be
 // opened or read at all is kept, with its error, for the report and the exit code.
-func collect(opts parsers.Options, srcs ...sources.Source) *collection {
+func collect(optsFor func(input string) parsers.Options, srcs ...sources.Source) *collection {
 	c := &collection{}
 	for _, src := range srcs {
 		for in, err := range src.Inputs() {
@@ -24,7 +24,7 @@ func collect(opts parsers.Options, srcs ...sources.Source) *collection {
 			if err != nil {
 				res = &parsers.InputResult{Name: in.Name, Kind: "unknown", Err: err}
 			} else {
-				res = parsers.ParseInput(in, opts, func(e parsers.Event) { c.events = append(c.events, e) })
+				res = parsers.ParseInput(in, optsFor(in.Name), func(e parsers.Event) { c.events = append(c.events, e) })
 			}
 			if res.Err != nil {
 				c.unreadable = append(c.unreadable, res)
@@ -32,20 +32,21 @@ func collect(opts parsers.Options, srcs ...sources.Source) *collection {
 			c.results = append(c.results, res)
 		}
 	}
-	localize(c, opts)
+	localize(c, optsFor)
 	return c
 }
 
 // localize gives the events of archive members the node and zone their archive named, once
 // the whole archive is read (the files that say them may come last). A zone the user gave
 // with --tz wins.
-func localize(c *collection, opts parsers.Options) {
+func localize(c *collection, optsFor func(input string) parsers.Options) {
 	places := map[string]parsers.Place{}
 	for _, res := range c.results {
 		a := res.Archive
 		if a == nil {
 			continue
 		}
+		opts := optsFor(res.Name)
 		p := parsers.Place{Host: a.Host}
 		if opts.Clock.Year == 0 {
 			p.Collected = a.Collected

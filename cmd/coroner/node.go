@@ -52,7 +52,7 @@ func (n *nodeCmd) Run(env *environment) error {
 	if len(files) > 0 {
 		srcs = append(srcs, &sources.Files{Paths: files, Now: now})
 	}
-	c := collect(parsers.Options{Clock: parsers.Clock{Loc: loc}}, srcs...)
+	c := collect(func(string) parsers.Options { return parsers.Options{Clock: parsers.Clock{Loc: loc}} }, srcs...)
 	for _, res := range c.unreadable {
 		warn("%s: %v", res.Name, res.Err)
 	}
