@@ -20,6 +20,8 @@ type Options struct {
 	Node *sources.NodeState
 	// Archives are the sosreports, must-gathers and directories read, for the report.
 	Archives []*sources.ArchiveInfo
+	// ZoneOf names a node's time zone for the report's local times; nil when unknown.
+	ZoneOf func(node string) *time.Location
 }
 
 // DefaultWindow is the --window default: wide enough for one OOM episode, narrow enough
@@ -98,6 +100,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for i := range rep.HostKills {
 		explain(&rep.HostKills[i])
 	}
+	enrich(rep.Deaths, ctx, opts.ZoneOf)
+	enrich(rep.HostKills, ctx, opts.ZoneOf)
 	for i := range ctx.pressure {
 		p := &ctx.pressure[i]
 		for _, d := range rep.Deaths {
@@ -118,6 +122,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	sortDeaths(rep.Deaths)
 	sortDeaths(rep.HostKills)
+	Summarize(rep)
 	return rep
 }
 

@@ -205,6 +205,9 @@ func attach(c *caseFile, s sighting) {
 	fill(&d.Runtime, runtimeName(s.runtime))
 	if st := s.status; st != nil {
 		fill(&d.QoS, st.qos)
+		if st.restarts > d.Restarts {
+			d.Restarts = st.restarts
+		}
 		if d.Reason == "" {
 			d.Reason = st.reason
 			code := int(st.exitCode)

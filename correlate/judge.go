@@ -144,7 +144,7 @@ func judge(c *caseFile, ctx *context) {
 		}
 		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, or(d.Reason, "none")))
 	}
-	d.Notes = append(d.Notes, missing...)
+	d.Missing = append(d.Missing, missing...)
 	d.Summary, d.Advice = explainJudged(d, st)
 }
 

@@ -20,6 +20,7 @@ type statusDeath struct {
 	limit, request                    string // the container's memory limit and request, "" when unset
 	podReason, podMessage             string // status.reason/message: Evicted and why
 	neighbours                        string // containers of the pod with larger memory requests, "app (2Gi)"
+	restarts                          int32
 	pos                               parsers.Pos
 }
 
@@ -41,7 +42,8 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 			}
 			d := statusDeath{namespace: p.Namespace, pod: p.Name, podUID: string(p.UID), node: p.Spec.NodeName,
 				qos: strings.ToLower(string(p.Status.QOSClass)), container: cs.Name, reason: t.Reason, exitCode: t.ExitCode,
-				finished: t.FinishedAt.Time, podReason: p.Status.Reason, podMessage: p.Status.Message, pos: ps.Pos}
+				finished: t.FinishedAt.Time, podReason: p.Status.Reason, podMessage: p.Status.Message, pos: ps.Pos,
+				restarts: cs.RestartCount}
 			id := t.ContainerID
 			if id == "" && st.Terminated == cs.State.Terminated {
 				id = cs.ContainerID

@@ -6,6 +6,7 @@ package correlate
 import (
 	"time"
 
+	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
 
@@ -24,6 +25,7 @@ const (
 // Report is the whole analysis.
 type Report struct {
 	Schema     string       `json:"schema"`
+	Summary    *Summary     `json:"summary,omitempty"` // counts first: what killed how many, where
 	Inputs     []Input      `json:"inputs"`
 	Deaths     []Death      `json:"deaths"`
 	HostKills  []Death      `json:"hostKills"`
@@ -104,8 +106,19 @@ type Death struct {
 	// CgroupNow is the victim's memory cgroup as it is now, when it still exists on the node.
 	CgroupNow *sources.CgroupState `json:"cgroupNow,omitempty"`
 
-	Summary  string     `json:"summary"`
-	Notes    []string   `json:"notes,omitempty"` // caveats: what the evidence cannot tell
+	// LocalTime is Time in the node's own zone, when an archive or --tz named it.
+	LocalTime string `json:"localTime,omitempty"`
+	// Deaths of this container (namespace/pod/container) in the analysed period, this one
+	// included, and the restarts pod status counts: a restart loop shows here.
+	Repeats  int   `json:"repeats,omitempty"`
+	Restarts int32 `json:"restarts,omitempty"`
+
+	Summary  string   `json:"summary"`
+	RuledOut []string `json:"ruledOut,omitempty"` // why the other mechanisms are not it
+	Notes    []string `json:"notes,omitempty"`    // caveats: what the evidence cannot tell
+	Missing  []string `json:"missing,omitempty"`  // inputs that would have raised the confidence
+	// TopTasks are the largest processes of a node-wide OOM's task table: who held the memory.
+	TopTasks []Task `json:"topTasks,omitempty"`
 	Advice   []string   `json:"advice"`
 	Evidence []Evidence `json:"evidence"`
 }
@@ -147,17 +160,27 @@ type Kernel struct {
 	Tasks       int    `json:"tasks,omitempty"` // rows in the task table
 	RateLimited bool   `json:"rateLimited,omitempty"`
 
-	taskAdjs []int // oom_score_adj of the task table's rows, for the sidecar note
+	taskAdjs []int              // oom_score_adj of the task table's rows, for the sidecar note
+	tasks    []parsers.TaskRow // the task table, for the top consumers
 }
 
 // Evidence is one proof line.
 type Evidence struct {
-	Input string     `json:"input"`
-	Line  int        `json:"line"`
-	Time  *time.Time `json:"time"`
-	Boot  *float64   `json:"bootTime,omitempty"`
-	Role  string     `json:"role,omitempty"`
-	Text  string     `json:"text"`
+	Input    string     `json:"input"`
+	Line     int        `json:"line"`
+	Time     *time.Time `json:"time"`
+	Boot     *float64   `json:"bootTime,omitempty"`
+	Role     string     `json:"role,omitempty"`
+	Decisive bool       `json:"decisive,omitempty"` // the line the verdict rests on
+	Text     string     `json:"text"`
+}
+
+// Task is one row of a kernel OOM report's task table.
+type Task struct {
+	PID         int    `json:"pid"`
+	Name        string `json:"name"`
+	RSSKiB      int64  `json:"rssKiB"`
+	OOMScoreAdj int    `json:"oomScoreAdj"`
 }
 
 // Incomplete is an OOM report without a kill line: shown, never turned into a death.

@@ -48,7 +48,12 @@ func TestMain(m *testing.M) {
 var inputMtime = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 
 // wanted names the expected outputs; everything else in an archive is an input.
-var wanted = map[string]bool{"args": true, "want.json": true, "want.txt": true, "want.exit": true}
+var wanted = map[string]bool{"args": true, "want.json": true, "want.txt": true, "want.md": true, "want.html": true, "want.exit": true}
+
+// outputs are the formats every case is rendered in, with the file each is expected in.
+var outputs = []struct{ format, file string }{
+	{"json", "want.json"}, {"text", "want.txt"}, {"markdown", "want.md"}, {"html", "want.html"},
+}
 
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob("testdata/*.txtar")
@@ -73,20 +78,19 @@ func runCase(t *testing.T, path string) {
 	dir := t.TempDir()
 	args := prepare(t, ar, dir)
 	got := map[string]string{}
-	for _, format := range []string{"json", "text"} {
-		stdout, stderr, code := runCoroner(t, dir, append([]string{"analyze", "--format", format}, args...))
-		if format == "json" {
-			got["want.json"] = stdout
+	for _, o := range outputs {
+		stdout, stderr, code := runCoroner(t, dir, append([]string{"analyze", "--format", o.format}, args...))
+		got[o.file] = stdout
+		if o.format == "json" {
 			got["want.exit"] = fmt.Sprintf("exit %d\n%s", code, stderr)
-		} else {
-			got["want.txt"] = stdout
 		}
 	}
+	checkHTML(t, got["want.html"], got["want.json"])
 	if *update {
 		rewrite(t, path, ar, got)
 		return
 	}
-	for _, name := range []string{"want.json", "want.txt", "want.exit"} {
+	for _, name := range []string{"want.json", "want.txt", "want.md", "want.html", "want.exit"} {
 		want := fileOf(ar, name)
 		if diff := cmp.Diff(want, got[name]); diff != "" {
 			t.Errorf("%s: %s mismatch (-want +got):\n%s", path, name, diff)
@@ -228,7 +232,7 @@ func rewrite(t *testing.T, path string, ar *txtar.Archive, got map[string]string
 			files = append(files, f)
 		}
 	}
-	for _, name := range []string{"want.json", "want.txt", "want.exit"} {
+	for _, name := range []string{"want.json", "want.txt", "want.md", "want.html", "want.exit"} {
 		files = append(files, txtar.File{Name: name, Data: []byte(got[name])})
 	}
 	ar.Files = files

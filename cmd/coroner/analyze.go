@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
-	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
 
 type analyzeCmd struct {
 	Files    []string      `arg:"" name:"file" help:"Log files, sosreports (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar or extracted), must-gathers and directories; compressed files are read as they are; - reads standard input."`
-	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	outputFlags
 	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
 	TZ       []string      `name:"tz" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; NAME=ZONE sets it only for inputs whose name starts with NAME (an archive, a file); repeatable. Default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
@@ -51,9 +50,10 @@ func (a *analyzeCmd) Run(env *environment) error {
 	for _, res := range c.unreadable {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
 	}
-	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window, Archives: src.Archives})
-	if err := render.Write(env.stdout, a.Format, rep); err != nil {
-		return &exitError{exitUsage, err}
+	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window, Archives: src.Archives,
+		ZoneOf: zoneOfNode(src.Archives, zones)})
+	if err := a.write(env, rep); err != nil {
+		return err
 	}
 	switch {
 	case len(c.unreadable) == len(c.results):

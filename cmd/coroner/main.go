@@ -55,7 +55,7 @@ func run(args []string, env *environment) int {
 	var c cli
 	parser, err := kong.New(&c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
-		kong.Vars(kindVars()), kong.Writers(env.stdout, env.stderr),
+		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Writers(env.stdout, env.stderr),
 		kong.Exit(func(int) {}))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
-	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
@@ -17,7 +16,7 @@ import (
 type nodeCmd struct {
 	Root     string        `default:"/" help:"The node's root filesystem: / on the node, /host in 'kubectl debug node/X' with the host mounted there. Every path is resolved inside it."`
 	Since    time.Duration `default:"6h" help:"How far back to look."`
-	Format   string        `short:"f" enum:"text,json" default:"text" help:"Output format: ${enum}."`
+	outputFlags
 	TZ       string        `name:"tz" default:"" help:"Time zone of zone-less stamps in /var/log files; default: the node's /etc/timezone or /etc/localtime, else UTC."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
 	Journal  string        `default:"journalctl" help:"The journalctl to run."`
@@ -62,8 +61,8 @@ func (n *nodeCmd) Run(env *environment) error {
 	rep := correlate.Analyze(c.results, c.events, correlate.Options{Window: n.Window, Node: state})
 	rep.Deaths, rep.HostKills = after(rep.Deaths, since), after(rep.HostKills, since)
 	rep.Warnings = warnings
-	if err := render.Write(env.stdout, n.Format, rep); err != nil {
-		return &exitError{exitUsage, err}
+	if err := n.write(env, rep); err != nil {
+		return err
 	}
 	if len(c.unreadable) == len(c.results) {
 		return &exitError{exitUsage, fmt.Errorf("no evidence could be read on this node")}

@@ -1,22 +1,57 @@
-// Package render writes a correlate.Report for people (text) and for programs (JSON).
+// Package render writes a correlate.Report for people (text, Markdown, HTML) and for programs
+// (JSON, JSON lines).
 package render
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate"
 )
 
 // Formats lists the output formats, for the CLI's enum and help.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "jsonl", "markdown", "html"}
+
+// Options tune rendering.
+type Options struct {
+	Color bool // ANSI colours in text (a terminal that did not set NO_COLOR)
+}
 
 // Write renders rep in the named format.
-func Write(w io.Writer, format string, rep *correlate.Report) error {
-	if format == "json" {
+func Write(w io.Writer, format string, rep *correlate.Report, opts Options) error {
+	switch format {
+	case "json":
 		return JSON(w, rep)
+	case "jsonl":
+		return JSONLines(w, rep)
+	case "markdown":
+		return Markdown(w, rep)
+	case "html":
+		return HTML(w, rep)
+	case "text", "":
+		return Text(w, rep, opts.Color)
 	}
-	return Text(w, rep)
+	return fmt.Errorf("unknown format %q (%s)", format, strings.Join(Formats, ", "))
+}
+
+// FormatOf picks the format a file name asks for; "" when its extension names none.
+func FormatOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return "json"
+	case ".jsonl", ".ndjson":
+		return "jsonl"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".html", ".htm":
+		return "html"
+	case ".txt", ".text":
+		return "text"
+	}
+	return ""
 }
 
 // JSON writes the report as indented JSON: the coroner/v1 contract.
@@ -24,4 +59,28 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
+}
+
+// jsonlRecord is one line of JSON lines output: a death (or host kill) with its kind and the
+// schema, so that each line stands alone in a pipeline.
+type jsonlRecord struct {
+	Schema string `json:"schema"`
+	Type   string `json:"type"` // death, hostKill
+	correlate.Death
+}
+
+// JSONLines writes one death per line, then one host kill per line.
+func JSONLines(w io.Writer, rep *correlate.Report) error {
+	enc := json.NewEncoder(w)
+	for _, d := range rep.Deaths {
+		if err := enc.Encode(jsonlRecord{rep.Schema, "death", d}); err != nil {
+			return err
+		}
+	}
+	for _, d := range rep.HostKills {
+		if err := enc.Encode(jsonlRecord{rep.Schema, "hostKill", d}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,9 +14,9 @@ import (
 
 // Text writes the report for a person at a terminal: a headline, one block per death, the
 // host kills and incomplete reports, then what became of each input.
-func Text(w io.Writer, rep *correlate.Report) error {
+func Text(w io.Writer, rep *correlate.Report, colors bool) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw}
+	t := &textWriter{w: bw, colors: colors}
 	t.headline(rep)
 	// Several nodes: one heading per node, its deaths in time order below it.
 	nodes := deathNodes(rep.Deaths)
@@ -86,25 +87,92 @@ func (t *textWriter) node(rep *correlate.Report) {
 
 func kibText(n int64) string { return fmt.Sprintf("%d KiB", n) }
 
-type textWriter struct{ w *bufio.Writer }
+type textWriter struct {
+	w      *bufio.Writer
+	colors bool
+}
 
 func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
 
 func (t *textWriter) headline(rep *correlate.Report) {
 	t.printf("coroner: %s, %s in %s\n", plural(len(rep.Deaths), "container death"),
 		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input"))
+	s := rep.Summary
+	if s == nil || s.Deaths < 2 && s.Pressure == 0 {
+		return
+	}
+	t.printf("\nSummary\n")
+	t.field("mechanism", counts(s.ByMechanism))
+	t.field("namespace", counts(s.ByNamespace))
+	t.field("node", counts(s.ByNode))
+	for _, w := range s.TopWorkloads {
+		t.field("repeat", fmt.Sprintf("%s/%s container %s died %d times (%s)", w.Namespace, w.Name, w.Container, w.Deaths, counts(w.ByMech)))
+	}
+	if s.Pressure > 0 {
+		t.field("pressure", plural(s.Pressure, "node pressure episode")+" (listed after the deaths)")
+	}
+}
+
+// counts renders a tally as "kubelet-eviction 3, cgroup-oom 1", largest first.
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ANSI colours of the mechanisms, used only on a terminal that did not ask for NO_COLOR.
+func mechColor(m string) string {
+	switch m {
+	case correlate.CgroupOOM:
+		return "33" // yellow
+	case correlate.KernelOOM:
+		return "31" // red
+	case correlate.KubeletEviction:
+		return "35" // magenta
+	case correlate.NotMemory:
+		return "32" // green
+	}
+	return "36" // cyan
+}
+
+func (t *textWriter) color(code, s string) string {
+	if !t.colors {
+		return s
+	}
+	return "\x1b[1;" + code + "m" + s + "\x1b[0m"
 }
 
 func (t *textWriter) death(d *correlate.Death, label string) {
 	if label == "" {
 		label = d.Mechanism
 	}
-	t.printf("\n● %s (%s confidence)  %s", label, d.Confidence, when(d.Time, d.BootTime))
+	t.printf("\n%s (%s confidence)  %s", t.color(mechColor(d.Mechanism), "● "+label), d.Confidence, when(d.Time, d.BootTime))
 	if d.Node != "" {
 		t.printf("  node %s", d.Node)
 	}
 	t.printf("\n")
 	t.field("what", d.Summary)
+	if d.LocalTime != "" {
+		t.field("local", d.LocalTime+" on the node")
+	}
+	if d.Repeats > 1 || d.Restarts > 0 {
+		t.field("history", history(d))
+	}
+	for _, r := range d.RuledOut {
+		t.field("ruled out", r)
+	}
 	if d.ContainerID != "" || d.PodUID != "" {
 		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
 	}
@@ -145,13 +213,34 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if m := d.Memory; m != nil {
 		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d (%s, scope %s)", m.LimitKiB, m.UsageKiB, m.Failcnt, m.LimitCgroup, or(d.LimitScope, "?")))
 	}
+	for _, task := range d.TopTasks {
+		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %d KiB  oom_score_adj %d", task.Name, task.PID, task.RSSKiB, task.OOMScoreAdj))
+	}
 	for _, n := range d.Notes {
 		t.field("note", n)
+	}
+	for _, m := range d.Missing {
+		t.field("missing", m)
 	}
 	for _, a := range d.Advice {
 		t.field("advice", a)
 	}
 	t.evidence(d.Evidence)
+}
+
+// history says how often the container died: in this analysis, and by pod status's count.
+func history(d *correlate.Death) string {
+	var parts []string
+	if d.Repeats > 1 {
+		parts = append(parts, fmt.Sprintf("%d deaths of this container in the analysed period", d.Repeats))
+	}
+	switch {
+	case d.Restarts == 1:
+		parts = append(parts, "restarted once (pod status)")
+	case d.Restarts > 1:
+		parts = append(parts, fmt.Sprintf("restarted %d times (pod status)", d.Restarts))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (t *textWriter) field(name, value string) {
@@ -164,7 +253,11 @@ func (t *textWriter) evidence(ev []correlate.Evidence) {
 		if i == 0 {
 			name = "evidence"
 		}
-		t.printf("  %-9s  %s:%d  %s\n", name, e.Input, e.Line, e.Text)
+		mark := " "
+		if e.Decisive {
+			mark = "▶"
+		}
+		t.printf("  %-9s %s%s:%d  %s\n", name, mark, e.Input, e.Line, e.Text)
 	}
 }
 
