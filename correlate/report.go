@@ -118,7 +118,7 @@ type Death struct {
 	Notes    []string `json:"notes,omitempty"`    // caveats: what the evidence cannot tell
 	Missing  []string `json:"missing,omitempty"`  // inputs that would have raised the confidence
 	// TopTasks are the largest processes of a node-wide OOM's task table: who held the memory.
-	TopTasks []Task `json:"topTasks,omitempty"`
+	TopTasks []Task     `json:"topTasks,omitempty"`
 	Advice   []string   `json:"advice"`
 	Evidence []Evidence `json:"evidence"`
 }
@@ -160,7 +160,7 @@ type Kernel struct {
 	Tasks       int    `json:"tasks,omitempty"` // rows in the task table
 	RateLimited bool   `json:"rateLimited,omitempty"`
 
-	taskAdjs []int              // oom_score_adj of the task table's rows, for the sidecar note
+	taskAdjs []int             // oom_score_adj of the task table's rows, for the sidecar note
 	tasks    []parsers.TaskRow // the task table, for the top consumers
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 type analyzeCmd struct {
-	Files    []string      `arg:"" name:"file" help:"Log files, sosreports (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar or extracted), must-gathers and directories; compressed files are read as they are; - reads standard input."`
+	Files []string `arg:"" name:"file" help:"Log files, sosreports (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar or extracted), must-gathers and directories; compressed files are read as they are; - reads standard input."`
 	outputFlags
 	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`

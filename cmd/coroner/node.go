@@ -14,8 +14,8 @@ import (
 )
 
 type nodeCmd struct {
-	Root     string        `default:"/" help:"The node's root filesystem: / on the node, /host in 'kubectl debug node/X' with the host mounted there. Every path is resolved inside it."`
-	Since    time.Duration `default:"6h" help:"How far back to look."`
+	Root  string        `default:"/" help:"The node's root filesystem: / on the node, /host in 'kubectl debug node/X' with the host mounted there. Every path is resolved inside it."`
+	Since time.Duration `default:"6h" help:"How far back to look."`
 	outputFlags
 	TZ       string        `name:"tz" default:"" help:"Time zone of zone-less stamps in /var/log files; default: the node's /etc/timezone or /etc/localtime, else UTC."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
