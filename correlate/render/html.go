@@ -95,8 +95,9 @@ type mark struct {
 }
 
 type tick struct {
-	X     int
-	Label string
+	X      int
+	Label  string
+	Anchor string // start, middle, end: the axis' ends keep their labels inside the picture
 }
 
 const (
@@ -201,7 +202,11 @@ func timelines(deaths []htmlDeath, pressure []correlate.Pressure) []timeline {
 			}
 			for i := 0; i <= 4; i++ {
 				t := from.Add(time.Duration(i) * to.Sub(from) / 4)
-				tl.Ticks = append(tl.Ticks, tick{X: x(t), Label: t.UTC().Format("15:04:05")})
+				anchor := "middle"
+				if i == 4 {
+					anchor = "end"
+				}
+				tl.Ticks = append(tl.Ticks, tick{X: x(t), Label: t.UTC().Format("15:04:05"), Anchor: anchor})
 			}
 			tl.From, tl.To = from.UTC().Format("2006-01-02 15:04:05"), to.UTC().Format("2006-01-02 15:04:05")
 		}
