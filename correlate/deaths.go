@@ -140,7 +140,7 @@ func kernelOf(o *parsers.KernelOOM) *Kernel {
 	for _, t := range o.Tasks {
 		k.taskAdjs = append(k.taskAdjs, t.OOMScoreAdj)
 	}
-	k.tasks = o.Tasks
+	k.tasks, k.mem = o.Tasks, o.Mem
 	if o.Trigger != nil {
 		order := o.Trigger.Order
 		k.Trigger, k.GFPMask, k.Order = o.Trigger.Comm, o.Trigger.GFPMask, &order

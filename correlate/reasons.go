@@ -33,6 +33,7 @@ func enrich(deaths []Death, ctx *context, zoneOf func(node string) *time.Locatio
 		markDecisive(d)
 		if d.Mechanism == KernelOOM && d.Kernel != nil {
 			d.TopTasks = topTasks(d.Kernel.tasks, 5)
+			d.NodeMemory = d.Kernel.mem
 		}
 	}
 }

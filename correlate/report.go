@@ -118,9 +118,11 @@ type Death struct {
 	Notes    []string `json:"notes,omitempty"`    // caveats: what the evidence cannot tell
 	Missing  []string `json:"missing,omitempty"`  // inputs that would have raised the confidence
 	// TopTasks are the largest processes of a node-wide OOM's task table: who held the memory.
-	TopTasks []Task     `json:"topTasks,omitempty"`
-	Advice   []string   `json:"advice"`
-	Evidence []Evidence `json:"evidence"`
+	TopTasks []Task `json:"topTasks,omitempty"`
+	// NodeMemory is the node\'s memory from a node-wide OOM\'s Mem-Info dump.
+	NodeMemory *parsers.MemPicture `json:"nodeMemory,omitempty"`
+	Advice     []string            `json:"advice"`
+	Evidence   []Evidence          `json:"evidence"`
 }
 
 // Victim is a process the OOM killer killed.
@@ -162,6 +164,7 @@ type Kernel struct {
 
 	taskAdjs []int             // oom_score_adj of the task table's rows, for the sidecar note
 	tasks    []parsers.TaskRow // the task table, for the top consumers
+	mem      *parsers.MemPicture
 }
 
 // Evidence is one proof line.

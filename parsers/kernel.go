@@ -255,6 +255,13 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 	case strings.HasPrefix(t, "Mem-Info:"):
 		b.oom.MemInfo = true
 		b.add(m, "meminfo")
+	case b.oom.MemInfo && (strings.HasPrefix(t, "Node ") || strings.HasSuffix(t, " pages RAM")):
+		if b.oom.Mem == nil {
+			b.oom.Mem = &MemPicture{}
+		}
+		if b.oom.Mem.read(t) {
+			b.add(m, "meminfo")
+		}
 	case strings.HasPrefix(t, "["):
 		if sm := reTableHeader.FindStringSubmatch(t); sm != nil {
 			b.columns = strings.Fields(sm[1])

@@ -19,6 +19,7 @@ type KernelOOM struct {
 	Memory, MemSwap, Kmem, Swap *MemCounter
 	StatsFor                    []string // paths named by "Memory cgroup stats for …:", one per memcg of the OOMing hierarchy
 	MemInfo                     bool     // a global Mem-Info dump was printed (node-wide OOM)
+	Mem                         *MemPicture
 
 	Tasks []TaskRow // the task table, when oom_dump_tasks printed it
 

@@ -35,8 +35,9 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04:05")
 	},
-	"join": strings.Join,
-	"inc":  func(i int) int { return i + 1 },
+	"join":    strings.Join,
+	"inc":     func(i int) int { return i + 1 },
+	"nodemem": nodeMemory,
 }).Parse(htmlTemplate))
 
 // htmlView is what the template shows.

@@ -125,6 +125,9 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 	if k := d.Kill; k != nil {
 		add("killed for", k.Reason+": "+k.Message)
 	}
+	if d.NodeMemory != nil {
+		add("node memory", nodeMemory(d.NodeMemory))
+	}
 	for _, t := range d.TopTasks {
 		add("top task", fmt.Sprintf("%s (pid %d): rss %s, oom_score_adj %d", t.Name, t.PID, kibH(t.RSSKiB), t.OOMScoreAdj))
 	}

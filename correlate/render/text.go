@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
 
@@ -213,6 +214,9 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if m := d.Memory; m != nil {
 		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d (%s, scope %s)", m.LimitKiB, m.UsageKiB, m.Failcnt, m.LimitCgroup, or(d.LimitScope, "?")))
 	}
+	if m := d.NodeMemory; m != nil {
+		t.field("node mem", nodeMemory(m))
+	}
 	for _, task := range d.TopTasks {
 		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %d KiB  oom_score_adj %d", task.Name, task.PID, task.RSSKiB, task.OOMScoreAdj))
 	}
@@ -370,4 +374,17 @@ func deathNodes(ds []correlate.Death) []string {
 		}
 	}
 	return out
+}
+
+// nodeMemory says in one line what the node's memory held when it ran out.
+func nodeMemory(m *parsers.MemPicture) string {
+	var parts []string
+	if m.RAMKiB > 0 {
+		parts = append(parts, "RAM "+kibH(m.RAMKiB))
+	}
+	if m.ManagedKiB > 0 {
+		parts = append(parts, fmt.Sprintf("free %s against min watermark %s", kibH(m.FreeKiB), kibH(m.MinKiB)))
+	}
+	parts = append(parts, fmt.Sprintf("anon %s, page cache %s, shmem %s, unevictable %s", kibH(m.AnonKiB), kibH(m.FileKiB), kibH(m.ShmemKiB), kibH(m.UnevictableKiB)))
+	return strings.Join(parts, "; ")
 }
