@@ -27,6 +27,8 @@ type Message struct {
 	// Floating marks a Wall read from a stamp without a zone while none was given (--tz): it
 	// holds the local wall-clock reading as if it were UTC until Localize learns the zone.
 	Floating bool
+	// Labels are the transport's labels of a bare message (Loki stream labels), nil otherwise.
+	Labels map[string]string
 	// YearGuessed marks a Wall whose stamp had no year: it was inferred from the input's
 	// modification time, and an archive's collection date can correct it.
 	YearGuessed bool

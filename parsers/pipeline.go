@@ -106,6 +106,7 @@ type run struct {
 	kindName string                 // a kind that is not a framing (Kubernetes objects)
 	garbage  struct{ from, to int } // the current run of binary lines
 	last     []byte                 // the last text line not framed, framed at the end for the time span
+	bare     bool                   // lines came as bare messages with their labels (Loki, Elasticsearch)
 	dropped  int                    // warnings beyond maxWarnings
 }
 
@@ -180,13 +181,29 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		p.journalMarker(b)
 		return
 	}
-	wanted := p.busy() || p.filter.match(b)
+	// Event streams (Program EventsProgram) were selected by reason at the source: every line
+	// is an Event.
+	wanted := p.busy() || p.filter.match(b) || rec.Program == EventsProgram
 	if !wanted && rec.Line > kindSample {
 		p.endGarbage()
 		p.last = append(p.last[:0], b...) // framed at the end, for the input's time span
 		return
 	}
 	var m Message
+	if rec.Bare {
+		p.endGarbage()
+		if !wanted {
+			return
+		}
+		m = Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels}
+		if m.Program == "kernel" {
+			setBody(&m, b) // a kernel message may keep its printk stamp
+			m.Wall = rec.Time
+		}
+		p.bare = true
+		p.feed(&m, rec.Line, string(b), emit)
+		return
+	}
 	if !p.frame(b, &m) {
 		switch {
 		case !wanted || len(b) == 0 || b[0] == ' ' || b[0] == '\t':
@@ -365,6 +382,10 @@ func (p *run) finish() *InputResult {
 	}
 	if p.kindName != "" {
 		p.res.Kind = p.kindName
+		return &p.res
+	}
+	if p.bare && len(p.counts) == 0 {
+		p.res.Kind = "messages"
 		return &p.res
 	}
 	best := 0

@@ -10,6 +10,12 @@ var Registry = []Spec{
 		New:      func() Parser { return newKernelParser() },
 	},
 	{
+		Name:     "events",
+		Help:     "Kubernetes Events shipped as log lines (Grafana Alloy's loki.source.kubernetes_events, logfmt or JSON)",
+		Triggers: eventLogTriggers,
+		New:      func() Parser { return eventLogParser{} },
+	},
+	{
 		Name:     "kubelet",
 		Help:     "kubelet lines: eviction manager, kills and probes, PLEG deaths, OOM watcher, events it logged",
 		Triggers: kubeletTriggers,

@@ -19,6 +19,16 @@ type Record struct {
 
 	// Cut is the number of bytes dropped from the end of an over-long line (see MaxLineBytes).
 	Cut int
+
+	// Bare marks a line that is only a message, without the envelope a file would give it (a
+	// journal entry shipped to Loki or Elasticsearch): Program and Host come from the
+	// transport's labels instead, and Time must be set.
+	Bare    bool
+	Program string
+	Host    string
+	// Labels are the transport's labels of the line's stream (Loki) or fields (Elasticsearch),
+	// nil for files.
+	Labels map[string]string
 }
 
 // Input is one named stream of records: a file, an archive member, a Loki stream.

@@ -1,0 +1,89 @@
+package parsers
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// EventsProgram marks bare lines that are Kubernetes Events as a log shipper writes them, one
+// per line: Grafana Alloy's loki.source.kubernetes_events in logfmt or JSON.
+const EventsProgram = "k8s-events"
+
+// eventLogParser reads Alloy's event lines (internal/component/loki/source/kubernetes_events):
+//
+//	name=web-7d9f kind=Pod action= objectAPIversion=v1 objectRV=123 eventRV=456
+//	reportinginstance= reportingcontroller= sourcecomponent=kubelet sourcehost=node1
+//	reason=Evicted type=Warning count=1 msg="The node was low on resource: memory. …"
+//
+// or the same keys as one JSON object. The involved object's namespace is the stream's
+// "namespace" label, and the line's time (lastTimestamp, else eventTime) is the entry's.
+// Whole Event objects (kubernetes-event-exporter) are read by the object decoder instead.
+type eventLogParser struct{}
+
+// eventLogTriggers: every such line names its reason (never as its first key).
+var eventLogTriggers = []string{" reason=", `"reason":`}
+
+func (eventLogParser) Busy() bool        { return false }
+func (eventLogParser) Flush(func(Event)) {}
+
+func (eventLogParser) Feed(m *Message, emit func(Event)) {
+	if m.Program != EventsProgram {
+		return
+	}
+	kv, ok := eventFields(m.Text)
+	if !ok {
+		emit(&Notice{Pos: Pos{m.Input, m.Line}, Why: "event line in neither logfmt nor JSON, skipped"})
+		return
+	}
+	e := &KubeEvent{Pos: Pos{m.Input, m.Line}, Reason: kv["reason"], Type: kv["type"], Message: kv["msg"],
+		Component: firstOf(kv["reportingcontroller"], kv["sourcecomponent"]), Host: firstOf(kv["sourcehost"], kv["reportinginstance"]),
+		FirstTime: m.Wall, LastTime: m.Wall, Count: 1}
+	e.Object = corev1.ObjectReference{Kind: kv["kind"], Name: kv["name"], Namespace: m.Labels["namespace"], APIVersion: kv["objectAPIversion"]}
+	if n, err := strconv.Atoi(kv["count"]); err == nil {
+		e.Count = int32(n)
+	}
+	if e.Reason == "" || e.Object.Name == "" {
+		emit(&Notice{Pos: e.Pos, Why: "event line without reason or object, skipped"})
+		return
+	}
+	if !MemoryEventReasons[e.Reason] {
+		return
+	}
+	ev := m.Evidence("event")
+	e.Line = &ev
+	e.Line.Floating = false // the entry time carries its zone
+	emit(e)
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// eventFields reads logfmt (values bare or Go-quoted) or a flat JSON object.
+func eventFields(line string) (map[string]string, bool) {
+	line = strings.TrimSpace(line)
+	if strings.HasPrefix(line, "{") {
+		var raw map[string]any
+		if json.Unmarshal([]byte(line), &raw) != nil {
+			return nil, false
+		}
+		kv := map[string]string{}
+		for k, v := range raw {
+			switch x := v.(type) {
+			case string:
+				kv[k] = x
+			case float64:
+				kv[k] = strconv.FormatFloat(x, 'f', -1, 64)
+			}
+		}
+		return kv, true
+	}
+	kv := parseKV(line)
+	return kv, len(kv) > 0
+}

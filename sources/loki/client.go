@@ -1,0 +1,251 @@
+// Package loki reads node logs and Kubernetes Events out of Grafana Loki for coroner's batch
+// job: query_range with pushed-down line filters, time windows fetched concurrently, pages
+// merged and de-duplicated without losing identical lines of two streams, retries where Loki
+// says to retry, and findings pushed back as log lines. It speaks Loki's HTTP API with its own
+// decoder and the Apache-2.0 github.com/grafana/loki/pkg/push types; it never imports Loki
+// itself (AGPL).
+package loki
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is how to reach Loki. Credentials are never printed.
+type Config struct {
+	URL             string
+	Tenant          string // X-Scope-OrgID; "A|B" queries several tenants
+	Username        string
+	Password        string
+	BearerToken     string
+	BearerTokenFile string
+	Headers         map[string]string
+	CAFile          string
+	CertFile        string
+	KeyFile         string
+	Insecure        bool          // skip TLS verification (off unless asked)
+	Timeout         time.Duration // per request
+	Retries         int           // attempts after the first, for 429, 5xx and connection errors
+	Backoff         time.Duration // first retry's wait; doubles, with jitter
+	MaxEntries      int           // page size; at most the server's max_entries_limit_per_query
+}
+
+// Client calls Loki's HTTP API.
+type Client struct {
+	cfg  Config
+	base *url.URL
+	http *http.Client
+	auth string
+	// sleep waits between retries; tests replace it.
+	sleep func(context.Context, time.Duration) error
+}
+
+// New checks the configuration and builds a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("no Loki URL (--url or LOKI_ADDR)")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("Loki URL %q is not an http(s) URL", cfg.URL)
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = time.Minute
+	}
+	if cfg.Backoff == 0 {
+		cfg.Backoff = 500 * time.Millisecond
+	}
+	if cfg.MaxEntries <= 0 {
+		cfg.MaxEntries = 5000
+	}
+	tlsCfg := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // only when the user asks (--insecure)
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", cfg.CAFile)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	if cfg.CertFile != "" || cfg.KeyFile != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate: %w", err)
+		}
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	}
+	c := &Client{cfg: cfg, base: base, sleep: sleepCtx,
+		http: &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment,
+			MaxIdleConnsPerHost: 16}}}
+	switch {
+	case cfg.BearerToken != "" && (cfg.Username != "" || cfg.BearerTokenFile != ""),
+		cfg.BearerTokenFile != "" && cfg.Username != "":
+		return nil, errors.New("give one of basic auth, a bearer token or a bearer token file")
+	case cfg.BearerToken != "":
+		c.auth = "Bearer " + cfg.BearerToken
+	case cfg.BearerTokenFile != "":
+		tok, err := os.ReadFile(cfg.BearerTokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("bearer token file: %w", err)
+		}
+		c.auth = "Bearer " + strings.TrimSpace(string(tok))
+	}
+	return c, nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// StatusError is a non-2xx answer: Loki's text body says why.
+type StatusError struct {
+	Code int
+	Body string
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("Loki answered %d %s: %s", e.Code, http.StatusText(e.Code), strings.TrimSpace(e.Body))
+}
+
+// retryable: 429 (queue full), 5xx and dropped connections are worth another try of the
+// same request; 400 (a bad query or limit) and 401/403 (tenant, auth) are not, and a timeout
+// (504, or ours) is better answered with a smaller window (IsTimeout), which the caller does.
+func retryable(err error) bool {
+	if IsTimeout(err) {
+		return false
+	}
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == http.StatusTooManyRequests || se.Code >= 500
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || isConnError(err)
+}
+
+func isConnError(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe)
+}
+
+// IsTimeout says whether Loki gave up on the query's size (504, or our per-request timeout):
+// a smaller window may succeed.
+func IsTimeout(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == http.StatusGatewayTimeout
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
+}
+
+// get performs one GET with retries; the body of a 2xx answer is returned.
+func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	var last error
+	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
+		if attempt > 0 {
+			wait := c.cfg.Backoff << (attempt - 1)
+			wait += time.Duration(rand.Int64N(int64(wait)/2 + 1)) // jitter spreads retries of parallel windows
+			if ra := retryAfter(last); ra > wait {
+				wait = ra
+			}
+			if err := c.sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+		}
+		body, err := c.once(ctx, http.MethodGet, path, q, nil, "")
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return body, err
+		}
+		last = err
+	}
+	return nil, fmt.Errorf("after %d attempts: %w", c.cfg.Retries+1, last)
+}
+
+// retryAfterError carries a Retry-After the server asked for.
+type retryAfterError struct {
+	*StatusError
+	after time.Duration
+}
+
+func (e *retryAfterError) Unwrap() error { return e.StatusError }
+
+func retryAfter(err error) time.Duration {
+	var ra *retryAfterError
+	if errors.As(err, &ra) {
+		return ra.after
+	}
+	return 0
+}
+
+func (c *Client) once(ctx context.Context, method, path string, q url.Values, body io.Reader, contentType string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	u := *c.base
+	u.Path += path
+	if q != nil {
+		u.RawQuery = q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.cfg.Tenant != "" {
+		req.Header.Set("X-Scope-OrgID", c.cfg.Tenant)
+	}
+	switch {
+	case c.auth != "":
+		req.Header.Set("Authorization", c.auth)
+	case c.cfg.Username != "":
+		req.SetBasicAuth(c.cfg.Username, c.cfg.Password)
+	}
+	for k, v := range c.cfg.Headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("User-Agent", "coroner")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 != 2 {
+		text := string(data)
+		if len(text) > 1024 {
+			text = text[:1024] + "…"
+		}
+		se := &StatusError{Code: resp.StatusCode, Body: text}
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+			return nil, &retryAfterError{se, time.Duration(s) * time.Second}
+		}
+		return nil, se
+	}
+	return data, nil
+}
