@@ -196,6 +196,9 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 			return
 		}
 		m = Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels}
+		if m.Program == "" {
+			m.Program = guessProgram(m.Text)
+		}
 		if m.Program == "kernel" {
 			setBody(&m, b) // a kernel message may keep its printk stamp
 			m.Wall = rec.Time
@@ -404,4 +407,18 @@ func (p *run) kindIndex() int {
 		}
 	}
 	return len(Framings)
+}
+
+// guessProgram names the writer of a bare message whose transport did not: klog and logrus
+// lines say so by their shape; the rest is taken as the kernel's, whose journal entries carry
+// no unit. The kernel parser's anchored patterns keep a quoted kernel line in another
+// program's message from being read as a kill.
+func guessProgram(text string) string {
+	if _, ok := parseKlog(text); ok {
+		return "klog"
+	}
+	if strings.HasPrefix(text, `time="`) || strings.Contains(text, " level=") {
+		return "logrus"
+	}
+	return "kernel"
 }

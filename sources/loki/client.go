@@ -20,6 +20,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,6 +51,9 @@ type Client struct {
 	auth string
 	// sleep waits between retries; tests replace it.
 	sleep func(context.Context, time.Duration) error
+
+	mu  sync.Mutex // guards max and cfg.MaxEntries, which parallel windows learn
+	max int        // the server's max_entries_limit_per_query, once it said so
 }
 
 // New checks the configuration and builds a client.
@@ -227,6 +231,9 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("User-Agent", "coroner")
+	// Structured metadata as a third element instead of more streams; Lokis that do not know
+	// the flag ignore it, and the decoder reads both shapes.
+	req.Header.Set("X-Loki-Response-Encoding-Flags", "categorize-labels")
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,215 @@
+package loki
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+// Source reads node logs and Events out of Loki as coroner inputs: one input per Loki stream
+// (a node's kernel messages, its kubelet journal, an Events stream), its entries in time
+// order. Only the lines the parsers can use are shipped (the queries carry the parsers'
+// trigger words as line filters), so memory holds the evidence, not the range's logs.
+type Source struct {
+	Client      *Client
+	NodeQuery   string // LogQL for node logs, line filter included
+	EventsQuery string // LogQL for Events streams; "" to read none
+	From, To    time.Time
+	Window      time.Duration
+	Parallel    int
+	Mapping     Mapping
+	// Context: for each kernel kill line found, the kernel stream around it is read unfiltered,
+	// so the whole OOM report (header, memcg counters, task table) reaches the parser.
+	Context bool
+	// Unfiltered, when set, is the selector whose unfiltered volume is counted for Stats.
+	Unfiltered string
+	// Progress is told after each window; nil for none.
+	Progress func(done, total, lines int)
+
+	Stats   Stats
+	Missing []Missing
+}
+
+// Stats compares what was shipped with what an unfiltered pull of the same range would ship.
+type Stats struct {
+	Windows         int   `json:"windows"`
+	Lines           int   `json:"lines"`
+	Bytes           int64 `json:"bytes"`
+	ContextLines    int   `json:"contextLines"`              // read around kernel kills
+	UnfilteredLines int64 `json:"unfilteredLines,omitempty"` // count_over_time of the selector
+	UnfilteredBytes int64 `json:"unfilteredBytes,omitempty"` // bytes_over_time of the selector
+}
+
+var _ sources.Source = (*Source)(nil)
+
+// Inputs fetches the range and yields one input per stream.
+func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
+	return func(yield func(*sources.Input, error) bool) {
+		ctx := context.Background()
+		window := s.Window
+		if window <= 0 {
+			window = time.Hour
+		}
+		windows := Windows(s.From, s.To, window)
+		s.Stats.Windows = len(windows)
+		byStream := map[string]*streamBuf{}
+		add := func(it Item) {
+			b := byStream[it.Stream.Labels]
+			if b == nil {
+				b = &streamBuf{stream: it.Stream, seen: map[string]bool{}}
+				byStream[it.Stream.Labels] = b
+			}
+			if k := it.key(); !b.seen[k] {
+				b.seen[k] = true
+				b.items = append(b.items, it)
+				s.Stats.Lines++
+				s.Stats.Bytes += int64(len(it.Line))
+			}
+		}
+		queries := []string{s.NodeQuery}
+		if s.EventsQuery != "" {
+			queries = append(queries, s.EventsQuery)
+		}
+		done, total := 0, len(windows)*len(queries)
+		for _, q := range queries {
+			s.Client.fetchWindows(ctx, q, windows, s.Parallel, func(_ int, r windowResult) {
+				for _, it := range r.items {
+					add(it)
+				}
+				s.Missing = append(s.Missing, r.missing...)
+				done++
+				if s.Progress != nil {
+					s.Progress(done, total, s.Stats.Lines)
+				}
+			})
+		}
+		if s.Context {
+			s.readContext(ctx, byStream, add)
+		}
+		if s.Unfiltered != "" {
+			s.countUnfiltered(ctx, windows)
+		}
+		keys := make([]string, 0, len(byStream))
+		for k := range byStream {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !yield(s.input(byStream[k]), nil) {
+				return
+			}
+		}
+	}
+}
+
+type streamBuf struct {
+	stream *Stream
+	items  []Item
+	seen   map[string]bool
+}
+
+// input turns a stream's entries into an input, in time order.
+func (s *Source) input(b *streamBuf) *sources.Input {
+	sort.SliceStable(b.items, func(i, j int) bool { return b.items[i].Timestamp.Before(b.items[j].Timestamp) })
+	kind, node, program := s.Mapping.classify(b.stream.Set)
+	in := &sources.Input{Name: "loki:" + b.stream.Labels, ModTime: s.To}
+	items := b.items
+	in.Records = func(yield func(sources.Record, error) bool) {
+		for i, it := range items {
+			rec := sources.Record{Line: i + 1, Bytes: []byte(it.Line), Time: it.Timestamp, Labels: b.stream.Set}
+			switch kind {
+			case kindMessages:
+				rec.Bare, rec.Program, rec.Host = true, program, node
+			case kindEvents:
+				if !strings.HasPrefix(strings.TrimSpace(it.Line), "{") || !strings.Contains(it.Line, `"involvedObject"`) {
+					rec.Bare, rec.Program, rec.Host = true, "k8s-events", node
+				}
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+	}
+	return in
+}
+
+// killLine marks the kernel lines whose report is worth reading whole.
+var killLine = regexp.MustCompile(`Killed process \d+|oom-kill:constraint=|invoked oom-killer`)
+
+// maxContextReads bounds the extra queries a run with very many kills makes.
+const maxContextReads = 500
+
+// readContext reads each kernel stream unfiltered for a few seconds around its kill lines.
+func (s *Source) readContext(ctx context.Context, byStream map[string]*streamBuf, add func(Item)) {
+	reads := 0
+	for _, b := range byStream {
+		kind, _, program := s.Mapping.classify(b.stream.Set)
+		if kind != kindMessages || (program != "kernel" && program != "") {
+			continue
+		}
+		var spans []Window
+		for _, it := range b.items {
+			if !killLine.MatchString(it.Line) {
+				continue
+			}
+			w := Window{it.Timestamp.Add(-3 * time.Second), it.Timestamp.Add(2 * time.Second)}
+			if n := len(spans); n > 0 && !w.From.After(spans[n-1].To) {
+				spans[n-1].To = w.To
+				continue
+			}
+			spans = append(spans, w)
+		}
+		for _, w := range spans {
+			if reads >= maxContextReads {
+				return
+			}
+			reads++
+			before := s.Stats.Lines
+			_, err := s.Client.Fetch(ctx, selectorOf(b.stream.Set), w.From, w.To, add)
+			s.Stats.ContextLines += s.Stats.Lines - before
+			if err != nil {
+				s.Missing = append(s.Missing, Missing{w, "reading the whole kernel report around a kill: " + err.Error()})
+			}
+		}
+	}
+}
+
+// selectorOf is the LogQL selector of exactly one stream.
+func selectorOf(set map[string]string) string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + strconv.Quote(set[k])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// countUnfiltered asks Loki how many lines and bytes the selector holds in the range,
+// without shipping them, to compare with what the filters shipped.
+func (s *Source) countUnfiltered(ctx context.Context, windows []Window) {
+	for _, w := range windows {
+		d := logqlDuration(w.To.Sub(w.From))
+		if n, err := s.Client.instantSum(ctx, fmt.Sprintf("sum(count_over_time(%s[%s]))", s.Unfiltered, d), w.To); err == nil {
+			s.Stats.UnfilteredLines += int64(n)
+		}
+		if n, err := s.Client.instantSum(ctx, fmt.Sprintf("sum(bytes_over_time(%s[%s]))", s.Unfiltered, d), w.To); err == nil {
+			s.Stats.UnfilteredBytes += int64(n)
+		}
+	}
+}
+
+// logqlDuration writes a duration as LogQL reads it (whole seconds).
+func logqlDuration(d time.Duration) string {
+	return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+}
