@@ -40,6 +40,34 @@ type Report struct {
 	// Archives are the sosreports, must-gathers and directories read: node, zone, boot time,
 	// how many members were used and skipped, and where an archive was damaged.
 	Archives []sources.ArchiveInfo `json:"archives,omitempty"`
+	// Transfer says what a log store shipped (coroner loki, coroner elasticsearch) and which
+	// windows of the range could not be read.
+	Transfer *Transfer `json:"transfer,omitempty"`
+}
+
+// Transfer is what a batch job pulled from a log store.
+type Transfer struct {
+	Store           string          `json:"store"` // loki, elasticsearch, opensearch
+	URL             string          `json:"url"`
+	From            time.Time       `json:"from"`
+	To              time.Time       `json:"to"`
+	Queries         []string        `json:"queries"`
+	Shard           string          `json:"shard,omitempty"` // i/n
+	Windows         int             `json:"windows"`
+	Lines           int             `json:"lines"`
+	Bytes           int64           `json:"bytes"`
+	ContextLines    int             `json:"contextLines,omitempty"`
+	UnfilteredLines int64           `json:"unfilteredLines,omitempty"`
+	UnfilteredBytes int64           `json:"unfilteredBytes,omitempty"`
+	Missing         []MissingWindow `json:"missing"`          // windows not read: the analysis is incomplete there
+	Pushed          int             `json:"pushed,omitempty"` // findings written back
+}
+
+// MissingWindow is a slice of the range that could not be read.
+type MissingWindow struct {
+	From  time.Time `json:"from"`
+	To    time.Time `json:"to"`
+	Error string    `json:"error"`
 }
 
 // Input says what became of one input.

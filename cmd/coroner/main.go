@@ -29,8 +29,10 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 type cli struct {
-	Analyze analyzeCmd `cmd:"" help:"Explain container deaths from kernel logs (dmesg, /dev/kmsg, syslog, journalctl text)."`
+	Analyze analyzeCmd `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
 	Node    nodeCmd    `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
+	Loki    lokiCmd    `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
+	Merge   mergeCmd   `cmd:"" help:"Merge the JSON reports of sharded runs (coroner loki --shard I/N) into one report."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
@@ -53,10 +55,12 @@ func main() {
 
 func run(args []string, env *environment) int {
 	var c cli
+	helped := false
 	parser, err := kong.New(&c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
 		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Writers(env.stdout, env.stderr),
-		kong.Exit(func(int) {}))
+		kong.Exit(func(int) { helped = true })) // --help printed: run nothing
+
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		return exitUsage
@@ -67,7 +71,7 @@ func run(args []string, env *environment) int {
 		fmt.Fprintf(env.stderr, "coroner: hint: run \"coroner --help\" for usage\n")
 		return exitUsage
 	}
-	if ctx.Selected() == nil { // --help
+	if ctx.Selected() == nil || helped { // --help
 		return exitOK
 	}
 	if err := ctx.Run(env); err != nil {

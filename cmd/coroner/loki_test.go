@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/sources/loki"
+	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
+	"golang.org/x/tools/txtar"
+)
+
+// The same incident read from files by coroner analyze and from Loki by coroner loki gives the
+// same deaths. The incident: a real kernel OOM report (the lab's journalctl -o json capture,
+// shipped as a journal shipper does: MESSAGE at __REALTIME_TIMESTAMP, labelled by host and
+// transport), the three-pod eviction episode's kubelet journal and its Events (shipped as
+// kubernetes-event-exporter does: the whole Event as JSON, at export time). Everything is
+// pushed into the fake Loki with the real push protocol (protobuf + snappy).
+func TestLokiEquivalentToAnalyze(t *testing.T) {
+	srv := lokitest.New()
+	defer srv.Close()
+	srv.RequireTenant = true
+	dir := t.TempDir()
+
+	var findings []loki.Finding // the push body, reusing the findings pusher
+	journal := "../../golden/testdata/real/journal-systemd-containerd/journal-k-json.txt"
+	f, err := os.Open(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var e struct {
+			Message  string `json:"MESSAGE"`
+			Realtime string `json:"__REALTIME_TIMESTAMP"`
+			Host     string `json:"_HOSTNAME"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			continue
+		}
+		us, _ := strconv.ParseInt(e.Realtime, 10, 64)
+		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "systemd-journal", "host": e.Host, "transport": "kernel"},
+			Time: time.UnixMicro(us), Line: e.Message})
+	}
+	f.Close()
+
+	ar, err := txtar.ParseFile("../../golden/testdata/k8s-eviction-episode-three-pods.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range ar.Files {
+		switch file.Name {
+		case "kubelet.log":
+			os.WriteFile(filepath.Join(dir, "kubelet.log"), file.Data, 0o644)
+			for _, l := range strings.Split(strings.TrimSpace(string(file.Data)), "\n") {
+				// "Nov 27 14:46:02 node-3 kubelet[1187]: <message>"
+				at, _ := time.Parse("2006 Jan _2 15:04:05", "2026 "+l[:15])
+				host, rest, _ := strings.Cut(l[16:], " ")
+				_, msg, _ := strings.Cut(rest, ": ")
+				// The klog header carries microseconds the syslog stamp drops.
+				if k := strings.Fields(msg); len(k) > 1 {
+					if tm, err := time.Parse("15:04:05.000000", k[1]); err == nil {
+						at = time.Date(at.Year(), at.Month(), at.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)
+					}
+				}
+				findings = append(findings, loki.Finding{Labels: map[string]string{"job": "systemd-journal", "host": host, "unit": "kubelet.service"},
+					Time: at, Line: msg})
+			}
+		case "events.json":
+			os.WriteFile(filepath.Join(dir, "events.json"), file.Data, 0o644)
+			var list struct{ Items []json.RawMessage }
+			json.Unmarshal(file.Data, &list)
+			for i, it := range list.Items {
+				var compact strings.Builder
+				json.NewEncoder(&compact).Encode(json.RawMessage(it))
+				findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
+					Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), // the export time, not the Event's
+					Line: strings.TrimSpace(compact.String())})
+			}
+		}
+	}
+	pusher, err := loki.New(loki.Config{URL: srv.URL, Tenant: "prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pusher.Push(context.Background(), findings); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "journal.json"), mustRead(t, journal), 0o644)
+
+	fromFiles, stderr, code := runMain(t, "", "analyze", "--format", "json", "--year", "2026", "--tz", "UTC",
+		filepath.Join(dir, "journal.json"), filepath.Join(dir, "kubelet.log"), filepath.Join(dir, "events.json"))
+	if code != 0 {
+		t.Fatalf("analyze exited %d: %s", code, stderr)
+	}
+	fromLoki, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "--tenant", "prod", "--format", "json",
+		"--from", "2026-11-27T00:00:00Z", "--to", "2026-11-28T00:00:00Z", "--query-window", "6h", "--parallel", "2")
+	if code != 0 {
+		t.Fatalf("loki exited %d: %s", code, stderr)
+	}
+	a, b := deathsOf(t, fromFiles), deathsOf(t, fromLoki)
+	if len(a) != 4 {
+		t.Fatalf("analyze found %d deaths, want 4: the OOM kill and the three evictions", len(a))
+	}
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Errorf("deaths differ\nanalyze:\n%s\nloki:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+	var rep correlate.Report
+	json.Unmarshal([]byte(fromLoki), &rep)
+	t.Logf("transfer: %+v", *rep.Transfer)
+	for _, d := range rep.Deaths {
+		t.Logf("%s %s/%s evidence %d lines, tasks %d", d.Mechanism, d.Namespace, d.Pod, len(d.Evidence), func() int {
+			if d.Kernel == nil {
+				return 0
+			}
+			return d.Kernel.Tasks
+		}())
+	}
+	if rep.Transfer == nil || rep.Transfer.Lines == 0 || rep.Transfer.UnfilteredLines <= int64(rep.Transfer.Lines)-int64(rep.Transfer.ContextLines) {
+		t.Errorf("transfer %+v: the filters should ship fewer lines than the range holds", rep.Transfer)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// deathsOf projects a report's deaths on what must agree whatever the source.
+func deathsOf(t *testing.T, js string) []string {
+	var rep correlate.Report
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatalf("not a report: %v", err)
+	}
+	var out []string
+	for _, d := range append(rep.Deaths, rep.HostKills...) {
+		at := ""
+		if d.Time != nil {
+			at = d.Time.Truncate(time.Second).Format(time.RFC3339)
+		}
+		pid := 0
+		if d.Victim != nil {
+			pid = d.Victim.PID
+		}
+		out = append(out, fmt.Sprintf("%s %s/%s/%s %s %s pid=%d", d.Mechanism, d.Namespace, d.Pod, d.Container, d.ContainerID, at, pid))
+	}
+	sort.Strings(out)
+	return out
+}

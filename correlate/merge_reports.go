@@ -1,0 +1,58 @@
+package correlate
+
+import "fmt"
+
+// MergeReports joins the reports of several job instances (coroner loki --shard i/n, one per
+// instance) into one: deaths, host kills, episodes, inputs and archives side by side, sorted
+// again, with a fresh summary. Each shard covers its own nodes, so nothing is counted twice.
+func MergeReports(reps []*Report) (*Report, error) {
+	out := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}, Pressure: []Pressure{}, Inputs: []Input{}}
+	for i, r := range reps {
+		if r.Schema != Schema {
+			return nil, fmt.Errorf("report %d has schema %q, not %q", i+1, r.Schema, Schema)
+		}
+		offset := len(out.Pressure)
+		for _, d := range r.Deaths {
+			if d.Eviction != nil && d.Eviction.Episode != nil {
+				e := *d.Eviction
+				idx := *e.Episode + offset // episodes are numbered in the merged list
+				e.Episode = &idx
+				d.Eviction = &e
+			}
+			out.Deaths = append(out.Deaths, d)
+		}
+		out.HostKills = append(out.HostKills, r.HostKills...)
+		out.Incomplete = append(out.Incomplete, r.Incomplete...)
+		out.Pressure = append(out.Pressure, r.Pressure...)
+		out.Inputs = append(out.Inputs, r.Inputs...)
+		out.Archives = append(out.Archives, r.Archives...)
+		out.Warnings = append(out.Warnings, r.Warnings...)
+		if t := r.Transfer; t != nil {
+			if out.Transfer == nil {
+				c := *t
+				c.Shard = ""
+				c.Missing = append([]MissingWindow{}, t.Missing...)
+				out.Transfer = &c
+				continue
+			}
+			m := out.Transfer
+			m.Lines += t.Lines
+			m.Bytes += t.Bytes
+			m.ContextLines += t.ContextLines
+			m.UnfilteredLines += t.UnfilteredLines
+			m.UnfilteredBytes += t.UnfilteredBytes
+			m.Pushed += t.Pushed
+			m.Missing = append(m.Missing, t.Missing...)
+			if t.From.Before(m.From) {
+				m.From = t.From
+			}
+			if t.To.After(m.To) {
+				m.To = t.To
+			}
+		}
+	}
+	sortDeaths(out.Deaths)
+	sortDeaths(out.HostKills)
+	Summarize(out)
+	return out, nil
+}
