@@ -76,7 +76,8 @@ func (l *lokiCmd) Run(env *environment) error {
 		ctx, cancel = context.WithTimeout(ctx, l.Deadline)
 		defer cancel()
 	}
-	nodeSel, err := loki.WithMatcher(l.Selector, `job!~"`+loki.EventsJobs+`"`)
+	// Event streams are read by their own query, and coroner's own findings are never evidence.
+	nodeSel, err := loki.WithMatcher(l.Selector, `job!~"`+loki.EventsJobs+`|coroner"`)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}

@@ -160,3 +160,50 @@ func deathsOf(t *testing.T, js string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Events shipped by Grafana Alloy (logfmt, namespace as a stream label) and kernel messages of
+// a journal shipper without a unit or transport label are read; findings pushed back twice
+// leave one line per death.
+func TestLokiAlloyEventsAndPushFindings(t *testing.T) {
+	srv := lokitest.New()
+	defer srv.Close()
+	at := time.Date(2026, 11, 27, 3, 12, 44, 0, time.UTC)
+	// loki.source.kubernetes_events' logfmt key order (log-stores.md §1.8).
+	line := `name=etl-28443210-vq5cm kind=Pod objectAPIversion=v1 objectRV=48190 eventRV=48250 sourcecomponent=kubelet sourcehost=node-7 reason=Evicted type=Warning count=1 msg="The node was low on resource: memory. Threshold quantity: 100Mi, available: 80216Ki. Container worker was using 1812440Ki, request is 0, has larger consumption of memory. " `
+	c, _ := loki.New(loki.Config{URL: srv.URL})
+	err := c.Push(context.Background(), []loki.Finding{
+		{Labels: map[string]string{"job": "loki.source.kubernetes_events", "namespace": "jobs"}, Time: at, Line: line},
+		{Labels: map[string]string{"job": "systemd-journal", "host": "node-9"}, Time: at.Add(time.Minute),
+			Line: "Out of memory: Killed process 4242 (java) total-vm:4096000kB, anon-rss:3000000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:6500kB oom_score_adj:1000"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"loki", "--url", srv.URL, "--format", "json", "--from", "2026-11-27T00:00:00Z", "--to", "2026-11-27T06:00:00Z", "--push-findings"}
+	out, stderr, code := runMain(t, "", args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep correlate.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Deaths) != 1 || rep.Deaths[0].Mechanism != correlate.KubeletEviction || rep.Deaths[0].Namespace != "jobs" {
+		t.Errorf("deaths %+v", rep.Deaths)
+	}
+	if len(rep.HostKills) != 1 || rep.HostKills[0].Node != "node-9" || rep.HostKills[0].Victim.PID != 4242 {
+		t.Errorf("host kills %+v", rep.HostKills)
+	}
+	if _, _, code := runMain(t, "", args...); code != 0 {
+		t.Fatal("second run failed")
+	}
+	pushed := 0
+	for labels, entries := range srv.Streams("fake") {
+		if strings.Contains(labels, `job="coroner"`) {
+			pushed += len(entries)
+		}
+	}
+	if pushed != 2 {
+		t.Errorf("%d finding lines after two runs, want 2 (one per death, idempotent)", pushed)
+	}
+}

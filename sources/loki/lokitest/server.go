@@ -102,7 +102,17 @@ func (s *Server) store(tenant string, set map[string]string, entries []push.Entr
 		st = &stream{set: set}
 		s.tenants[tenant][key] = st
 	}
-	st.entries = append(st.entries, entries...)
+	// Loki keeps one entry per stream, timestamp and line: a re-pushed entry is dropped.
+	have := map[string]bool{}
+	for _, e := range st.entries {
+		have[strconv.FormatInt(e.Timestamp.UnixNano(), 10)+"\x00"+e.Line] = true
+	}
+	for _, e := range entries {
+		if k := strconv.FormatInt(e.Timestamp.UnixNano(), 10) + "\x00" + e.Line; !have[k] {
+			have[k] = true
+			st.entries = append(st.entries, e)
+		}
+	}
 	sort.SliceStable(st.entries, func(i, j int) bool { return st.entries[i].Timestamp.Before(st.entries[j].Timestamp) })
 }
 
