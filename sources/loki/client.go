@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/k8s-coroner/coroner/sources/batch"
 )
 
 // Config is how to reach Loki. Credentials are never printed.
@@ -49,7 +50,7 @@ type Client struct {
 	base *url.URL
 	http *http.Client
 	auth string
-	// sleep waits between retries; tests replace it.
+	// sleep waits between retries (nil: really); tests replace it.
 	sleep func(context.Context, time.Duration) error
 
 	mu  sync.Mutex // guards max and cfg.MaxEntries, which parallel windows learn
@@ -93,7 +94,7 @@ func New(cfg Config) (*Client, error) {
 		}
 		tlsCfg.Certificates = []tls.Certificate{cert}
 	}
-	c := &Client{cfg: cfg, base: base, sleep: sleepCtx,
+	c := &Client{cfg: cfg, base: base,
 		http: &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment,
 			MaxIdleConnsPerHost: 16}}}
 	switch {
@@ -110,17 +111,6 @@ func New(cfg Config) (*Client, error) {
 		c.auth = "Bearer " + strings.TrimSpace(string(tok))
 	}
 	return c, nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // StatusError is a non-2xx answer: Loki's text body says why.
@@ -166,25 +156,17 @@ func IsTimeout(err error) bool {
 
 // get performs one GET with retries; the body of a 2xx answer is returned.
 func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
-	var last error
-	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
-		if attempt > 0 {
-			wait := c.cfg.Backoff << (attempt - 1)
-			wait += time.Duration(rand.Int64N(int64(wait)/2 + 1)) // jitter spreads retries of parallel windows
-			if ra := retryAfter(last); ra > wait {
-				wait = ra
-			}
-			if err := c.sleep(ctx, wait); err != nil {
-				return nil, err
-			}
-		}
-		body, err := c.once(ctx, http.MethodGet, path, q, nil, "")
-		if err == nil || !retryable(err) || ctx.Err() != nil {
-			return body, err
-		}
-		last = err
-	}
-	return nil, fmt.Errorf("after %d attempts: %w", c.cfg.Retries+1, last)
+	var body []byte
+	err := c.backoff().Do(ctx, func() error {
+		var err error
+		body, err = c.once(ctx, http.MethodGet, path, q, nil, "")
+		return err
+	}, retryable, retryAfter)
+	return body, err
+}
+
+func (c *Client) backoff() batch.Backoff {
+	return batch.Backoff{Retries: c.cfg.Retries, Base: c.cfg.Backoff, Sleep: c.sleep}
 }
 
 // retryAfterError carries a Retry-After the server asked for.

@@ -43,18 +43,12 @@ func (c *Client) Push(ctx context.Context, findings []Finding) error {
 		return fmt.Errorf("encoding findings: %w", err)
 	}
 	body := snappy.Encode(nil, raw)
-	var last error
-	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
-		if attempt > 0 {
-			if err := c.sleep(ctx, c.cfg.Backoff<<(attempt-1)); err != nil {
-				return err
-			}
-		}
+	err = c.backoff().Do(ctx, func() error {
 		_, err := c.once(ctx, http.MethodPost, "/loki/api/v1/push", nil, bytes.NewReader(body), "application/x-protobuf")
-		if err == nil || !retryable(err) {
-			return err
-		}
-		last = err
+		return err
+	}, retryable, retryAfter)
+	if err != nil {
+		return fmt.Errorf("pushing findings: %w", err)
 	}
-	return fmt.Errorf("pushing findings: %w", last)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/sources/batch"
 )
 
 // Source reads node logs and Events out of Loki as coroner inputs: one input per Loki stream
@@ -34,7 +35,7 @@ type Source struct {
 	Progress func(done, total, lines int)
 
 	Stats   Stats
-	Missing []Missing
+	Missing []batch.Missing
 }
 
 // Stats compares what was shipped with what an unfiltered pull of the same range would ship.
@@ -57,7 +58,7 @@ func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 		if window <= 0 {
 			window = time.Hour
 		}
-		windows := Windows(s.From, s.To, window)
+		windows := batch.Windows(s.From, s.To, window)
 		s.Stats.Windows = len(windows)
 		byStream := map[string]*streamBuf{}
 		add := func(it Item) {
@@ -79,11 +80,16 @@ func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 		}
 		done, total := 0, len(windows)*len(queries)
 		for _, q := range queries {
-			s.Client.fetchWindows(ctx, q, windows, s.Parallel, func(_ int, r windowResult) {
-				for _, it := range r.items {
+			fetch := batch.Fetcher[Item]{Split: IsTimeout, Fetch: func(ctx context.Context, w batch.Window) ([]Item, error) {
+				var items []Item
+				_, err := s.Client.Fetch(ctx, q, w.From, w.To, func(it Item) { items = append(items, it) })
+				return items, err
+			}}
+			batch.Run(ctx, windows, s.Parallel, fetch, func(items []Item, missing []batch.Missing) {
+				for _, it := range items {
 					add(it)
 				}
-				s.Missing = append(s.Missing, r.missing...)
+				s.Missing = append(s.Missing, missing...)
 				done++
 				if s.Progress != nil {
 					s.Progress(done, total, s.Stats.Lines)
@@ -154,12 +160,12 @@ func (s *Source) readContext(ctx context.Context, byStream map[string]*streamBuf
 		if kind != kindMessages || (program != "kernel" && program != "") {
 			continue
 		}
-		var spans []Window
+		var spans []batch.Window
 		for _, it := range b.items {
 			if !killLine.MatchString(it.Line) {
 				continue
 			}
-			w := Window{it.Timestamp.Add(-3 * time.Second), it.Timestamp.Add(2 * time.Second)}
+			w := batch.Window{From: it.Timestamp.Add(-3 * time.Second), To: it.Timestamp.Add(2 * time.Second)}
 			if n := len(spans); n > 0 && !w.From.After(spans[n-1].To) {
 				spans[n-1].To = w.To
 				continue
@@ -175,7 +181,7 @@ func (s *Source) readContext(ctx context.Context, byStream map[string]*streamBuf
 			_, err := s.Client.Fetch(ctx, selectorOf(b.stream.Set), w.From, w.To, add)
 			s.Stats.ContextLines += s.Stats.Lines - before
 			if err != nil {
-				s.Missing = append(s.Missing, Missing{w, "reading the whole kernel report around a kill: " + err.Error()})
+				s.Missing = append(s.Missing, batch.Missing{Window: w, Err: "reading the whole kernel report around a kill: " + err.Error()})
 			}
 		}
 	}
@@ -197,7 +203,7 @@ func selectorOf(set map[string]string) string {
 
 // countUnfiltered asks Loki how many lines and bytes the selector holds in the range,
 // without shipping them, to compare with what the filters shipped.
-func (s *Source) countUnfiltered(ctx context.Context, windows []Window) {
+func (s *Source) countUnfiltered(ctx context.Context, windows []batch.Window) {
 	for _, w := range windows {
 		d := logqlDuration(w.To.Sub(w.From))
 		if n, err := s.Client.instantSum(ctx, fmt.Sprintf("sum(count_over_time(%s[%s]))", s.Unfiltered, d), w.To); err == nil {
