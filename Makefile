@@ -23,7 +23,7 @@ check:
 # in-process (go test -bench), then end to end on a 256 MiB generated syslog.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./parsers/
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./sources/loki/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./sources/loki/ ./sources/elastic/
 	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 256
 	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 64 -sosreport
 

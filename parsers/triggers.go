@@ -25,3 +25,35 @@ func quoteERE(s string) string {
 	}
 	return b.String()
 }
+
+// phraseFixes rewrite trigger words whose bytes do not survive a search engine's standard
+// analyzer as a phrase (log-stores.md, addendum 2): Unicode word breaks keep "kill:constraint"
+// one token, so "oom-kill:" must be asked as "oom-kill:constraint"; and a trigger that is part
+// of a word ("viction manager", for both capitalisations) must be the whole word.
+var phraseFixes = map[string]string{
+	"oom-kill:":       "oom-kill:constraint",
+	"viction manager": "eviction manager",
+}
+
+// TriggerPhrases are the node parsers' trigger words as match_phrase queries for
+// Elasticsearch and OpenSearch: whole tokens, case folded by the analyzer.
+func TriggerPhrases() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range Registry {
+		if s.Name == "events" { // Event documents are selected by their reason field
+			continue
+		}
+		for _, t := range s.Triggers {
+			p := strings.TrimSpace(t)
+			if f, ok := phraseFixes[t]; ok {
+				p = f
+			}
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

@@ -31,63 +31,21 @@ func TestLokiEquivalentToAnalyze(t *testing.T) {
 	srv.RequireTenant = true
 	dir := t.TempDir()
 
+	lines, events := incident(t, dir)
 	var findings []loki.Finding // the push body, reusing the findings pusher
-	journal := "../../golden/testdata/real/journal-systemd-containerd/journal-k-json.txt"
-	f, err := os.Open(journal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var e struct {
-			Message  string `json:"MESSAGE"`
-			Realtime string `json:"__REALTIME_TIMESTAMP"`
-			Host     string `json:"_HOSTNAME"`
+	for _, l := range lines {
+		labels := map[string]string{"job": "systemd-journal", "host": l.host}
+		if l.unit == "" {
+			labels["transport"] = "kernel"
+		} else {
+			labels["unit"] = l.unit
 		}
-		if json.Unmarshal(sc.Bytes(), &e) != nil {
-			continue
-		}
-		us, _ := strconv.ParseInt(e.Realtime, 10, 64)
-		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "systemd-journal", "host": e.Host, "transport": "kernel"},
-			Time: time.UnixMicro(us), Line: e.Message})
+		findings = append(findings, loki.Finding{Labels: labels, Time: l.at, Line: l.text})
 	}
-	f.Close()
-
-	ar, err := txtar.ParseFile("../../golden/testdata/k8s-eviction-episode-three-pods.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, file := range ar.Files {
-		switch file.Name {
-		case "kubelet.log":
-			os.WriteFile(filepath.Join(dir, "kubelet.log"), file.Data, 0o644)
-			for _, l := range strings.Split(strings.TrimSpace(string(file.Data)), "\n") {
-				// "Nov 27 14:46:02 node-3 kubelet[1187]: <message>"
-				at, _ := time.Parse("2006 Jan _2 15:04:05", "2026 "+l[:15])
-				host, rest, _ := strings.Cut(l[16:], " ")
-				_, msg, _ := strings.Cut(rest, ": ")
-				// The klog header carries microseconds the syslog stamp drops.
-				if k := strings.Fields(msg); len(k) > 1 {
-					if tm, err := time.Parse("15:04:05.000000", k[1]); err == nil {
-						at = time.Date(at.Year(), at.Month(), at.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)
-					}
-				}
-				findings = append(findings, loki.Finding{Labels: map[string]string{"job": "systemd-journal", "host": host, "unit": "kubelet.service"},
-					Time: at, Line: msg})
-			}
-		case "events.json":
-			os.WriteFile(filepath.Join(dir, "events.json"), file.Data, 0o644)
-			var list struct{ Items []json.RawMessage }
-			json.Unmarshal(file.Data, &list)
-			for i, it := range list.Items {
-				var compact strings.Builder
-				json.NewEncoder(&compact).Encode(json.RawMessage(it))
-				findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
-					Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), // the export time, not the Event's
-					Line: strings.TrimSpace(compact.String())})
-			}
-		}
+	for i, e := range events {
+		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
+			Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), // the export time, not the Event's
+			Line: e})
 	}
 	pusher, err := loki.New(loki.Config{URL: srv.URL, Tenant: "prod"})
 	if err != nil {
@@ -96,7 +54,6 @@ func TestLokiEquivalentToAnalyze(t *testing.T) {
 	if err := pusher.Push(context.Background(), findings); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "journal.json"), mustRead(t, journal), 0o644)
 
 	fromFiles, stderr, code := runMain(t, "", "analyze", "--format", "json", "--year", "2026", "--tz", "UTC",
 		filepath.Join(dir, "journal.json"), filepath.Join(dir, "kubelet.log"), filepath.Join(dir, "events.json"))
@@ -206,4 +163,72 @@ func TestLokiAlloyEventsAndPushFindings(t *testing.T) {
 	if pushed != 2 {
 		t.Errorf("%d finding lines after two runs, want 2 (one per death, idempotent)", pushed)
 	}
+}
+
+// incidentLine is one node-log line of the test incident, as a shipper sees it.
+type incidentLine struct {
+	at         time.Time
+	host, unit string // unit "" for the kernel's lines
+	text       string
+}
+
+// incident writes the test incident's files into dir (journal.json, kubelet.log, events.json)
+// and returns its node-log lines and its Events as JSON lines: a real kernel OOM report (the
+// lab's journalctl -o json capture: MESSAGE at __REALTIME_TIMESTAMP, host from _HOSTNAME), the
+// three-pod eviction episode's kubelet journal and its Events (golden case
+// k8s-eviction-episode-three-pods).
+func incident(t *testing.T, dir string) ([]incidentLine, []string) {
+	t.Helper()
+	var lines []incidentLine
+	journal := "../../golden/testdata/real/journal-systemd-containerd/journal-k-json.txt"
+	raw := mustRead(t, journal)
+	os.WriteFile(filepath.Join(dir, "journal.json"), raw, 0o644)
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var e struct {
+			Message  string `json:"MESSAGE"`
+			Realtime string `json:"__REALTIME_TIMESTAMP"`
+			Host     string `json:"_HOSTNAME"`
+		}
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			continue
+		}
+		us, _ := strconv.ParseInt(e.Realtime, 10, 64)
+		lines = append(lines, incidentLine{at: time.UnixMicro(us).UTC(), host: e.Host, text: e.Message})
+	}
+	ar, err := txtar.ParseFile("../../golden/testdata/k8s-eviction-episode-three-pods.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	for _, file := range ar.Files {
+		switch file.Name {
+		case "kubelet.log":
+			os.WriteFile(filepath.Join(dir, "kubelet.log"), file.Data, 0o644)
+			for _, l := range strings.Split(strings.TrimSpace(string(file.Data)), "\n") {
+				// "Nov 27 14:46:02 node-3 kubelet[1187]: <message>"
+				at, _ := time.Parse("2006 Jan _2 15:04:05", "2026 "+l[:15])
+				host, rest, _ := strings.Cut(l[16:], " ")
+				_, msg, _ := strings.Cut(rest, ": ")
+				// The klog header carries microseconds the syslog stamp drops.
+				if k := strings.Fields(msg); len(k) > 1 {
+					if tm, err := time.Parse("15:04:05.000000", k[1]); err == nil {
+						at = time.Date(at.Year(), at.Month(), at.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)
+					}
+				}
+				lines = append(lines, incidentLine{at: at, host: host, unit: "kubelet.service", text: msg})
+			}
+		case "events.json":
+			os.WriteFile(filepath.Join(dir, "events.json"), file.Data, 0o644)
+			var list struct{ Items []json.RawMessage }
+			json.Unmarshal(file.Data, &list)
+			for _, it := range list.Items {
+				var compact strings.Builder
+				json.NewEncoder(&compact).Encode(json.RawMessage(it))
+				events = append(events, strings.TrimSpace(compact.String()))
+			}
+		}
+	}
+	return lines, events
 }

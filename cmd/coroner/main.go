@@ -29,11 +29,13 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 type cli struct {
-	Analyze analyzeCmd `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
-	Node    nodeCmd    `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
-	Loki    lokiCmd    `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
-	Merge   mergeCmd   `cmd:"" help:"Merge the JSON reports of sharded runs (coroner loki --shard I/N) into one report."`
-	Version versionCmd `cmd:"" help:"Print the version."`
+	Analyze       analyzeCmd `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
+	Node          nodeCmd    `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
+	Loki          lokiCmd    `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
+	Elasticsearch esCmd      `cmd:"" help:"Batch job: find and explain every memory death of a time range in Elasticsearch."`
+	Opensearch    osCmd      `cmd:"" help:"Batch job: the same over OpenSearch."`
+	Merge         mergeCmd   `cmd:"" help:"Merge the JSON reports of sharded runs (--shard I/N) into one report."`
+	Version       versionCmd `cmd:"" help:"Print the version."`
 }
 
 type versionCmd struct{}

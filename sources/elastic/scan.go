@@ -1,0 +1,180 @@
+package elastic
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A Hit is one document with its sort values kept as the cluster wrote them.
+type Hit struct {
+	Index  string            `json:"_index"`
+	ID     string            `json:"_id"`
+	Source json.RawMessage   `json:"_source"`
+	Sort   []json.RawMessage `json:"sort"`
+}
+
+type searchResponse struct {
+	PitID string `json:"pit_id"`
+	Hits  struct {
+		Hits []Hit `json:"hits"`
+	} `json:"hits"`
+	Shards struct {
+		Failed   int `json:"failed"`
+		Failures []struct {
+			Reason struct {
+				Type   string `json:"type"`
+				Reason string `json:"reason"`
+			} `json:"reason"`
+		} `json:"failures"`
+	} `json:"_shards"`
+}
+
+// maxReopen bounds how often an expiring point in time is reopened for one scan.
+const maxReopen = 3
+
+// scan reads every document of query in index in sort order: a point in time, then pages of
+// search_after with the last hit's sort values echoed back byte for byte, always with the
+// latest pit_id. When the point in time expires mid-scan a new one is opened and the scan
+// restarts, skipping the documents already delivered, so none is lost or repeated. The point
+// in time is closed at the end, also on error or cancellation.
+func (c *Client) scan(ctx context.Context, index string, query map[string]any, includes []string, sort []any, each func(Hit)) error {
+	pitID, err := c.openPIT(ctx, index)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.drv.closePIT(cctx, pitID)
+	}()
+	seen := map[string]bool{}
+	var after []json.RawMessage
+	reopened := 0
+	for {
+		req := map[string]any{"size": c.cfg.PageSize, "query": query, "_source": map[string]any{"includes": includes},
+			"pit": map[string]any{"id": pitID, "keep_alive": c.cfg.KeepAlive}, "sort": sort, "track_total_hits": false}
+		if after != nil {
+			req["search_after"] = after
+		}
+		body, _ := json.Marshal(req)
+		raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.drv.search(rctx, body) })
+		if pitExpired(err) && reopened < maxReopen {
+			reopened++
+			if pitID, err = c.openPIT(ctx, index); err != nil {
+				return err
+			}
+			after = nil // sort values of the old point in time mean nothing in the new one
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var resp searchResponse
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&resp); err != nil {
+			return fmt.Errorf("search response is not JSON: %w", err)
+		}
+		if resp.Shards.Failed > 0 {
+			why := ""
+			if len(resp.Shards.Failures) > 0 {
+				why = ": " + resp.Shards.Failures[0].Reason.Type + " " + resp.Shards.Failures[0].Reason.Reason
+			}
+			return fmt.Errorf("%d shard(s) failed%s", resp.Shards.Failed, why)
+		}
+		if resp.PitID != "" {
+			pitID = resp.PitID
+		}
+		for _, h := range resp.Hits.Hits {
+			k := h.Index + "\x00" + h.ID
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			each(h)
+		}
+		if len(resp.Hits.Hits) < c.cfg.PageSize {
+			return nil
+		}
+		after = resp.Hits.Hits[len(resp.Hits.Hits)-1].Sort
+	}
+}
+
+func (c *Client) openPIT(ctx context.Context, index string) (string, error) {
+	var id string
+	_, err := c.call(ctx, func(rctx context.Context) ([]byte, error) {
+		var err error
+		id, err = c.drv.openPIT(rctx, index, c.cfg.KeepAlive)
+		return nil, err
+	})
+	return id, err
+}
+
+// Count asks how many documents of index match query.
+func (c *Client) Count(ctx context.Context, index string, query map[string]any) (int64, error) {
+	body, _ := json.Marshal(map[string]any{"query": query})
+	raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.drv.count(rctx, index, body) })
+	if err != nil {
+		return 0, err
+	}
+	var r struct {
+		Count int64 `json:"count"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return 0, fmt.Errorf("count response: %w", err)
+	}
+	return r.Count, nil
+}
+
+// timeRange filters a date field to [from, to), at nanosecond precision.
+func timeRange(field string, from, to time.Time) map[string]any {
+	return map[string]any{"range": map[string]any{field: map[string]any{
+		"gte": from.UTC().Format(time.RFC3339Nano), "lt": to.UTC().Format(time.RFC3339Nano), "format": "strict_date_optional_time_nanos"}}}
+}
+
+// sortBy orders by a date field at nanosecond precision, then a tiebreaker: Elasticsearch's
+// _shard_doc (implicit with a PIT, named here for clarity), or a unique field where the
+// cluster has none (OpenSearch 2.x, log-stores.md addendum 1).
+func sortBy(field, tiebreaker string) []any {
+	return []any{
+		map[string]any{field: map[string]any{"order": "asc", "format": "strict_date_optional_time_nanos", "numeric_type": "date_nanos"}},
+		map[string]any{tiebreaker: "asc"},
+	}
+}
+
+// lookup reads a field of a document by its dotted path, through nested objects or flat
+// dotted keys, as shippers write either.
+func lookup(src map[string]any, path string) any {
+	if v, ok := src[path]; ok {
+		return v
+	}
+	for i := strings.IndexByte(path, '.'); i > 0; {
+		if m, ok := src[path[:i]].(map[string]any); ok {
+			if v := lookup(m, path[i+1:]); v != nil {
+				return v
+			}
+		}
+		j := strings.IndexByte(path[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return nil
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
