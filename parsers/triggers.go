@@ -6,8 +6,21 @@ import "strings"
 // line some parser's prefilter lets through: the same words, so a pushed-down query and the
 // parsers never drift apart.
 func TriggerPattern() string {
+	return triggerPattern(func(Spec) bool { return true })
+}
+
+// NodeTriggerPattern is TriggerPattern without the Event parser's words: the line filter of a
+// query over node logs, whose Events are selected by reason in a query of their own.
+func NodeTriggerPattern() string {
+	return triggerPattern(func(s Spec) bool { return s.Name != "events" })
+}
+
+func triggerPattern(keep func(Spec) bool) string {
 	var alts []string
 	for _, s := range Registry {
+		if !keep(s) {
+			continue
+		}
 		for _, t := range s.Triggers {
 			alts = append(alts, quoteERE(t))
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -125,6 +124,8 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 	if tiebreaker == "" && cfg.OpenSearch {
 		tiebreaker = "_id"
 	}
+	ctx, cancel := runContext(c.Deadline)
+	defer cancel()
 	src := &elastic.Source{Client: client, Index: c.Index, Fields: fields, Phrases: parsers.TriggerPhrases(),
 		From: from, To: to, Window: c.QueryWindow, Parallel: c.Parallel, Tiebreaker: tiebreaker,
 		Context: !c.NoContext, Count: !c.NoCount}
@@ -153,12 +154,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 			}
 		}
 	}
-	ctx := context.Background()
-	if c.Deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.Deadline)
-		defer cancel()
-	}
+	src.Ctx = ctx
 	col := collect(optionsFor(0, zoneFlags{}), src)
 	rep := correlate.Analyze(col.results, col.events, correlate.Options{Window: c.Window})
 	tr := &correlate.Transfer{Store: store, URL: strings.Join(cfg.URLs, ","), From: from, To: to, Queries: []string{c.Index}, Shard: c.Shard,

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
@@ -70,12 +72,8 @@ func (l *lokiCmd) Run(env *environment) error {
 	if l.NodeLabel != "" {
 		mapping.NodeLabels = []string{l.NodeLabel}
 	}
-	ctx := context.Background()
-	if l.Deadline > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, l.Deadline)
-		defer cancel()
-	}
+	ctx, cancel := runContext(l.Deadline)
+	defer cancel()
 	// Event streams are read by their own query, and coroner's own findings are never evidence.
 	nodeSel, err := loki.WithMatcher(l.Selector, `job!~"`+loki.EventsJobs+`|coroner"`)
 	if err != nil {
@@ -105,7 +103,7 @@ func (l *lokiCmd) Run(env *environment) error {
 			eventsSel = "" // the cluster's Events are read once, by shard 0
 		}
 	}
-	src := &loki.Source{Client: client, NodeQuery: nodeSel + loki.LineFilter(parsers.TriggerPattern()),
+	src := &loki.Source{Ctx: ctx, Client: client, NodeQuery: nodeSel + loki.LineFilter(parsers.NodeTriggerPattern()),
 		From: from, To: to, Window: l.QueryWindow, Parallel: l.Parallel, Mapping: mapping, Context: !l.NoContext}
 	if eventsSel != "" {
 		src.EventsQuery = eventsSel + loki.EventReasonsFilter(memoryReasons())
@@ -252,3 +250,14 @@ func (m *mergeCmd) Run(env *environment) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// runContext bounds a batch job: by --deadline when set, and by an interrupt (Ctrl-C,
+// SIGTERM from a CronJob's deadline), so that work in flight stops and points in time close.
+func runContext(deadline time.Duration) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if deadline <= 0 {
+		return ctx, stop
+	}
+	ctx, cancel := context.WithTimeout(ctx, deadline)
+	return ctx, func() { cancel(); stop() }
+}

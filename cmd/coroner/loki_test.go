@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -231,4 +232,28 @@ func incident(t *testing.T, dir string) ([]incidentLine, []string) {
 		}
 	}
 	return lines, events
+}
+
+// --deadline stops a run whose store is too slow: the windows not read (three of node logs,
+// three of Events) are named and the exit code says nothing could be read.
+func TestLokiDeadline(t *testing.T) {
+	srv := lokitest.New()
+	defer srv.Close()
+	srv.Fault = func(r *http.Request) (int, string) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+		return http.StatusServiceUnavailable, "slow"
+	}
+	out, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "--format", "json", "--from", "2026-11-27T00:00:00Z",
+		"--to", "2026-11-27T03:00:00Z", "--deadline", "100ms", "--no-count", "--retries", "0")
+	if code != exitUsage || !strings.Contains(stderr, "nothing could be read") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var rep correlate.Report
+	json.Unmarshal([]byte(out), &rep)
+	if rep.Transfer == nil || len(rep.Transfer.Missing) != 6 || !strings.Contains(rep.Transfer.Missing[0].Error, "deadline") {
+		t.Errorf("missing %+v", rep.Transfer)
+	}
 }

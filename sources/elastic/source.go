@@ -62,6 +62,9 @@ var EventPresets = map[string]EventFields{
 // input per node and program, its documents in time order. Only documents holding one of
 // the parsers' trigger phrases are shipped.
 type Source struct {
+	// Ctx bounds the whole run (--deadline, an interrupt): open points in time are closed when
+	// it ends. nil for none.
+	Ctx         context.Context
 	Client      *Client
 	Index       string // node logs, e.g. "logs-*,filebeat-*"
 	Fields      Fields
@@ -108,7 +111,10 @@ type line struct {
 // Inputs reads the range window by window and yields one input per node and program.
 func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 	return func(yield func(*sources.Input, error) bool) {
-		ctx := context.Background()
+		ctx := s.Ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
 		if s.Tiebreaker == "" {
 			s.Tiebreaker = "_shard_doc"
 		}

@@ -19,6 +19,8 @@ import (
 // order. Only the lines the parsers can use are shipped (the queries carry the parsers'
 // trigger words as line filters), so memory holds the evidence, not the range's logs.
 type Source struct {
+	// Ctx bounds the whole run (--deadline, an interrupt); nil for none.
+	Ctx         context.Context
 	Client      *Client
 	NodeQuery   string // LogQL for node logs, line filter included
 	EventsQuery string // LogQL for Events streams; "" to read none
@@ -53,7 +55,10 @@ var _ sources.Source = (*Source)(nil)
 // Inputs fetches the range and yields one input per stream.
 func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 	return func(yield func(*sources.Input, error) bool) {
-		ctx := context.Background()
+		ctx := s.Ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
 		window := s.Window
 		if window <= 0 {
 			window = time.Hour
