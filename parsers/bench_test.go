@@ -31,7 +31,11 @@ var benchFile = sync.OnceValues(func() (string, error) {
 // BenchmarkKernelParser reads, prefilters, frames and parses a 64 MiB syslog with real OOM
 // reports sprinkled in: the whole pipeline of one input.
 func BenchmarkKernelParser(b *testing.B) {
-	path := startBench(b)
+	benchPipeline(b, startBenchFile(b, benchFile))
+}
+
+// benchPipeline runs every parser over the file, as coroner analyze does for one input.
+func benchPipeline(b *testing.B, path string) {
 	for i := 0; i < b.N; i++ {
 		src := &sources.Files{Paths: []string{path}}
 		events := 0
@@ -42,19 +46,18 @@ func BenchmarkKernelParser(b *testing.B) {
 			ParseInput(in, Options{Clock: Clock{Year: 2025}}, func(Event) { events++ })
 		}
 		if events == 0 {
-			b.Fatal("no OOM report found")
+			b.Fatal("no event found")
 		}
 	}
 }
 
-// BenchmarkGrepBaseline is the yardstick: grep -cE with the kernel parser's own trigger words
-// over the same file, in the same run.
-func BenchmarkGrepBaseline(b *testing.B) {
+// benchGrep is the yardstick: grep -cE with every parser's trigger words over the same file.
+func benchGrep(b *testing.B, file func() (string, error)) {
 	grep, err := exec.LookPath("grep")
 	if err != nil {
 		b.Skip("no grep")
 	}
-	path := startBench(b)
+	path := startBenchFile(b, file)
 	for i := 0; i < b.N; i++ {
 		out, err := exec.Command(grep, "-cE", TriggerPattern(), path).Output()
 		if err != nil || strings.TrimSpace(string(out)) == "0" {
@@ -63,21 +66,8 @@ func BenchmarkGrepBaseline(b *testing.B) {
 	}
 }
 
-// startBench returns the generated file and makes the benchmark report MB/s over it.
-func startBench(b *testing.B) string {
-	b.Helper()
-	path, err := benchFile()
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(st.Size())
-	b.ResetTimer()
-	return path
-}
+// BenchmarkGrepBaseline is grep -cE over the same syslog, in the same run.
+func BenchmarkGrepBaseline(b *testing.B) { benchGrep(b, benchFile) }
 
 // kubeletFile is a 64 MiB kubelet journal with the real eviction lines of
 // testdata/excerpts/kubelet/eviction-structured-ephemeral-ranked-evicted-journal-k8s-132001.log
@@ -99,38 +89,14 @@ var kubeletFile = sync.OnceValues(func() (string, error) {
 
 // BenchmarkKubeletJournal runs the whole pipeline (all parsers) over a kubelet journal.
 func BenchmarkKubeletJournal(b *testing.B) {
-	path := startBenchFile(b, kubeletFile)
-	for i := 0; i < b.N; i++ {
-		src := &sources.Files{Paths: []string{path}}
-		events := 0
-		for in, err := range src.Inputs() {
-			if err != nil {
-				b.Fatal(err)
-			}
-			ParseInput(in, Options{Clock: Clock{Year: 2025}}, func(Event) { events++ })
-		}
-		if events == 0 {
-			b.Fatal("no kubelet line found")
-		}
-	}
+	benchPipeline(b, startBenchFile(b, kubeletFile))
 }
 
 // BenchmarkKubeletGrepBaseline is grep -cE with every parser's trigger words over the same
 // kubelet journal.
-func BenchmarkKubeletGrepBaseline(b *testing.B) {
-	grep, err := exec.LookPath("grep")
-	if err != nil {
-		b.Skip("no grep")
-	}
-	path := startBenchFile(b, kubeletFile)
-	for i := 0; i < b.N; i++ {
-		out, err := exec.Command(grep, "-cE", TriggerPattern(), path).Output()
-		if err != nil || strings.TrimSpace(string(out)) == "0" {
-			b.Fatalf("grep: %v %s", err, out)
-		}
-	}
-}
+func BenchmarkKubeletGrepBaseline(b *testing.B) { benchGrep(b, kubeletFile) }
 
+// startBenchFile returns the generated file and makes the benchmark report MB/s over it.
 func startBenchFile(b *testing.B, file func() (string, error)) string {
 	b.Helper()
 	path, err := file()

@@ -430,3 +430,9 @@ func ParseKernelMessages(ms []*Message) []*KernelOOM {
 	p.Flush(emit)
 	return out
 }
+
+// IsOOMReportLine says whether a kernel message is one a log store can be searched around to
+// read the whole OOM report: the header, the ≥ 5.0 summary or a kill line.
+func IsOOMReportLine(text string) bool {
+	return reHeader.MatchString(text) || reSummary.MatchString(text) || reKill.MatchString(text)
+}

@@ -128,7 +128,10 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 	defer cancel()
 	src := &elastic.Source{Client: client, Index: c.Index, Fields: fields, Phrases: parsers.TriggerPhrases(),
 		From: from, To: to, Window: c.QueryWindow, Parallel: c.Parallel, Tiebreaker: tiebreaker,
-		Context: !c.NoContext, Count: !c.NoCount}
+		Count: !c.NoCount}
+	if !c.NoContext {
+		src.Context = parsers.IsOOMReportLine
+	}
 	if c.EventsIndex != "" {
 		src.EventsIndex, src.EventFields, src.Reasons = c.EventsIndex, elastic.EventPresets[c.EventsPreset], memoryReasons()
 	}

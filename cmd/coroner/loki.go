@@ -104,7 +104,10 @@ func (l *lokiCmd) Run(env *environment) error {
 		}
 	}
 	src := &loki.Source{Ctx: ctx, Client: client, NodeQuery: nodeSel + loki.LineFilter(parsers.NodeTriggerPattern()),
-		From: from, To: to, Window: l.QueryWindow, Parallel: l.Parallel, Mapping: mapping, Context: !l.NoContext}
+		From: from, To: to, Window: l.QueryWindow, Parallel: l.Parallel, Mapping: mapping}
+	if !l.NoContext {
+		src.Context = parsers.IsOOMReportLine
+	}
 	if eventsSel != "" {
 		src.EventsQuery = eventsSel + loki.EventReasonsFilter(memoryReasons())
 	}

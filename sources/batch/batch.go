@@ -170,3 +170,18 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Around returns the windows [t-before, t+after) around each time, overlapping ones merged;
+// times must be in order.
+func Around(times []time.Time, before, after time.Duration) []Window {
+	var out []Window
+	for _, t := range times {
+		w := Window{t.Add(-before), t.Add(after)}
+		if n := len(out); n > 0 && !w.From.After(out[n-1].To) {
+			out[n-1].To = w.To
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,7 +75,7 @@ type Source struct {
 	Window      time.Duration
 	Parallel    int
 	Tiebreaker  string            // "_shard_doc" (Elasticsearch) or a unique field (OpenSearch 2.x)
-	Context     bool              // read the whole kernel report around each kill
+	Context     func(string) bool // marks kernel lines to read the whole report around; nil: none
 	Keep        func(string) bool // keeps a node (--shard); nil keeps all
 	Count       bool              // count the range's documents unfiltered, for Stats
 	Progress    func(done, total, docs int)
@@ -164,7 +163,7 @@ func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 					}
 				})
 		}
-		if s.Context {
+		if s.Context != nil {
 			s.readContext(ctx, groups, add)
 		}
 		if s.Count {
@@ -322,9 +321,6 @@ func (s *Source) input(key string, lines []line) *sources.Input {
 	return in
 }
 
-// killLine marks the kernel lines whose report is worth reading whole.
-var killLine = regexp.MustCompile(`Killed process \d+|oom-kill:constraint=|invoked oom-killer`)
-
 const maxContextReads = 500
 
 // readContext reads each node's kernel documents unfiltered for a few seconds around its kill
@@ -336,18 +332,13 @@ func (s *Source) readContext(ctx context.Context, groups map[string][]line, add 
 			continue
 		}
 		host := lines[0].host
-		var spans []batch.Window
+		var kills []time.Time
 		for _, l := range lines {
-			if !killLine.MatchString(l.text) {
-				continue
+			if s.Context(l.text) {
+				kills = append(kills, l.at)
 			}
-			w := batch.Window{From: l.at.Add(-3 * time.Second), To: l.at.Add(2 * time.Second)}
-			if n := len(spans); n > 0 && !w.From.After(spans[n-1].To) {
-				spans[n-1].To = w.To
-				continue
-			}
-			spans = append(spans, w)
 		}
+		spans := batch.Around(kills, 3*time.Second, 2*time.Second)
 		for _, w := range spans {
 			if reads >= maxContextReads {
 				return

@@ -8,8 +8,6 @@ package loki
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
 )
 
@@ -75,24 +74,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxEntries <= 0 {
 		cfg.MaxEntries = 5000
 	}
-	tlsCfg := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // only when the user asks (--insecure)
-	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("CA file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("CA file %s holds no PEM certificate", cfg.CAFile)
-		}
-		tlsCfg.RootCAs = pool
-	}
-	if cfg.CertFile != "" || cfg.KeyFile != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("client certificate: %w", err)
-		}
-		tlsCfg.Certificates = []tls.Certificate{cert}
+	tlsCfg, err := sources.TLSConfig(cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.Insecure)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{cfg: cfg, base: base,
 		http: &http.Client{Transport: &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,9 +27,10 @@ type Source struct {
 	Window      time.Duration
 	Parallel    int
 	Mapping     Mapping
-	// Context: for each kernel kill line found, the kernel stream around it is read unfiltered,
-	// so the whole OOM report (header, memcg counters, task table) reaches the parser.
-	Context bool
+	// Context, when set, marks the kernel lines (kills, summaries) around which the kernel
+	// stream is read unfiltered, so the whole OOM report (header, memcg counters, task table)
+	// reaches the parser; nil reads only what the filter shipped.
+	Context func(text string) bool
 	// Unfiltered, when set, is the selector whose unfiltered volume is counted for Stats.
 	Unfiltered string
 	// Progress is told after each window; nil for none.
@@ -101,7 +101,7 @@ func (s *Source) Inputs() iter.Seq2[*sources.Input, error] {
 				}
 			})
 		}
-		if s.Context {
+		if s.Context != nil {
 			s.readContext(ctx, byStream, add)
 		}
 		if s.Unfiltered != "" {
@@ -151,9 +151,6 @@ func (s *Source) input(b *streamBuf) *sources.Input {
 	return in
 }
 
-// killLine marks the kernel lines whose report is worth reading whole.
-var killLine = regexp.MustCompile(`Killed process \d+|oom-kill:constraint=|invoked oom-killer`)
-
 // maxContextReads bounds the extra queries a run with very many kills makes.
 const maxContextReads = 500
 
@@ -165,18 +162,13 @@ func (s *Source) readContext(ctx context.Context, byStream map[string]*streamBuf
 		if kind != kindMessages || (program != "kernel" && program != "") {
 			continue
 		}
-		var spans []batch.Window
+		var kills []time.Time
 		for _, it := range b.items {
-			if !killLine.MatchString(it.Line) {
-				continue
+			if s.Context(it.Line) {
+				kills = append(kills, it.Timestamp)
 			}
-			w := batch.Window{From: it.Timestamp.Add(-3 * time.Second), To: it.Timestamp.Add(2 * time.Second)}
-			if n := len(spans); n > 0 && !w.From.After(spans[n-1].To) {
-				spans[n-1].To = w.To
-				continue
-			}
-			spans = append(spans, w)
 		}
+		spans := batch.Around(kills, 3*time.Second, 2*time.Second)
 		for _, w := range spans {
 			if reads >= maxContextReads {
 				return
