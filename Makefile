@@ -51,6 +51,7 @@ fuzz:
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubelet$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKV$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzArchive$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./sources/loki -run '^$$' -fuzz '^FuzzDecodeStreams$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
 
 # Real kernel OOM captures for the golden cases (root; cgroup v1 on the host, then cgroup v2
