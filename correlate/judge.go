@@ -116,14 +116,14 @@ func judge(c *caseFile, ctx *context) {
 	d := &c.d
 	st := latestStatus(c)
 	missing := missingNotes(c, ctx)
+	probe := probeKill(c)
 	switch {
 	case c.has(seenEvicted):
 		judgeEviction(c, ctx)
 	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
 		judgeOOM(c, ctx, st)
-	case probeKill(c, ctx.window) != nil:
-		k := probeKill(c, ctx.window)
-		d.Mechanism, d.Kill = NotMemory, k
+	case probe != nil:
+		d.Mechanism, d.Kill = NotMemory, probe
 		d.Confidence = "medium"
 		if c.has(seenKilling) && probeKillingMessage(c) != "" {
 			d.Confidence = "high"
@@ -266,7 +266,7 @@ func absDur(d time.Duration) time.Duration {
 // probeKill says whether a failed liveness or startup probe explains the kill: the kubelet
 // said so (Killing "failed liveness probe, will be restarted"), or the probe failed shortly
 // before the death.
-func probeKill(c *caseFile, window time.Duration) *Kill {
+func probeKill(c *caseFile) *Kill {
 	if msg := probeKillingMessage(c); msg != "" {
 		return &Kill{Reason: probeKillReason(msg), Message: msg, By: "kubelet"}
 	}
@@ -310,7 +310,7 @@ func kernelExtras(c *caseFile, ctx *context) {
 		judgeEvictionDetails(c, ctx)
 		d.Notes = append(d.Notes, "the kubelet also evicted this pod around the kill")
 	}
-	if k := probeKill(c, ctx.window); k != nil {
+	if k := probeKill(c); k != nil {
 		d.Notes = append(d.Notes, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
 	}
 	if d.Mechanism == KernelOOM || d.LimitScope == "pod" {

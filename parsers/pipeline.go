@@ -201,7 +201,6 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		}
 		if m.Program == "kernel" {
 			setBody(&m, b) // a kernel message may keep its printk stamp
-			m.Wall = rec.Time
 		}
 		p.bare = true
 		p.feed(&m, rec.Line, string(b), emit)

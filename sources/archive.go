@@ -100,7 +100,7 @@ func cleanRel(name string) string {
 
 // member decides what to do with one regular file of the tree: read it as metadata, yield it
 // as an input, or count it as skipped.
-func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
+func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser, error), yield func(*Input, error) bool) bool {
 	info, inner := t.split(rel)
 	role := classify(inner)
 	why := "not a log this layout uses"
@@ -125,7 +125,7 @@ func (t *tree) member(rel string, size int64, modTime time.Time, open func() (io
 		if rc, err := open(); err == nil {
 			b, _ := io.ReadAll(io.LimitReader(rc, maxMeta))
 			rc.Close()
-			info.readMeta(inner, b, modTime)
+			info.readMeta(inner, b)
 		}
 		info.Meta++
 		return true
@@ -235,7 +235,7 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 			opened = true
 			return io.NopCloser(tr), nil
 		}
-		if !t.member(hdr.Name, hdr.Size, hdr.ModTime, open, yield) {
+		if !t.member(hdr.Name, hdr.ModTime, open, yield) {
 			return false
 		}
 	}
@@ -310,7 +310,7 @@ func (t *tree) walkDir(root string, yield func(*Input, error) bool) bool {
 			return nil
 		}
 		open := func() (io.ReadCloser, error) { return os.Open(p) }
-		if !t.member(filepath.ToSlash(rel), st.Size(), st.ModTime(), open, yield) {
+		if !t.member(filepath.ToSlash(rel), st.ModTime(), open, yield) {
 			ok = false
 			return filepath.SkipAll
 		}

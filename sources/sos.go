@@ -154,7 +154,7 @@ func (a *ArchiveInfo) Location() *time.Location { return a.loc }
 var sosNameRe = regexp.MustCompile(`^sosreport-(.+?)(?:-(\d{4}-\d{2}-\d{2})-[a-z]{7}|-(\d{14}))$`)
 
 // readMeta takes one metadata file's content into the info.
-func (a *ArchiveInfo) readMeta(p string, b []byte, modTime time.Time) {
+func (a *ArchiveInfo) readMeta(p string, b []byte) {
 	text := strings.TrimSpace(string(b))
 	first, _, _ := strings.Cut(text, "\n")
 	switch p {

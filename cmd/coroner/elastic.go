@@ -104,7 +104,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	from, to, err := (&lokiCmd{Since: c.Since, Until: c.Until, From: c.From, To: c.To}).rangeOf(time.Now())
+	from, to, err := rangeOf(c.Since, c.Until, c.From, c.To, time.Now())
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}

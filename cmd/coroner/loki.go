@@ -57,7 +57,7 @@ type lokiCmd struct {
 }
 
 func (l *lokiCmd) Run(env *environment) error {
-	from, to, err := l.rangeOf(time.Now())
+	from, to, err := rangeOf(l.Since, l.Until, l.From, l.To, time.Now())
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
@@ -155,10 +155,10 @@ func (l *lokiCmd) Run(env *environment) error {
 	return nil
 }
 
-// rangeOf is [from, to) from the flags.
-func (l *lokiCmd) rangeOf(now time.Time) (time.Time, time.Time, error) {
+// rangeOf is [from, to) from the batch jobs' range flags.
+func rangeOf(since time.Duration, until, fromFlag, toFlag string, now time.Time) (time.Time, time.Time, error) {
 	to := now
-	for _, s := range []string{l.Until, l.To} {
+	for _, s := range []string{until, toFlag} {
 		if s != "" {
 			t, err := time.Parse(time.RFC3339Nano, s)
 			if err != nil {
@@ -167,11 +167,11 @@ func (l *lokiCmd) rangeOf(now time.Time) (time.Time, time.Time, error) {
 			to = t
 		}
 	}
-	from := to.Add(-l.Since)
-	if l.From != "" {
-		t, err := time.Parse(time.RFC3339Nano, l.From)
+	from := to.Add(-since)
+	if fromFlag != "" {
+		t, err := time.Parse(time.RFC3339Nano, fromFlag)
 		if err != nil {
-			return time.Time{}, time.Time{}, fmt.Errorf("--from %q is not an RFC 3339 time", l.From)
+			return time.Time{}, time.Time{}, fmt.Errorf("--from %q is not an RFC 3339 time", fromFlag)
 		}
 		from = t
 	}
@@ -196,7 +196,7 @@ func memoryReasons() []string {
 	for r := range parsers.MemoryEventReasons {
 		out = append(out, r)
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	return out
 }
 
@@ -251,8 +251,6 @@ func (m *mergeCmd) Run(env *environment) error {
 	}
 	return m.write(env, rep)
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 // runContext bounds a batch job: by --deadline when set, and by an interrupt (Ctrl-C,
 // SIGTERM from a CronJob's deadline), so that work in flight stops and points in time close.

@@ -86,12 +86,11 @@ type Source struct {
 
 // Stats compares what was shipped with the unfiltered count of the range.
 type Stats struct {
-	Windows      int   `json:"windows"`
-	Docs         int   `json:"docs"`
-	Bytes        int64 `json:"bytes"`
-	ContextDocs  int   `json:"contextDocs"`
-	Unfiltered   int64 `json:"unfiltered,omitempty"`
-	EventsShiped int   `json:"events"`
+	Windows     int   `json:"windows"`
+	Docs        int   `json:"docs"`
+	Bytes       int64 `json:"bytes"`
+	ContextDocs int   `json:"contextDocs"`
+	Unfiltered  int64 `json:"unfiltered,omitempty"`
 }
 
 var _ sources.Source = (*Source)(nil)

@@ -175,27 +175,14 @@ func (s *Source) readContext(ctx context.Context, byStream map[string]*streamBuf
 			}
 			reads++
 			before := s.Stats.Lines
-			_, err := s.Client.Fetch(ctx, selectorOf(b.stream.Set), w.From, w.To, add)
+			// A stream's canonical label string is the selector of exactly that stream.
+			_, err := s.Client.Fetch(ctx, b.stream.Labels, w.From, w.To, add)
 			s.Stats.ContextLines += s.Stats.Lines - before
 			if err != nil {
 				s.Missing = append(s.Missing, batch.Missing{Window: w, Err: "reading the whole kernel report around a kill: " + err.Error()})
 			}
 		}
 	}
-}
-
-// selectorOf is the LogQL selector of exactly one stream.
-func selectorOf(set map[string]string) string {
-	keys := make([]string, 0, len(set))
-	for k := range set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + "=" + strconv.Quote(set[k])
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // countUnfiltered asks Loki how many lines and bytes the selector holds in the range,
