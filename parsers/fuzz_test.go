@@ -17,9 +17,10 @@ func FuzzKernel(f *testing.F) {
 		res := ParseInput(in, Options{}, func(e Event) {
 			switch e := e.(type) {
 			case *KernelOOM:
-				if len(e.Kills) == 0 || len(e.Lines) == 0 {
-					t.Fatalf("report without kill or lines: %+v", e)
+				if !e.Decided() || len(e.Lines) == 0 {
+					t.Fatalf("report without a kill decision or lines: %+v", e)
 				}
+				_ = e.Decisive()
 			case *IncompleteOOM:
 				if len(e.Lines) == 0 {
 					t.Fatalf("incomplete report without lines")

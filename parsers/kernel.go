@@ -1,54 +1,12 @@
 package parsers
 
 import (
-	"regexp"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// The kernel OOM report, line by line (mm/oom_kill.c dump_header and oom_kill_process,
-// mm/memcontrol.c; versions as in ../shared/docs/formats.md §3). Old and new formats sit side
-// by side; every regex is anchored at the start of the message body.
-var (
-	// 3.x–4.x: "…, nodemask=%*pbl, order=%d, …" (4.13/4.14: ",  order"); >= 5.0 without nodemask;
-	// 2.6.32 (RHEL 6) also printed oom_adj. gfp flags in parentheses since ~4.6.
-	reHeader = regexp.MustCompile(`^(.*) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\(([^)]*)\))?,(?:\s*nodemask=.*?,)?\s*order=(-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(-?\d+)`)
-	// memcg counters: memory:, memory+swap:, kmem: (v1), swap: (v2, >= 5.3).
-	reCounter = regexp.MustCompile(`^(memory|memory\+swap|kmem|swap): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)`)
-	// < 5.0: "Task in A killed as a result of limit of B"; without a task "Memory limit reached of cgroup B".
-	reTaskIn      = regexp.MustCompile(`^Task in (.+) killed as a result of limit of (.+)$`)
-	reLimitOf     = regexp.MustCompile(`^Memory limit reached of cgroup (.+)$`)
-	reStatsFor    = regexp.MustCompile(`^Memory cgroup stats for (.+?):(?: |$)`)
-	reTableHeader = regexp.MustCompile(`^\[\s*pid\s*\]\s+(.+)$`)
-	reTableRow    = regexp.MustCompile(`^\[\s*(\d+)\]\s+(.+)$`)
-	// >= 5.0 summary. Fields by name: nodemask and mems_allowed are bitmap lists that can hold
-	// commas, and the task name may hold anything, so pid and uid anchor the end.
-	reSummary = regexp.MustCompile(`^oom-kill:constraint=(\w+),nodemask=(.*?)(?:,cpuset=(.*?),mems_allowed=(.*?))?(?:,oom_memcg=(.*?)|,(global_oom))?(?:,task_memcg=(.*?))?,task=(.*),pid=(\d+),uid=(\d+)$`)
-	// <= 5.0 selection line; the victim may be a child of it.
-	reSelect = regexp.MustCompile(`^(?:(.*): )?Kill process (\d+) \((.*)\) score (\d+) or sacrifice child`)
-	// Kill line: unprefixed <= 5.0, "%s: " prefix since 5.1, shmem-rss since 4.5, UID/pgtables/
-	// oom_score_adj since 5.4. RHEL 7 kernels print ", UID %u," before total-vm.
-	reKill   = regexp.MustCompile(`^(?:(.*): )?Killed process (\d+) \((.*)\)(?:, UID (\d+))?,? total-vm:(\d+)kB, anon-rss:(\d+)kB, file-rss:(\d+)kB(?:, shmem-rss:(\d+)kB)?(?:,? UID:(\d+))?(?: pgtables:\d+kB)?(?: oom_score_adj:(-?\d+))?`)
-	reGroup  = regexp.MustCompile(`^Tasks in (.+) are going to be killed due to memory\.oom\.group set`)
-	reReaped = regexp.MustCompile(`^oom_reaper: reaped process (\d+) \((.*)\)`)
-	reUnable = regexp.MustCompile(`^oom_reaper: unable to reap pid:(\d+) \((.*)\)`)
-)
-
-// kernelTriggers are the words of which one appears in every line that can open a report or
-// stand alone (a rate-limited report prints the kill line without a header).
-var kernelTriggers = []string{
-	"invoked oom-killer",
-	"oom-kill:",
-	"Killed process",
-	"Kill process",
-	"killed as a result of limit",
-	"Memory limit reached",
-	"memory: usage",
-	"memory.oom.group",
-	"Memory cgroup stats for",
-}
 
 // How long a report may stay open. A header is followed by its kill within milliseconds (the
 // task table of a big node takes longest); after the kill, memory.oom.group kills and the
@@ -60,7 +18,8 @@ const (
 )
 
 type kernelParser struct {
-	open map[string]*kernelBlock // by host: one syslog file can interleave several nodes
+	open     map[string]*kernelBlock // by host: one syslog file can interleave several nodes
+	lastLine int                     // the last line fed, so a report that stops early says so
 }
 
 func newKernelParser() *kernelParser { return &kernelParser{open: map[string]*kernelBlock{}} }
@@ -72,6 +31,7 @@ type kernelBlock struct {
 	rows     map[int]Evidence // raw task rows by pid, so the victim's row can join the proof
 	started  clockPoint       // when the report began
 	lastKill clockPoint       // when the last kill line came; zero before any
+	lastLine int              // the input line of the report's last line
 	inTable  bool
 }
 
@@ -110,11 +70,24 @@ func (k *kernelParser) Flush(emit func(Event)) {
 	}
 	sort.Strings(hosts)
 	for _, h := range hosts {
-		k.close(h, emit, "the input ends before the kill line")
+		why := "the input ends before the kill line"
+		if b := k.open[h]; b.lastLine > 0 && k.lastLine > b.lastLine {
+			why = fmt.Sprintf("the report stops at line %d without a kill line; the %s after it do not continue it",
+				b.lastLine, plural(k.lastLine-b.lastLine, "line"))
+		}
+		k.close(h, emit, why)
 	}
 }
 
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 func (k *kernelParser) Feed(m *Message, emit func(Event)) {
+	k.lastLine = m.Line
 	if m.Program != "kernel" {
 		return
 	}
@@ -125,6 +98,13 @@ func (k *kernelParser) Feed(m *Message, emit func(Event)) {
 			b = nil
 		}
 	}
+	defer func() {
+		// Every kernel line of the host while a report is open may be part of it (the stack
+		// trace, Mem-Info, the cpuset line): the report reaches at least that far.
+		if b := k.open[m.Host]; b != nil {
+			b.lastLine = m.Line
+		}
+	}()
 	t := m.Text
 	switch {
 	case strings.Contains(t, " invoked oom-killer: "):
@@ -136,12 +116,13 @@ func (k *kernelParser) Feed(m *Message, emit func(Event)) {
 		}
 	case strings.HasPrefix(t, "oom-kill:"):
 		if sm := reSummary.FindStringSubmatch(t); sm != nil {
-			b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.Constraint != ""))
+			b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.Summary != nil || b.oom.Constraint != ""))
 			b.oom.Constraint, b.oom.OOMMemcg, b.oom.GlobalOOM, b.oom.TaskMemcg = sm[1], sm[5], sm[6] != "", sm[7]
+			b.oom.Summary = &SummaryTask{Comm: sm[8], PID: atoi(sm[9]), UID: atoi(sm[10])}
 			b.inTable = false
 			b.add(m, "summary")
 		}
-	case strings.Contains(t, "Kill") && k.feedKill(b, m, emit):
+	case strings.Contains(t, " process ") && k.feedKill(b, m, emit):
 	default:
 		k.feedDump(b, m, emit)
 	}
@@ -164,28 +145,19 @@ func (b *kernelBlock) stale(m *Message) (string, bool) {
 // feedKill handles the selection and kill lines; it reports false for other lines.
 func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bool {
 	t := m.Text
-	if sm := reKill.FindStringSubmatch(t); sm != nil {
+	if kill, ok := parseKill(t); ok {
 		// A second kill in a report is a new, rate-limited report unless memory.oom.group
-		// announced a group kill or the selection line named another process.
+		// announced a group kill.
 		fresh := b != nil && len(b.oom.Kills) > 0 && b.oom.Group == ""
 		b = k.ensure(b, m, emit, fresh)
-		uid := sm[4] // RHEL 7 position
-		if uid == "" {
-			uid = sm[9]
-		}
-		kill := Kill{Evidence: m.Evidence("kill"), Reason: sm[1], PID: atoi(sm[2]), Comm: sm[3],
-			TotalVMKiB: atoi64(sm[5]), AnonRSSKiB: atoi64(sm[6]), FileRSSKiB: atoi64(sm[7]),
-			ShmemRSSKiB: optInt64(sm[8]), UID: int(optInt64(uid))}
-		if sm[10] != "" {
-			adj := atoi(sm[10])
-			kill.OOMScoreAdj = &adj
-		}
-		if !b.hasKill(kill.PID) { // memory.oom.group prints the first victim again among the members
-			b.oom.Kills = append(b.oom.Kills, kill)
-		}
-		b.lastKill = pointOf(m)
-		b.inTable = false
-		b.oom.Lines = append(b.oom.Lines, kill.Evidence)
+		kill.Evidence = m.Evidence("kill")
+		b.kill(m, kill)
+		return true
+	}
+	if sm := reShared.FindStringSubmatch(t); sm != nil && b != nil && len(b.oom.Kills) > 0 {
+		kill := Kill{Evidence: m.Evidence("kill"), PID: atoi(sm[1]), Comm: sm[2], Shared: true, UID: -1,
+			TotalVMKiB: -1, AnonRSSKiB: -1, FileRSSKiB: -1, ShmemRSSKiB: -1}
+		b.kill(m, kill)
 		return true
 	}
 	if sm := reSelect.FindStringSubmatch(t); sm != nil {
@@ -196,6 +168,17 @@ func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bo
 		return true
 	}
 	return false
+}
+
+// kill adds a kill line to the report.
+func (b *kernelBlock) kill(m *Message, kill Kill) {
+	if !b.hasKill(kill.PID) { // memory.oom.group prints the first victim again among the members
+		b.oom.Kills = append(b.oom.Kills, kill)
+	}
+	b.lastKill = pointOf(m)
+	b.lastLine = m.Line
+	b.inTable = false
+	b.oom.Lines = append(b.oom.Lines, kill.Evidence)
 }
 
 // feedDump handles the body of the report: memcg counters, the pre-5.0 "Task in" line, the
@@ -229,8 +212,8 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		return
 	}
 	if sm := reTaskIn.FindStringSubmatch(t); sm != nil {
-		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
-		b.oom.TaskMemcg, b.oom.OOMMemcg = sm[1], sm[2]
+		b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.TaskIn))
+		b.oom.TaskMemcg, b.oom.OOMMemcg, b.oom.TaskIn = sm[1], sm[2], true
 		b.add(m, "task-in")
 		return
 	}
@@ -246,6 +229,31 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
 		b.oom.StatsFor = append(b.oom.StatsFor, sm[1])
 		b.add(m, "memcg-stats")
+		return
+	}
+	if strings.HasPrefix(t, "Tasks in ") {
+		if sm := reGroup.FindStringSubmatch(t); sm != nil {
+			// It follows the victim's kill and precedes the group's; it names their cgroup even
+			// when the summary before it is lost.
+			b = k.ensure(b, m, emit, b != nil && b.oom.Group != "")
+			b.oom.Group = sm[1]
+			b.add(m, "oom-group")
+		}
+		return
+	}
+	if strings.HasPrefix(t, "oom_reaper: ") {
+		// The reaper frees a victim's memory after the kill: it joins its report, or stands
+		// alone as the proof that the process was killed.
+		var r Reaped
+		if sm := reReaped.FindStringSubmatch(t); sm != nil {
+			r = Reaped{PID: atoi(sm[1]), Comm: sm[2]}
+		} else if sm := reUnable.FindStringSubmatch(t); sm != nil {
+			r = Reaped{PID: atoi(sm[1]), Comm: sm[2], Unable: true}
+		} else {
+			return
+		}
+		b = k.ensure(b, m, emit, b != nil && b.hasReaped(r.PID))
+		b.reaped(m, r)
 		return
 	}
 	if b == nil {
@@ -265,18 +273,8 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 	case strings.HasPrefix(t, "["):
 		if sm := reTableHeader.FindStringSubmatch(t); sm != nil {
 			b.columns = strings.Fields(sm[1])
+			b.lastLine = m.Line
 			b.inTable = true
-		}
-	case strings.HasPrefix(t, "Tasks in "):
-		if sm := reGroup.FindStringSubmatch(t); sm != nil {
-			b.oom.Group = sm[1]
-			b.add(m, "oom-group")
-		}
-	case strings.HasPrefix(t, "oom_reaper: "):
-		if sm := reReaped.FindStringSubmatch(t); sm != nil {
-			b.reaped(m, Reaped{PID: atoi(sm[1]), Comm: sm[2]})
-		} else if sm := reUnable.FindStringSubmatch(t); sm != nil {
-			b.reaped(m, Reaped{PID: atoi(sm[1]), Comm: sm[2], Unable: true})
 		}
 	}
 }
@@ -306,9 +304,9 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 		return
 	}
 	delete(k.open, host)
-	if len(b.oom.Kills) == 0 {
+	if !b.oom.Decided() {
 		if len(b.oom.Lines) > 0 && why != "" {
-			emit(&IncompleteOOM{Host: host, Why: why, Lines: b.oom.Lines})
+			emit(&IncompleteOOM{Host: host, Why: why, Seen: b.oom.Seen(), Lines: b.oom.Lines})
 		}
 		return
 	}
@@ -326,6 +324,14 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 			}
 		}
 	}
+	if len(b.oom.Kills) == 0 { // the victim named by the summary, the reaper or the selection
+		for _, pid := range b.namedPIDs() {
+			if row, ok := b.rows[pid]; ok {
+				b.oom.Lines = append(b.oom.Lines, row)
+				break
+			}
+		}
+	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
 	emit(&b.oom)
 }
@@ -339,14 +345,43 @@ func (b *kernelBlock) hasKill(pid int) bool {
 	return false
 }
 
+// namedPIDs are the pids a report without a kill line names as its victim, best first.
+func (b *kernelBlock) namedPIDs() []int {
+	var out []int
+	if b.oom.Summary != nil {
+		out = append(out, b.oom.Summary.PID)
+	}
+	for _, r := range b.oom.Reaped {
+		out = append(out, r.PID)
+	}
+	if b.oom.Selected != nil {
+		out = append(out, b.oom.Selected.PID)
+	}
+	return out
+}
+
+func (b *kernelBlock) hasReaped(pid int) bool {
+	for _, r := range b.oom.Reaped {
+		if r.PID == pid {
+			return true
+		}
+	}
+	return false
+}
+
 func (b *kernelBlock) add(m *Message, role string) {
 	b.oom.Lines = append(b.oom.Lines, m.Evidence(role))
+	b.lastLine = m.Line
 }
 
 func (b *kernelBlock) reaped(m *Message, r Reaped) {
 	r.Evidence = m.Evidence("reaper")
 	b.oom.Reaped = append(b.oom.Reaped, r)
 	b.oom.Lines = append(b.oom.Lines, r.Evidence)
+	b.lastLine = m.Line
+	if !b.lastKill.set {
+		b.lastKill = pointOf(m) // the kill is done: linger only briefly for its companions
+	}
 }
 
 // addRow parses a task row by the columns its header named, so that every table layout
@@ -387,6 +422,7 @@ func (b *kernelBlock) addRow(m *Message, pid int, rest string) {
 	row.Name = nameAfterFields(rest, numeric)
 	b.oom.Tasks = append(b.oom.Tasks, row)
 	b.rows[pid] = m.Evidence("victim-task")
+	b.lastLine = m.Line
 }
 
 // nameAfterFields returns what follows the first n whitespace-separated fields of s.
@@ -434,5 +470,6 @@ func ParseKernelMessages(ms []*Message) []*KernelOOM {
 // IsOOMReportLine says whether a kernel message is one a log store can be searched around to
 // read the whole OOM report: the header, the ≥ 5.0 summary or a kill line.
 func IsOOMReportLine(text string) bool {
-	return reHeader.MatchString(text) || reSummary.MatchString(text) || reKill.MatchString(text)
+	_, kill := parseKill(text)
+	return kill || reHeader.MatchString(text) || reSummary.MatchString(text)
 }

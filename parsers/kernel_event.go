@@ -13,6 +13,11 @@ type KernelOOM struct {
 	OOMMemcg   string // the memcg whose limit was hit; "" when not shown or global
 	GlobalOOM  bool   // the summary said global_oom
 	TaskMemcg  string // the victim's memcg
+	TaskIn     bool   // the pre-5.0 "Task in A killed as a result of limit of B" line was seen
+
+	// Summary is the victim the >= 5.0 summary names ("task=%s,pid=%d,uid=%d"): printed once
+	// the victim is chosen, right before the kill, so it proves the kill on its own.
+	Summary *SummaryTask
 
 	// Memcg counters of the OOMing memcg (memcg OOMs only): memory: always, memory+swap: and
 	// kmem: on cgroup v1, swap: on cgroup v2 (>= 5.3).
@@ -33,6 +38,75 @@ type KernelOOM struct {
 
 // First implements Event.
 func (k *KernelOOM) First() Pos { return k.Lines[0].Pos }
+
+// Decisive is the line that proves the kill, strongest first: a kill line, the summary that
+// names the victim, the reaper that freed it, the selection, the pre-5.0 "Task in" line, the
+// memory.oom.group announcement.
+func (k *KernelOOM) Decisive() Evidence {
+	if len(k.Kills) > 0 {
+		return k.Kills[0].Evidence
+	}
+	for _, role := range []string{"summary", "reaper", "selected", "task-in", "oom-group"} {
+		for _, l := range k.Lines {
+			if l.Role == role {
+				return l
+			}
+		}
+	}
+	return k.Lines[len(k.Lines)-1]
+}
+
+// Decided reports whether the report holds a line that proves a kill decision; a report
+// without one (a header, a memory dump, a task table) is an IncompleteOOM.
+func (k *KernelOOM) Decided() bool {
+	if len(k.Kills) > 0 || k.Summary != nil || k.Selected != nil || k.TaskIn || k.Group != "" {
+		return true
+	}
+	for _, r := range k.Reaped {
+		if !r.Unable {
+			return true
+		}
+	}
+	return false
+}
+
+// Parts of a kernel OOM report, as Seen names them.
+const (
+	PartHeader    = "header"    // "… invoked oom-killer: …"
+	PartMemory    = "memory"    // memcg counters or the node's Mem-Info
+	PartTasks     = "tasks"     // the task table
+	PartCgroup    = "cgroup"    // the oom-kill summary or the "Task in" line, which name the cgroups
+	PartSelection = "selection" // "Kill process … or sacrifice child" (before 5.1)
+	PartKill      = "kill"      // "Killed process …"
+	PartReaper    = "reaper"    // "oom_reaper: reaped process …"
+	PartOOMGroup  = "oom-group" // "Tasks in … are going to be killed due to memory.oom.group set"
+)
+
+// Seen lists the parts of the report the log shows, in report order.
+func (k *KernelOOM) Seen() []string {
+	var out []string
+	add := func(ok bool, part string) {
+		if ok {
+			out = append(out, part)
+		}
+	}
+	add(k.Trigger != nil, PartHeader)
+	add(k.Memory != nil || k.MemInfo || len(k.StatsFor) > 0, PartMemory)
+	add(len(k.Tasks) > 0, PartTasks)
+	add(k.Summary != nil || k.TaskIn || (k.Constraint != "" && k.OOMMemcg+k.TaskMemcg != ""), PartCgroup)
+	add(k.Selected != nil, PartSelection)
+	add(len(k.Kills) > 0, PartKill)
+	add(len(k.Reaped) > 0, PartReaper)
+	add(k.Group != "", PartOOMGroup)
+	return out
+}
+
+// SummaryTask is the victim named by the one-line summary.
+type SummaryTask struct {
+	PID  int
+	Comm string
+	UID  int
+}
 
 // MemCounter is one "memory: usage %llukB, limit %llukB, failcnt %lu" line.
 type MemCounter struct {
@@ -76,12 +150,14 @@ type Kill struct {
 	Reason      string // the prefix: "Out of memory", "Memory cgroup out of memory", "" before 5.1
 	PID         int
 	Comm        string
-	TotalVMKiB  int64
-	AnonRSSKiB  int64
-	FileRSSKiB  int64
+	TotalVMKiB  int64 // -1 when not shown (before 2.6.31, or a line cut short)
+	AnonRSSKiB  int64 // -1 when not shown
+	FileRSSKiB  int64 // -1 when not shown
 	ShmemRSSKiB int64 // -1 before 4.5
-	UID         int   // -1 before 5.4
+	UID         int   // -1 before 5.4 (and RHEL's ", UID %u," forms)
 	OOMScoreAdj *int  // from the >= 5.4 kill line, else from the task table row, else nil
+	Sizes       bool  // the line showed the victim's sizes
+	Shared      bool  // "Kill process N (x) sharing same memory": killed with the victim, sizes never shown
 }
 
 // Reaped is an oom_reaper line: the victim's memory was freed (or could not be).
@@ -97,6 +173,7 @@ type Reaped struct {
 type IncompleteOOM struct {
 	Host  string
 	Why   string
+	Seen  []string // the parts of the report the log shows (KernelOOM.Seen)
 	Lines []Evidence
 }
 
