@@ -29,16 +29,15 @@ func adoptHostKills(cases []*caseFile, kills []Death, window time.Duration) []De
 			continue
 		}
 		d := &found.d
-		d.Mechanism, d.Confidence, d.LimitScope = k.Mechanism, "medium", k.LimitScope
-		d.Kernel, d.Memory, d.Victims, d.Time, d.BootTime = k.Kernel, k.Memory, k.Victims, k.Time, k.BootTime
-		d.Victim = &d.Victims[0]
-		d.Evidence = append(d.Evidence, k.Evidence...)
-		for _, n := range k.Notes {
-			if n != "the log does not show the victim's cgroup, so the container is unknown" {
-				d.Notes = append(d.Notes, n)
-			}
+		d.Mechanism, d.Confidence, d.LimitScope = k.Mechanism, capConfidence(k.Confidence, "medium"), k.LimitScope
+		d.Kernel, d.Memory, d.Victims, d.Time, d.BootTime, d.Report = k.Kernel, k.Memory, k.Victims, k.Time, k.BootTime, k.Report
+		if len(d.Victims) > 0 {
+			d.Victim = &d.Victims[0]
 		}
-		d.Notes = append(d.Notes, "the kernel's kill line does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
+		d.Evidence = append(d.Evidence, k.Evidence...)
+		d.Notes = append(d.Notes, k.Notes...)
+		d.Attribution = AttrContainer
+		d.Notes = append(d.Notes, "the kernel's report does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
 	}
 	return rest
 }

@@ -10,70 +10,119 @@ import (
 // under kubepods); the cgroupfs driver joins them with "/", the systemd driver as nested
 // slices with "-" escaped to "_" (kubepods-burstable-pod1234_abcd.slice). Runtimes add the
 // container: containerd "<id>" or "cri-containerd-<id>.scope", CRI-O "crio-<id>" or
-// "crio-<id>.scope", docker "<id>" or "docker-<id>.scope". Paths are parsed leniently, one
-// component at a time, so nesting under another slice (kind, k3s) still reads.
+// "crio-<id>.scope" (its conmon in "crio-conmon-<id>"), docker "<id>" or "docker-<id>.scope".
+// The kubepods part is found wherever it starts, so Kubernetes inside a prefix (kind's
+// /docker/<node>/kubepods/…, a kubelet.slice, a rootless user slice) still reads. Outside
+// Kubernetes, docker's /docker/<id> and docker-<id>.scope and podman's libpod-<id>.scope
+// still name a container.
 type Cgroup struct {
 	Path        string
 	PodUID      string // with dashes, as the API shows it
 	QoS         string // guaranteed, burstable, besteffort; "" outside kubepods
 	ContainerID string // 64 hex digits without runtime prefix
-	Runtime     string // containerd, cri-o, docker; "" when the name does not say
+	Runtime     string // containerd, cri-o, docker, podman; "" when the name does not say
 	Driver      string // cgroupfs or systemd
-	Level       string // container, pod, qos, node-allocatable; "" for a host cgroup
+	Level       string // container, conmon, pod, qos, allocatable; "" for a host cgroup
 }
+
+// Levels of a cgroup, which are also the scopes of a memory limit.
+const (
+	LevelContainer   = "container"   // one container's cgroup
+	LevelConmon      = "conmon"      // CRI-O's monitor process of one container
+	LevelPod         = "pod"         // the pod's cgroup: the sum of its containers' limits
+	LevelQoS         = "qos"         // kubepods/burstable, kubepods/besteffort
+	LevelAllocatable = "allocatable" // kubepods itself: node allocatable enforcement
+)
 
 // ParseCgroup parses a cgroup path as the kernel prints it.
 func ParseCgroup(path string) Cgroup {
 	c := Cgroup{Path: path}
-	kubepods := false
-	for _, part := range strings.Split(path, "/") {
-		if part == "" {
-			continue
+	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
+	start := -1
+	for i, part := range parts {
+		if isKubepods(unitName(part)) {
+			start = i
+			break
 		}
-		name := strings.TrimSuffix(strings.TrimSuffix(part, ".slice"), ".scope")
+	}
+	if start < 0 {
+		c.Driver = hostDriver(path)
+		c.ContainerID, c.Runtime = hostContainer(parts)
+		if c.ContainerID != "" {
+			c.Level = LevelContainer
+		}
+		return c
+	}
+	conmon := false
+	for _, part := range parts[start:] {
+		name := unitName(part)
 		if name != part {
 			c.Driver = "systemd"
 		}
 		switch {
 		case isKubepods(name):
-			kubepods = true
 			c.QoS = qosOf(name, c.QoS)
 			if uid, ok := podUID(name); ok {
 				c.PodUID = uid
 			}
-		case kubepods && (name == "burstable" || name == "besteffort"):
+		case name == "burstable" || name == "besteffort":
 			c.QoS = name
-		case kubepods && strings.HasPrefix(name, "pod"):
+		case strings.HasPrefix(name, "pod"):
 			if uid, ok := podUID(name); ok {
 				c.PodUID = uid
 			}
-		case kubepods:
-			if id, rt, ok := containerOf(name); ok {
-				c.ContainerID, c.Runtime = id, rt
+		default:
+			if id, rt, mon, ok := containerOf(name); ok {
+				c.ContainerID, c.Runtime, conmon = id, rt, mon
 			}
 		}
-	}
-	if !kubepods {
-		c.QoS, c.Driver = "", hostDriver(path)
-		return c
 	}
 	if c.Driver == "" {
 		c.Driver = "cgroupfs"
 	}
 	switch {
+	case conmon:
+		c.Level = LevelConmon
 	case c.ContainerID != "":
-		c.Level = "container"
+		c.Level = LevelContainer
 	case c.PodUID != "":
-		c.Level = "pod"
+		c.Level = LevelPod
 	case c.QoS != "":
-		c.Level = "qos"
+		c.Level = LevelQoS
 	default:
-		c.Level = "node-allocatable"
+		c.Level = LevelAllocatable
 	}
 	if c.PodUID != "" && c.QoS == "" {
 		c.QoS = "guaranteed"
 	}
 	return c
+}
+
+// unitName strips a systemd unit suffix.
+func unitName(part string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(part, ".slice"), ".scope")
+}
+
+// hostContainer finds a container outside Kubernetes: docker's cgroupfs /docker/<id>, its
+// systemd docker-<id>.scope, podman's libpod-<id>.scope, or a runtime's scope; the last one
+// wins (a container nested in a container is the inner one).
+func hostContainer(parts []string) (id, runtime string) {
+	for i, part := range parts {
+		name := unitName(part)
+		if rest, ok := strings.CutPrefix(name, "libpod-"); ok && isContainerID(rest) {
+			id, runtime = rest, "podman"
+			continue
+		}
+		if cid, rt, mon, ok := containerOf(name); ok && !mon {
+			switch {
+			case rt != "":
+				id, runtime = cid, rt
+			case i > 0 && parts[i-1] == "docker":
+				id, runtime = cid, "docker"
+			}
+		}
+	}
+	return id, runtime
 }
 
 // isKubepods matches "kubepods", "kubepods-burstable", "kubepods-burstable-pod<uid>" and the
@@ -112,28 +161,25 @@ func podUID(name string) (string, bool) {
 	return uid, true
 }
 
-// containerOf reads a container cgroup name: a bare 64-hex ID or one wrapped by a runtime.
-func containerOf(name string) (id, runtime string, ok bool) {
+// containerOf reads a container cgroup name: a bare 64-hex ID or one wrapped by a runtime;
+// conmon says it is CRI-O's monitor of that container, not the container.
+func containerOf(name string) (id, runtime string, conmon, ok bool) {
 	for _, w := range []struct{ prefix, runtime string }{
 		{"cri-containerd-", "containerd"},
-		{"crio-conmon-", ""}, // conmon's own cgroup, not the container
+		{"crio-conmon-", "cri-o"},
 		{"crio-", "cri-o"},
 		{"docker-", "docker"},
 		{"", ""},
 	} {
 		rest, found := strings.CutPrefix(name, w.prefix)
-		if !found {
-			continue
-		}
-		if w.prefix == "crio-conmon-" {
-			return "", "", false
-		}
-		if len(rest) == 64 && allHex(rest) {
-			return rest, w.runtime, true
+		if found && isContainerID(rest) {
+			return rest, w.runtime, w.prefix == "crio-conmon-", true
 		}
 	}
-	return "", "", false
+	return "", "", false, false
 }
+
+func isContainerID(s string) bool { return len(s) == 64 && allHex(s) }
 
 func hostDriver(path string) string {
 	if strings.Contains(path, ".slice") || strings.Contains(path, ".scope") {

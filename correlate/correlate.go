@@ -74,6 +74,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
 			} else {
+				attribute(&d)
 				kernelDeaths = append(kernelDeaths, d)
 			}
 		}
@@ -95,9 +96,16 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for _, c := range cases {
 		d := finish(c, ctx)
 		d.CgroupNow = cgroupNow(opts.Node, d.Cgroup)
+		if d.Attribution == "" { // named by pod status, Events or kubelet lines
+			d.Attribution = AttrContainer
+			if d.Container == "" && d.ContainerID == "" {
+				d.Attribution = AttrPod
+			}
+		}
 		rep.Deaths = append(rep.Deaths, d)
 	}
 	for i := range rep.HostKills {
+		attribute(&rep.HostKills[i])
 		explain(&rep.HostKills[i])
 	}
 	enrich(rep.Deaths, ctx, opts.ZoneOf)
@@ -114,7 +122,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	rep.Pressure = ctx.pressure
 	for _, i := range incomplete {
 		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
-			Reason: i.Why, Evidence: evidenceOf(i.Lines)})
+			Reason: i.Why, Seen: append([]string{}, i.Seen...), Evidence: evidenceOf(i.Lines)})
 	}
 	rep.Node = opts.Node
 	for _, a := range opts.Archives {

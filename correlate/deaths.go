@@ -9,34 +9,48 @@ import (
 )
 
 // deathsOf turns one OOM report into deaths: one per container its kills hit (a
-// memory.oom.group kill of a pod cgroup can hit several), or one host kill.
+// memory.oom.group kill of a pod cgroup can hit several), or one host kill. A report whose
+// kill line is not in the log still makes a death when another line proves the kill
+// decision: the summary or the reaper names the victim, the selection names it "or a child",
+// the "Task in" and memory.oom.group lines name only the cgroup.
 func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 	v := classify(o)
 	victimCg, inferred := victimCgroup(o)
 	if inferred {
 		v.notes = append(v.notes, "the report does not name the victim's cgroup; it is inferred from the only container memcg in the OOMing hierarchy ("+victimCg.Path+")")
-		if v.confidence == "high" {
-			v.confidence = "medium"
+		v.confidence = capConfidence(v.confidence, "medium")
+	}
+	victims, how := victimsOf(o)
+	if how.note != "" {
+		v.notes = append(v.notes, how.note)
+	}
+	v.confidence = capConfidence(v.confidence, how.confidence)
+	if len(victims) == 0 {
+		cg := victimCg
+		if cg.Path == "" && o.Group != "" {
+			cg = ParseCgroup(o.Group)
 		}
+		d := newDeath(o, cg, v)
+		return []Death{*d}
 	}
 	var order []string
 	groups := map[string]*Death{}
-	for _, k := range o.Kills {
+	for i, victim := range victims {
 		cg := victimCg
-		if o.Group != "" && len(o.Kills) > 1 {
+		if o.Group != "" && (i > 0 || cg.Path == "") {
 			// Group kills name no cgroup per process: they are members of the group's memcg.
-			if g := ParseCgroup(o.Group); g.Level == "container" || o.TaskMemcg == "" {
+			// The first victim is the one the summary's task_memcg names.
+			if g := ParseCgroup(o.Group); g.Level == LevelContainer || cg.Path == "" {
 				cg = g
 			}
 		}
-		key := cg.ContainerID + "|" + cg.PodUID
+		key := cg.ContainerID + "|" + cg.PodUID + "|" + cg.Path
 		d := groups[key]
 		if d == nil {
 			d = newDeath(o, cg, v)
 			groups[key] = d
 			order = append(order, key)
 		}
-		victim := victimOf(k)
 		victim.Cgroup = cg.Path
 		d.Victims = append(d.Victims, victim)
 	}
@@ -49,14 +63,85 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 	return out
 }
 
+// victimHow says how a report names its victims when it lacks the kill line.
+type victimHow struct {
+	note       string
+	confidence string // the most the evidence allows
+}
+
+// victimsOf lists the processes the report proves killed, from the strongest line it has.
+func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
+	if len(o.Kills) > 0 {
+		out := make([]Victim, 0, len(o.Kills))
+		for _, k := range o.Kills {
+			out = append(out, victimOf(k))
+		}
+		for _, r := range o.Reaped { // a victim whose kill line was lost but whose memory was reaped
+			if !r.Unable && !hasVictim(out, r.PID) {
+				out = append(out, Victim{PID: r.PID, Process: r.Comm, From: "reaper"})
+			}
+		}
+		return out, victimHow{confidence: "high"}
+	}
+	adj := func(pid int) *int {
+		for _, t := range o.Tasks {
+			if t.PID == pid {
+				a := t.OOMScoreAdj
+				return &a
+			}
+		}
+		return nil
+	}
+	if s := o.Summary; s != nil {
+		uid := s.UID
+		v := Victim{PID: s.PID, Process: s.Comm, UID: &uid, OOMScoreAdj: adj(s.PID), From: "summary"}
+		return []Victim{v}, victimHow{confidence: "high", note: fmt.Sprintf("the \"Killed process\" line is not in the log; the oom-kill summary, which the kernel prints once it has chosen the victim and right before it kills it, names %s (pid %d)", s.Comm, s.PID)}
+	}
+	var reaped []Victim
+	for _, r := range o.Reaped {
+		if !r.Unable {
+			reaped = append(reaped, Victim{PID: r.PID, Process: r.Comm, OOMScoreAdj: adj(r.PID), From: "reaper"})
+		}
+	}
+	if len(reaped) > 0 {
+		return reaped, victimHow{confidence: "medium", note: fmt.Sprintf("the kill line is not in the log; the oom_reaper line, which frees a killed process's memory, proves that %s (pid %d) was killed", reaped[0].Process, reaped[0].PID)}
+	}
+	if s := o.Selected; s != nil {
+		v := Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
+		return []Victim{v}, victimHow{confidence: "medium", note: fmt.Sprintf("the kill line is not in the log; the kernel chose %s (pid %d, score %d) and killed it or one of its children (\"or sacrifice child\"), so the victim is pid %d or a child of it", s.Comm, s.PID, s.Score, s.PID)}
+	}
+	if o.TaskIn {
+		return nil, victimHow{confidence: "medium", note: "the report's \"Task in … killed as a result of limit of …\" line, printed once the victim is chosen, names its cgroup; the kill line that would name the process is not in the log"}
+	}
+	return nil, victimHow{confidence: "low", note: "only the memory.oom.group line is in the log: every task of " + o.Group + " was to be killed; the victims and the rest of the report are not shown"}
+}
+
+func hasVictim(vs []Victim, pid int) bool {
+	for _, v := range vs {
+		if v.PID == pid {
+			return true
+		}
+	}
+	return false
+}
+
+// capConfidence lowers c to at most max.
+func capConfidence(c, max string) string {
+	rank := map[string]int{"low": 0, "medium": 1, "high": 2}
+	if max != "" && rank[c] > rank[max] {
+		return max
+	}
+	return c
+}
+
 func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
 	d := &Death{
 		Node: o.Host, PodUID: cg.PodUID, QoS: cg.QoS, ContainerID: cg.ContainerID,
-		Runtime: cg.Runtime, Cgroup: cg.Path,
-		Mechanism: v.mechanism, Confidence: v.confidence, Notes: v.notes,
-		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{},
+		Runtime: cg.Runtime, Cgroup: cg.Path, Victims: []Victim{},
+		Mechanism: v.mechanism, Confidence: v.confidence, Notes: append([]string(nil), v.notes...),
+		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{}, Report: partsOf(o),
 	}
-	d.Time, d.BootTime = clocksOf(o.Kills[0].Evidence)
+	d.Time, d.BootTime = clocksOf(o.Decisive())
 	if v.mechanism == CgroupOOM {
 		d.LimitScope = ParseCgroup(limitCgroup(o)).Level
 		if d.LimitScope == "" && limitCgroup(o) != "" {
@@ -64,13 +149,24 @@ func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
 		}
 		d.Memory = memoryOf(o)
 	}
-	if cg.Path != "" && cg.Level != "" && cg.Level != "container" && cg.PodUID != "" {
+	if cg.Level == LevelConmon {
+		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" is CRI-O's conmon for container "+short(cg.ContainerID)+", not the container itself: the container lost its monitor")
+	} else if cg.Path != "" && cg.Level != "" && cg.Level != LevelContainer && cg.PodUID != "" {
 		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" names the pod but no container")
 	}
-	if cg.Path == "" {
-		d.Notes = append(d.Notes, "the log does not show the victim's cgroup, so the container is unknown")
-	}
 	return d
+}
+
+// partsOf says which parts of the kernel's report the log shows and which it does not.
+func partsOf(o *parsers.KernelOOM) *ReportParts {
+	seen := o.Seen()
+	p := &ReportParts{Seen: seen, NotSeen: []string{}}
+	for _, part := range []string{parsers.PartHeader, parsers.PartMemory, parsers.PartTasks, parsers.PartCgroup, parsers.PartKill} {
+		if !contains(seen, part) {
+			p.NotSeen = append(p.NotSeen, part)
+		}
+	}
+	return p
 }
 
 // limitCgroup is the memcg whose limit was hit; the stats dump starts with it.
@@ -105,17 +201,24 @@ func victimCgroup(o *parsers.KernelOOM) (Cgroup, bool) {
 }
 
 func victimOf(k parsers.Kill) Victim {
-	v := Victim{PID: k.PID, Process: k.Comm, OOMScoreAdj: k.OOMScoreAdj, AnonRSSKiB: k.AnonRSSKiB,
-		FileRSSKiB: k.FileRSSKiB, TotalVMKiB: k.TotalVMKiB}
-	if k.ShmemRSSKiB >= 0 {
-		s := k.ShmemRSSKiB
-		v.ShmemRSSKiB = &s
+	v := Victim{PID: k.PID, Process: k.Comm, OOMScoreAdj: k.OOMScoreAdj, From: "kill",
+		TotalVMKiB: optKiB(k.TotalVMKiB), AnonRSSKiB: optKiB(k.AnonRSSKiB), FileRSSKiB: optKiB(k.FileRSSKiB), ShmemRSSKiB: optKiB(k.ShmemRSSKiB)}
+	if k.Shared {
+		v.From = "shared-mm"
 	}
 	if k.UID >= 0 {
 		u := k.UID
 		v.UID = &u
 	}
 	return v
+}
+
+// optKiB is a size the kernel may not have printed (-1).
+func optKiB(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }
 
 func memoryOf(o *parsers.KernelOOM) *Memory {
@@ -140,7 +243,7 @@ func kernelOf(o *parsers.KernelOOM) *Kernel {
 	for _, t := range o.Tasks {
 		k.taskAdjs = append(k.taskAdjs, t.OOMScoreAdj)
 	}
-	k.tasks, k.mem = o.Tasks, o.Mem
+	k.tasks, k.mem, k.memInfo, k.reason = o.Tasks, o.Mem, o.MemInfo, killReason(o)
 	if o.Trigger != nil {
 		order := o.Trigger.Order
 		k.Trigger, k.GFPMask, k.Order = o.Trigger.Comm, o.Trigger.GFPMask, &order
@@ -223,7 +326,9 @@ func findSame(out []Death, d Death, window time.Duration) int {
 
 func joinDeath(into *Death, d Death) {
 	into.Victims = append(into.Victims, d.Victims...)
-	into.Victim = &into.Victims[0]
+	if len(into.Victims) > 0 {
+		into.Victim = &into.Victims[0]
+	}
 	into.Evidence = append(into.Evidence, d.Evidence...)
 	for _, n := range d.Notes {
 		if !contains(into.Notes, n) {
@@ -233,7 +338,7 @@ func joinDeath(into *Death, d Death) {
 	if into.Node == "" {
 		into.Node = d.Node
 	}
-	if d.Mechanism != into.Mechanism {
+	if d.Mechanism != into.Mechanism && d.Victim != nil {
 		into.Notes = append(into.Notes, fmt.Sprintf("another kill in this container (pid %d) was a %s", d.Victim.PID, d.Mechanism))
 	}
 }

@@ -10,7 +10,7 @@ import (
 func explain(d *Death) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d)
-	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" {
+	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild {
 		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
 	}
 }
@@ -29,10 +29,17 @@ func singleProcessNote(vs []Victim) string {
 }
 
 func summarize(d *Death) string {
-	v := d.Victim
-	killed := fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
-	if n := len(d.Victims); n > 1 {
-		killed = fmt.Sprintf("%d processes, first %s", n, killed)
+	killed := "a process the log does not name"
+	if v := d.Victim; v != nil {
+		killed = fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
+		if v.OrChild {
+			killed = fmt.Sprintf("%s (pid %d) or one of its children", v.Process, v.PID)
+		}
+		if n := len(d.Victims); n > 1 {
+			killed = fmt.Sprintf("%d processes, first %s", n, killed)
+		}
+	} else if d.Kernel != nil && d.Kernel.OOMGroup != "" {
+		killed = "every task of " + d.Kernel.OOMGroup + " (memory.oom.group)"
 	}
 	where := describeWhere(d)
 	switch d.Mechanism {
@@ -42,10 +49,16 @@ func summarize(d *Death) string {
 			limit = fmt.Sprintf(" of %s (usage %s)", kib(d.Memory.LimitKiB), kib(d.Memory.UsageKiB))
 		}
 		switch d.LimitScope {
-		case "pod":
+		case LevelPod:
 			return fmt.Sprintf("The pod-level memory limit%s was hit; the kernel's memcg OOM killer killed %s in %s, which need not be the container that grew.", limit, killed, where)
-		case "container":
+		case LevelContainer:
 			return fmt.Sprintf("%s hit its own memory limit%s; the kernel's memcg OOM killer killed %s.", capitalize(where), limit, killed)
+		case LevelAllocatable:
+			return fmt.Sprintf("The kubepods cgroup, which holds all pods and is limited to the node's allocatable memory, hit its limit%s; the kernel's memcg OOM killer killed %s in %s. The node itself need not have run out of memory.", limit, killed, where)
+		case LevelQoS:
+			return fmt.Sprintf("The %s QoS cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", or(d.QoS, "pods'"), limitCgroupOf(d), limit, killed, where)
+		case LevelConmon:
+			return fmt.Sprintf("The memory limit%s of CRI-O's conmon cgroup %s was hit; the kernel's memcg OOM killer killed %s.", limit, limitCgroupOf(d), killed)
 		}
 		if cg := limitCgroupOf(d); cg != "" {
 			return fmt.Sprintf("The memory limit%s of cgroup %s was hit; the kernel's memcg OOM killer killed %s in %s.", limit, cg, killed, where)
@@ -57,7 +70,7 @@ func summarize(d *Death) string {
 			node = "Node " + d.Node
 		}
 		adj := ""
-		if v.OOMScoreAdj != nil {
+		if v := d.Victim; v != nil && v.OOMScoreAdj != nil {
 			adj = fmt.Sprintf(", oom_score_adj %d", *v.OOMScoreAdj)
 		}
 		return fmt.Sprintf("%s ran out of memory; the kernel's global OOM killer killed %s%s in %s.", node, killed, adj, where)
@@ -81,14 +94,16 @@ func describeWhere(d *Death) string {
 	switch {
 	case d.Pod != "" && d.Container != "":
 		return fmt.Sprintf("container %s of pod %s/%s", d.Container, d.Namespace, d.Pod)
-	case d.ContainerID != "":
+	case d.ContainerID != "" && d.PodUID != "":
 		return fmt.Sprintf("container %s of pod %s", short(d.ContainerID), d.PodUID)
 	case d.PodUID != "":
 		return "pod " + d.PodUID
+	case d.ContainerID != "":
+		return "container " + short(d.ContainerID)
 	case d.Cgroup != "":
 		return "host cgroup " + d.Cgroup
 	}
-	return "an unknown cgroup"
+	return "a cgroup the log does not show"
 }
 
 func advise(d *Death) []string {
@@ -100,17 +115,25 @@ func advise(d *Death) []string {
 		} else {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
-		if d.LimitScope == "pod" {
+		switch d.LimitScope {
+		case LevelPod:
 			a = append(a, "The pod's limit is the sum of its containers' limits: find the container whose usage grew (the victim is chosen by size within the pod) and raise that container's limit.")
+		case LevelAllocatable, LevelQoS:
+			a = []string{"The pods together used up node allocatable (capacity minus kube-reserved, system-reserved and the eviction threshold), which the kubelet enforces on the kubepods cgroup: give every pod a memory request and limit close to its real usage so the scheduler does not overcommit the node, and check kube-reserved/system-reserved: too large a reservation shrinks allocatable, too small lets the node itself run short.",
+				"Keep a memory.available eviction threshold above the allocatable margin, so the kubelet evicts pods before the kubepods cgroup's limit is hit."}
 		}
-		if d.Victim.AnonRSSKiB > 0 && d.Memory != nil && d.Victim.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
-			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", d.Victim.Process, kib(d.Victim.AnonRSSKiB)))
+		if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && *v.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
+			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
 		}
 	case KernelOOM:
 		a = append(a,
 			"Reserve memory for the system (kube-reserved, system-reserved) and keep a memory.available eviction threshold, so the kubelet evicts pods before the kernel has to kill.",
 			"Give every pod memory requests close to its real usage and a limit, so one pod cannot take the node's memory.")
-		if v := d.Victim.OOMScoreAdj; v != nil && *v >= 1000 {
+		var adj *int
+		if d.Victim != nil {
+			adj = d.Victim.OOMScoreAdj
+		}
+		if v := adj; v != nil && *v >= 1000 {
 			a = append(a, "The victim had oom_score_adj 1000 (BestEffort): it is killed first; set requests and limits if it matters.")
 		} else if v != nil && *v > 0 && d.ContainerID != "" {
 			a = append(a, fmt.Sprintf("The victim had oom_score_adj %d (Burstable: the smaller the memory request, the higher the score): give it a realistic request if it must survive a node OOM.", *v))

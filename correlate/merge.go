@@ -2,52 +2,113 @@ package correlate
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // mergeDuplicates folds reports of the same OOM kill seen in several inputs (dmesg and
-// /var/log/messages of one node) into one. Two reports are the same when their first kill
-// lines say the same thing (PID, name and sizes), their hosts do not contradict each other and
-// their times, where both are known, are within a few seconds. The richest report (most lines)
-// is kept and gains the other's lines as evidence and any field it lacked.
+// /var/log/messages of one node, a full dmesg and a `grep oom` of the journal) into one. Two
+// reports are the same when they share a line that names the kill with its PID (the kill
+// line with its sizes, the summary, the reaper, the selection with its score), their hosts do
+// not contradict each other and their times, where both are known, are close. Reports that
+// share no line but name the same victim PID on one host within a few seconds are one kill
+// too: one input may hold only the summary, another only the kill line. The richest report
+// (most lines) is kept and gains the other's lines as evidence and any field it lacked.
 //
-// The same kill stamped further apart than that by two inputs (a node log read in the wrong
-// zone, a drifting clock) is still one kill when its line is identical and the hosts agree,
-// within an hour; the returned notes say by how much the inputs disagree.
+// An oom_reaper line that came after its report had closed (the reaper runs in its own
+// thread) joins the report whose kill it reaped, in the same input.
+//
+// The same kill stamped further apart by two inputs (a node log read in the wrong zone, a
+// drifting clock) is still one kill when its line is identical and the hosts agree, within an
+// hour; the returned notes say by how much the inputs disagree.
 func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*parsers.KernelOOM][]string) {
 	var out []*parsers.KernelOOM
 	notes := map[*parsers.KernelOOM][]string{}
-	byKill := map[string][]*parsers.KernelOOM{}
+	byLine := map[string][]*parsers.KernelOOM{}
+	byVictim := map[string][]*parsers.KernelOOM{}
+	index := func(o *parsers.KernelOOM) {
+		for _, k := range lineKeys(o) {
+			byLine[k] = append(byLine[k], o)
+		}
+		for _, k := range victimKeys(o) {
+			byVictim[k] = append(byVictim[k], o)
+		}
+	}
 	for _, o := range ooms {
-		key := o.Kills[0].Evidence.Body
-		merged := false
-		for _, prev := range byKill[key] {
-			if sameKill(prev, o) {
-				if d := killSkew(prev, o); d > sameKillSlack {
-					notes[prev] = append(notes[prev], fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
-						prev.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond)))
+		var into *parsers.KernelOOM
+		for _, key := range lineKeys(o) {
+			for _, prev := range byLine[key] {
+				if sameKill(prev, o) {
+					into = prev
+					break
 				}
-				absorb(prev, o)
-				merged = true
+			}
+			if into != nil {
 				break
 			}
 		}
-		if !merged {
-			c := *o
-			byKill[key] = append(byKill[key], &c)
-			out = append(out, &c)
+		for _, key := range victimKeys(o) {
+			for _, prev := range byVictim[key] {
+				if into == nil && sameVictim(prev, o) {
+					into = prev
+				}
+			}
 		}
+		if into == nil {
+			c := *o
+			index(&c)
+			out = append(out, &c)
+			continue
+		}
+		if d := killSkew(into, o); d > sameKillSlack {
+			notes[into] = append(notes[into], fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
+				into.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond)))
+		}
+		absorb(into, o)
+		index(into)
 	}
 	return out, notes
+}
+
+// lineKeys are the bodies of a report's lines that name one kill: they carry a PID and sizes
+// or a score, so the same text in two inputs is the same record.
+func lineKeys(o *parsers.KernelOOM) []string {
+	var out []string
+	for _, l := range o.Lines {
+		switch l.Role {
+		case "kill", "summary", "reaper", "selected", "event-oomkilling":
+			out = append(out, l.Body)
+		}
+	}
+	return out
+}
+
+// victimKeys name the processes a report says were killed, by host, PID and name.
+func victimKeys(o *parsers.KernelOOM) []string {
+	var out []string
+	add := func(pid int, comm string) { out = append(out, nodeKey(o.Host)+"|"+strconv.Itoa(pid)+"|"+comm) }
+	for _, k := range o.Kills {
+		add(k.PID, k.Comm)
+	}
+	if s := o.Summary; s != nil {
+		add(s.PID, s.Comm)
+	}
+	for _, r := range o.Reaped {
+		add(r.PID, r.Comm)
+	}
+	return out
 }
 
 // crossInputSlack is how far apart two inputs may stamp one identical kill line of one host.
 const crossInputSlack = time.Hour
 
+// reaperSlack is how long after its kill an oom_reaper line may come and still be that kill's.
+const reaperSlack = time.Minute
+
 func killSkew(a, b *parsers.KernelOOM) time.Duration {
-	ta, tb := a.Kills[0].Evidence.Wall, b.Kills[0].Evidence.Wall
+	ta, tb := a.Decisive().Wall, b.Decisive().Wall
 	if ta.IsZero() || tb.IsZero() {
 		return 0
 	}
@@ -69,13 +130,11 @@ func sameKill(a, b *parsers.KernelOOM) bool {
 	if a.Lines[0].Input == b.Lines[0].Input {
 		return false // one input does not report one kill twice
 	}
-	// The kill lines are identical (PID, name, sizes): two inputs of one host saying it within
-	// the hour are one kill; NPD's Event quotes it from the API's clock.
 	slack := crossInputSlack
 	if a.Lines[0].Role == "event-oomkilling" || b.Lines[0].Role == "event-oomkilling" {
 		slack = eventKillSlack
 	}
-	ta, tb := a.Kills[0].Evidence.Wall, b.Kills[0].Evidence.Wall
+	ta, tb := a.Decisive().Wall, b.Decisive().Wall
 	if !ta.IsZero() && !tb.IsZero() {
 		d := ta.Sub(tb)
 		return d < slack && d > -slack
@@ -83,9 +142,43 @@ func sameKill(a, b *parsers.KernelOOM) bool {
 	return true
 }
 
+// sameVictim says whether two reports that share no line name one kill: the same PID on one
+// host within a few seconds, in two inputs; or, in one input, a lone reaper line after the
+// report of the kill it reaped.
+func sameVictim(a, b *parsers.KernelOOM) bool {
+	if !sameNode(a.Host, b.Host) {
+		return false
+	}
+	ta, tb := a.Decisive(), b.Decisive()
+	if a.Lines[0].Input == b.Lines[0].Input {
+		if !reaperOnly(b) || ta.Wall.IsZero() != tb.Wall.IsZero() {
+			return false
+		}
+		var d time.Duration
+		switch {
+		case ta.HasBoot && tb.HasBoot && ta.BootSeq == tb.BootSeq:
+			d = tb.Boot - ta.Boot
+		case !ta.Wall.IsZero():
+			d = tb.Wall.Sub(ta.Wall)
+		default:
+			return false
+		}
+		return d >= 0 && d <= reaperSlack
+	}
+	if ta.Wall.IsZero() || tb.Wall.IsZero() {
+		return false
+	}
+	return absDur(ta.Wall.Sub(tb.Wall)) <= sameKillSlack
+}
+
+// reaperOnly reports a report that is nothing but oom_reaper lines.
+func reaperOnly(o *parsers.KernelOOM) bool {
+	return len(o.Kills) == 0 && o.Summary == nil && o.Selected == nil && !o.TaskIn && o.Group == "" && len(o.Reaped) > 0
+}
+
 // absorb merges b into a.
 func absorb(a, b *parsers.KernelOOM) {
-	if len(b.Lines) > len(a.Lines) {
+	if len(b.Lines) > len(a.Lines) && !reaperOnly(b) {
 		*a, *b = *b, *a
 	}
 	if a.Host == "" {
@@ -103,8 +196,18 @@ func absorb(a, b *parsers.KernelOOM) {
 	if a.TaskMemcg == "" {
 		a.TaskMemcg = b.TaskMemcg
 	}
+	a.TaskIn = a.TaskIn || b.TaskIn
+	if a.Summary == nil {
+		a.Summary = b.Summary
+	}
 	if a.Memory == nil {
 		a.Memory, a.MemSwap, a.Kmem, a.Swap = b.Memory, b.MemSwap, b.Kmem, b.Swap
+	}
+	if len(a.StatsFor) == 0 {
+		a.StatsFor = b.StatsFor
+	}
+	if !a.MemInfo {
+		a.MemInfo, a.Mem = b.MemInfo, b.Mem
 	}
 	if len(a.Tasks) == 0 {
 		a.Tasks = b.Tasks
@@ -112,10 +215,30 @@ func absorb(a, b *parsers.KernelOOM) {
 	if a.Selected == nil {
 		a.Selected = b.Selected
 	}
+	if a.Group == "" {
+		a.Group = b.Group
+	}
+	if len(a.Kills) == 0 {
+		a.Kills = b.Kills
+	}
 	for i := range a.Kills {
 		if a.Kills[i].Evidence.Wall.IsZero() && i < len(b.Kills) {
 			a.Kills[i].Evidence.Wall = b.Kills[i].Evidence.Wall
 		}
 	}
+	for _, r := range b.Reaped {
+		if !hasReaped(a, r.PID) {
+			a.Reaped = append(a.Reaped, r)
+		}
+	}
 	a.Lines = append(a.Lines, b.Lines...)
+}
+
+func hasReaped(o *parsers.KernelOOM, pid int) bool {
+	for _, r := range o.Reaped {
+		if r.PID == pid {
+			return true
+		}
+	}
+	return false
 }

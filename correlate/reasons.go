@@ -72,8 +72,10 @@ func ruledOut(d *Death, ctx *context) []string {
 	case KernelOOM:
 		if d.Kernel != nil && (d.Kernel.Constraint == "CONSTRAINT_NONE" || d.Kernel.GlobalOOM) {
 			out = append(out, "not the container's own limit: the kernel's report says CONSTRAINT_NONE (global OOM), the whole node ran out")
-		} else if d.Kernel != nil && d.Memory == nil {
+		} else if d.Kernel != nil && d.Kernel.memInfo {
 			out = append(out, "not the container's own limit: the kernel's report holds the node's Mem-Info, not a memory cgroup's usage and limit")
+		} else if d.Kernel != nil && strings.HasPrefix(d.Kernel.reason, "Out of memory") {
+			out = append(out, "not the container's own limit: the kernel says \"Out of memory\" (the node-wide OOM killer), not \"Memory cgroup out of memory\"")
 		}
 		noEviction()
 	case KubeletEviction:

@@ -116,8 +116,15 @@ type Death struct {
 	BootTime *float64   `json:"bootTime"` // seconds since boot; nil when unknown
 
 	Mechanism  string `json:"mechanism"`
-	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, node-allocatable (cgroup-oom only)
+	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, allocatable, conmon, cgroup (cgroup-oom only)
 	Confidence string `json:"confidence"`
+	// Attribution says how the death is tied to a container: container (the cgroup or pod
+	// status names it), pod (the cgroup names only the pod), host (a cgroup outside
+	// Kubernetes), pod-process (no cgroup in the log, but the process was a pod's), unknown
+	// (the cgroup is not in the log).
+	Attribution string `json:"attribution,omitempty"`
+	// Report says which parts of the kernel's OOM report the log shows.
+	Report *ReportParts `json:"reportParts,omitempty"`
 
 	// ExitCode and Reason are the container's termination as pod status or the runtime
 	// reported it; nil and "" when neither is in the evidence.
@@ -158,12 +165,26 @@ type Victim struct {
 	PID         int    `json:"pid"`
 	Process     string `json:"process"`
 	OOMScoreAdj *int   `json:"oomScoreAdj"`
-	AnonRSSKiB  int64  `json:"anonRssKiB"`
-	FileRSSKiB  int64  `json:"fileRssKiB"`
+	AnonRSSKiB  *int64 `json:"anonRssKiB"`  // nil when the log does not show it
+	FileRSSKiB  *int64 `json:"fileRssKiB"`  // nil when the log does not show it
 	ShmemRSSKiB *int64 `json:"shmemRssKiB"` // nil before kernel 4.5
-	TotalVMKiB  int64  `json:"totalVmKiB"`
+	TotalVMKiB  *int64 `json:"totalVmKiB"`  // nil when the log does not show it
 	UID         *int   `json:"uid,omitempty"`
 	Cgroup      string `json:"cgroup,omitempty"`
+	// OrChild marks a victim known only from the pre-5.1 selection line: the kernel killed
+	// this process or one of its children.
+	OrChild bool `json:"orChild,omitempty"`
+	// From names the line that shows the kill: kill, shared-mm (killed with the victim's
+	// memory), summary, reaper, selection, event.
+	From string `json:"from,omitempty"`
+}
+
+// ReportParts says which parts of the kernel's OOM report the log shows: header, memory
+// (memcg counters or Mem-Info), tasks (the task table), cgroup (the oom-kill summary or the
+// "Task in" line), selection, kill, reaper, oom-group.
+type ReportParts struct {
+	Seen    []string `json:"seen"`
+	NotSeen []string `json:"notSeen"`
 }
 
 // Memory is the cgroup's memory counters at the kill, as the kernel printed them.
@@ -193,6 +214,8 @@ type Kernel struct {
 	taskAdjs []int             // oom_score_adj of the task table's rows, for the sidecar note
 	tasks    []parsers.TaskRow // the task table, for the top consumers
 	mem      *parsers.MemPicture
+	memInfo  bool   // the report held the node's Mem-Info
+	reason   string // the kill or selection line's "%s: " prefix
 }
 
 // Evidence is one proof line.
@@ -219,6 +242,7 @@ type Incomplete struct {
 	Input    string     `json:"input"`
 	Node     string     `json:"node"`
 	Reason   string     `json:"reason"`
+	Seen     []string   `json:"seen"` // the parts of the report the log shows
 	Evidence []Evidence `json:"evidence"`
 }
 

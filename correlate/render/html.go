@@ -20,6 +20,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"when":    when,
 	"kib":     kibH,
 	"victim":  victim,
+	"parts":   reportParts,
 	"history": history,
 	"counts":  counts,
 	"cap":     capitalizeFirst,
@@ -63,7 +64,7 @@ func HTML(w io.Writer, rep *correlate.Report) error {
 		v.Deaths = append(v.Deaths, htmlDeath{N: i + 1, D: &rep.Deaths[i]})
 	}
 	for i := range rep.HostKills {
-		v.Deaths = append(v.Deaths, htmlDeath{N: len(rep.Deaths) + i + 1, Label: "host kill", D: &rep.HostKills[i]})
+		v.Deaths = append(v.Deaths, htmlDeath{N: len(rep.Deaths) + i + 1, Label: killLabel(&rep.HostKills[i]), D: &rep.HostKills[i]})
 	}
 	v.Timelines = timelines(v.Deaths, rep.Pressure)
 	return htmlPage.Execute(w, v)

@@ -22,7 +22,7 @@ func Markdown(w io.Writer, rep *correlate.Report) error {
 		m.death(&rep.Deaths[i], i+1, "")
 	}
 	for i := range rep.HostKills {
-		m.death(&rep.HostKills[i], len(rep.Deaths)+i+1, "host kill")
+		m.death(&rep.HostKills[i], len(rep.Deaths)+i+1, killLabel(&rep.HostKills[i]))
 	}
 	m.pressure(rep.Pressure)
 	for _, inc := range rep.Incomplete {
@@ -109,6 +109,9 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 	}
 	for _, v := range d.Victims {
 		add("victim", victim(v))
+	}
+	if r := reportParts(d); r != "" {
+		add("report", r)
 	}
 	if e := d.Eviction; e != nil {
 		add("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))

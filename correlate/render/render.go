@@ -84,3 +84,47 @@ func JSONLines(w io.Writer, rep *correlate.Report) error {
 	}
 	return nil
 }
+
+// killLabel names a kill that is not a container death by what is known of its cgroup.
+func killLabel(d *correlate.Death) string {
+	switch d.Attribution {
+	case correlate.AttrPodProcess:
+		return "kill of a pod's process, container unknown"
+	case correlate.AttrUnknown:
+		return "kill, cgroup not in the log"
+	}
+	return "host kill"
+}
+
+// reportParts says which parts of the kernel's report the log showed, when any is missing.
+func reportParts(d *correlate.Death) string {
+	r := d.Report
+	if r == nil || len(r.NotSeen) == 0 {
+		return ""
+	}
+	return "the log shows its " + partList(r.Seen, "and") + "; not its " + partList(r.NotSeen, "or")
+}
+
+// partNames say the parts of a kernel OOM report as people call them.
+var partNames = map[string]string{
+	"header": "header", "memory": "memory dump", "tasks": "task table", "cgroup": "cgroup line (summary or Task in)",
+	"selection": "selection line", "kill": "kill line", "reaper": "reaper line", "oom-group": "oom.group line",
+}
+
+func partList(parts []string, conj string) string {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = cmpOr(partNames[p], p)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -32,9 +32,9 @@ func Text(w io.Writer, rep *correlate.Report, colors bool) error {
 		}
 	}
 	if len(rep.HostKills) > 0 {
-		t.printf("\nKills outside any container\n")
+		t.printf("\nKills not tied to a container\n")
 		for i := range rep.HostKills {
-			t.death(&rep.HostKills[i], "host kill")
+			t.death(&rep.HostKills[i], killLabel(&rep.HostKills[i]))
 		}
 	}
 	if len(rep.Pressure) > 0 {
@@ -208,6 +208,9 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	for _, v := range d.Victims {
 		t.field("victim", victim(v))
 	}
+	if r := reportParts(d); r != "" {
+		t.field("report", r)
+	}
 	if c := d.CgroupNow; c != nil {
 		t.field("now", fmt.Sprintf("the cgroup still exists: usage %d KiB, %d OOM kills counted", c.UsageKiB, c.OOMKills))
 	}
@@ -290,12 +293,30 @@ func (t *textWriter) inputs(ins []correlate.Input) {
 }
 
 func victim(v correlate.Victim) string {
-	s := fmt.Sprintf("%s (pid %d)  anon-rss %d KiB  file-rss %d KiB", v.Process, v.PID, v.AnonRSSKiB, v.FileRSSKiB)
-	if v.ShmemRSSKiB != nil {
-		s += fmt.Sprintf("  shmem-rss %d KiB", *v.ShmemRSSKiB)
+	s := fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
+	if v.OrChild {
+		s += " or one of its children"
+	}
+	for _, f := range []struct {
+		name string
+		kib  *int64
+	}{{"anon-rss", v.AnonRSSKiB}, {"file-rss", v.FileRSSKiB}, {"shmem-rss", v.ShmemRSSKiB}} {
+		if f.kib != nil {
+			s += fmt.Sprintf("  %s %d KiB", f.name, *f.kib)
+		}
 	}
 	if v.OOMScoreAdj != nil {
 		s += fmt.Sprintf("  oom_score_adj %d", *v.OOMScoreAdj)
+	}
+	switch v.From {
+	case "summary":
+		s += "  (named by the oom-kill summary)"
+	case "reaper":
+		s += "  (named by the oom_reaper)"
+	case "selection":
+		s += "  (named by the selection line)"
+	case "shared-mm":
+		s += "  (killed with the victim: it shared its memory)"
 	}
 	return s
 }
