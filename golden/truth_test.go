@@ -46,6 +46,8 @@ type truthPod struct {
 	UID   string `json:"uid"`
 	QoS   string `json:"qos"`
 	Limit *int64 `json:"limit_in_bytes"`
+	// KubepodsLimit is a limit on kubepods itself (node allocatable enforcement).
+	KubepodsLimit *int64 `json:"kubepods_limit_in_bytes"`
 }
 
 // report is the part of coroner's JSON the truth can check.
@@ -57,6 +59,7 @@ type report struct {
 type death struct {
 	PodUID, QoS, ContainerID, Mechanism string
 	Time                                *time.Time
+	LimitScope                          string
 	Victims                             []struct{ PID int }
 	Memory                              *struct{ LimitKiB int64 }
 }
@@ -152,6 +155,9 @@ func checkTruth(t *testing.T, tr *truth, rep *report, slack float64) {
 		if want := tr.limitKiB(pod, k.Container); wantMech == "cgroup-oom" && (d.Memory == nil || d.Memory.LimitKiB != want) {
 			t.Errorf("pid %d: limit %+v, truth %d KiB", k.PID, d.Memory, want)
 		}
+		if want := tr.scope(pod, k.Container); wantMech == "cgroup-oom" && d.LimitScope != want {
+			t.Errorf("pid %d: limit scope %q, truth %q", k.PID, d.LimitScope, want)
+		}
 		if when := tr.deathTime(k.PID); d.Time == nil || math.Abs(d.Time.Sub(when).Seconds()) > slack {
 			t.Errorf("pid %d: time %v, truth %v (±%.1fs)", k.PID, d.Time, when, slack)
 		}
@@ -196,18 +202,33 @@ func (tr *truth) pod(uid string) truthPod {
 	return truthPod{}
 }
 
-// limitKiB is the limit that bites first: the smaller of the container's and the pod's.
+// limitKiB is the limit that bites first: the smallest of the container's, the pod's and
+// kubepods'.
 func (tr *truth) limitKiB(pod truthPod, name string) int64 {
-	limit := int64(math.MaxInt64)
-	if pod.Limit != nil {
-		limit = *pod.Limit
+	limit, _ := tr.biting(pod, name)
+	return limit >> 10
+}
+
+// scope is the level of the limit that bites first, as coroner names it.
+func (tr *truth) scope(pod truthPod, name string) string {
+	_, scope := tr.biting(pod, name)
+	return scope
+}
+
+func (tr *truth) biting(pod truthPod, name string) (int64, string) {
+	limit, scope := int64(math.MaxInt64), ""
+	if pod.KubepodsLimit != nil {
+		limit, scope = *pod.KubepodsLimit, "allocatable"
+	}
+	if pod.Limit != nil && *pod.Limit < limit {
+		limit, scope = *pod.Limit, "pod"
 	}
 	for _, c := range tr.Containers {
 		if c.Name == name && c.Limit != nil && *c.Limit < limit {
-			limit = *c.Limit
+			limit, scope = *c.Limit, "container"
 		}
 	}
-	return limit >> 10
+	return limit, scope
 }
 
 func (tr *truth) deathTime(pid int) time.Time {

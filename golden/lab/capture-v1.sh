@@ -232,9 +232,15 @@ capture() {
   ((first <= BEFORE_SEQ + 1)) || die "ring buffer wrapped: first seq $first > $((BEFORE_SEQ + 1))"
   nnew=$(awk -F'[,;]' -v s="$BEFORE_SEQ" '!/^ / && $2 > s {n++} END{print n+0}' "$w/k1")
   ((nnew > 0)) || die "no new kernel records"
+  # dmesg prints a record holding newlines (/dev/kmsg shows them as \x0a) on several lines;
+  # the tail is cut by record count, so only records before the scenario may be multi-line.
+  local extra newextra
+  extra=$(awk -F'[,;]' '!/^ /{n += gsub(/\\x0a/, "")} END{print n+0}' "$w/k1")
+  newextra=$(awk -F'[,;]' -v s="$BEFORE_SEQ" '!/^ / && $2 > s {n += gsub(/\\x0a/, "")} END{print n+0}' "$w/k1")
+  ((newextra == 0)) || die "a new record spans several lines"
   for f in dmesg.txt dmesg-T.txt dmesg-r.txt dmesg-iso.txt; do
     lines=$(wc -l <"$w/$f")
-    ((lines == nrec)) || die "$f has $lines lines for $nrec records (multi-line record?)"
+    ((lines == nrec + extra)) || die "$f has $lines lines for $nrec records and $extra embedded newlines"
     tail -n "$nnew" "$w/$f" >"$dir/$f"
   done
   # kmsg: header lines with seq > BEFORE_SEQ plus their " KEY=value" continuations
@@ -261,7 +267,9 @@ check() {
 # ----------------------------------------------------------- scenarios ----
 rand_cid() { od -An -tx1 -N32 /dev/urandom | tr -d ' \n'; }
 
-# begin NAME DRIVER QOS RUNTIME POD_LIMIT
+# begin NAME DRIVER QOS RUNTIME POD_LIMIT ("" for a pod without a limit of its own)
+PREFIX=${PREFIX:-}
+KUBEPODS_LIMIT=${KUBEPODS_LIMIT:-}
 begin() {
   SC=$1 DRIVER=$2 QOS=$3 RUNTIME=$4
   local pod_limit=$5 uid_
@@ -270,14 +278,22 @@ begin() {
   rm -rf "$OUT" "$T"; mkdir -p "$OUT" "$T/proc" "$T/container"
   POD_UID=$(cat /proc/sys/kernel/random/uuid)
   uid_=${POD_UID//-/_}
+  # PREFIX nests the whole kubepods hierarchy (kind, rootless and nested runtimes do);
+  # KUBEPODS_LIMIT limits kubepods itself, as the kubelet's node allocatable enforcement does.
   case $DRIVER/$QOS in
-    cgroupfs/guaranteed) POD_CG=/kubepods/pod$POD_UID ;;
-    cgroupfs/*) POD_CG=/kubepods/$QOS/pod$POD_UID ;;
-    systemd/guaranteed) POD_CG=/kubepods.slice/kubepods-pod$uid_.slice ;;
-    systemd/*) POD_CG=/kubepods.slice/kubepods-$QOS.slice/kubepods-$QOS-pod$uid_.slice ;;
+    cgroupfs/guaranteed) POD_CG=$PREFIX/kubepods/pod$POD_UID ;;
+    cgroupfs/*) POD_CG=$PREFIX/kubepods/$QOS/pod$POD_UID ;;
+    systemd/guaranteed) POD_CG=$PREFIX/kubepods.slice/kubepods-pod$uid_.slice ;;
+    systemd/*) POD_CG=$PREFIX/kubepods.slice/kubepods-$QOS.slice/kubepods-$QOS-pod$uid_.slice ;;
   esac
+  if [[ -n $KUBEPODS_LIMIT ]]; then
+    case $DRIVER in
+      cgroupfs) mkcg "$PREFIX/kubepods" "$KUBEPODS_LIMIT" ;;
+      systemd) mkcg "$PREFIX/kubepods.slice" "$KUBEPODS_LIMIT" ;;
+    esac
+  fi
   mkcg "$POD_CG" "$pod_limit"
-  printf '%s\n' "$SC" "$DRIVER" "$QOS" "$RUNTIME" "$POD_UID" "$POD_CG" "$pod_limit" >"$T/scenario"
+  printf '%s\n' "$SC" "$DRIVER" "$QOS" "$RUNTIME" "$POD_UID" "$POD_CG" "$pod_limit" "$KUBEPODS_LIMIT" "$PREFIX" >"$T/scenario"
   BEFORE_SEQ=$(kmsg_last_seq)
   echo "$BEFORE_SEQ" >"$T/before_seq"
   "$CLOCKS" >"$T/clocks_before"
@@ -319,7 +335,9 @@ finish() {
   done
   capture "$OUT"
   # memcg counters (v1 memory.oom_control "oom_kill" = kills in this memcg)
-  for d in "$POD_CG" $(cat "$T/container/"*/cgroup); do
+  local kp=""
+  if [[ -n $KUBEPODS_LIMIT ]]; then kp=$PREFIX/kubepods; [[ $DRIVER == systemd ]] && kp=$PREFIX/kubepods.slice; fi
+  for d in $kp "$POD_CG" $(cat "$T/container/"*/cgroup); do
     mkdir -p "$T/memcg$d"
     for f in memory.limit_in_bytes memory.failcnt memory.max_usage_in_bytes memory.oom_control; do
       cp "$MEMCG$d/$f" "$T/memcg$d/$f"
@@ -368,7 +386,7 @@ def memcg(path):
         r["oom_control_" + k] = int(v)
     return r
 
-sc, driver, qos, runtime, uid, pod_cg, pod_limit = rd("scenario").splitlines()
+sc, driver, qos, runtime, uid, pod_cg, pod_limit, kubepods_limit, prefix = (rd("scenario").split("\n") + ["", ""])[:9]
 containers = []
 for name in rd("container_order").splitlines():
     cg = rd("container", name, "cgroup")
@@ -428,8 +446,11 @@ truth = {
         "uid": uid,
         "qos": qos,
         "memory_cgroup": pod_cg,
-        "limit_in_bytes": int(pod_limit),
+        "limit_in_bytes": int(pod_limit) if pod_limit else None,
+        "kubepods_limit_in_bytes": int(kubepods_limit) if kubepods_limit else None,
+        "prefix": prefix or None,
         "memcg_after": memcg(pod_cg),
+        "kubepods_memcg_after": memcg(prefix + ("/kubepods.slice" if driver == "systemd" else "/kubepods")) if kubepods_limit else None,
     },
     "containers": containers,
     "processes": procs,
@@ -512,8 +533,20 @@ scenario_two_kills_one_container() {
   finish
 }
 
+# g: node allocatable enforcement in a nested hierarchy (kind-style prefix): kubepods itself
+# is limited, the BestEffort pod and its container have no limit of their own
+scenario_nested_allocatable() {
+  PREFIX=/coroner-lab KUBEPODS_LIMIT=$((64 * MiB))
+  begin nested-allocatable cgroupfs besteffort containerd ""
+  add_container app ""
+  start_proc app workload -- "$MEMHOG" -mb 100
+  wait_dead "$LAST_PID" 60
+  finish
+  PREFIX="" KUBEPODS_LIMIT=""
+}
+
 ALL=(cgroupfs-burstable systemd-containerd-guaranteed systemd-crio-besteffort
-  pod-limit-other-victim two-kills-one-container docker-systemd)
+  pod-limit-other-victim two-kills-one-container docker-systemd nested-allocatable)
 (($#)) || set -- "${ALL[@]}"
 mkdir -p "$OUT_ROOT"
 for s in "$@"; do
