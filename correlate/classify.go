@@ -43,7 +43,11 @@ func classify(o *parsers.KernelOOM) verdict {
 	case o.MemInfo:
 		return verdict{KernelOOM, "medium", nil}
 	}
-	return verdict{Unknown, "low", []string{"the log shows the kill but not whether a cgroup limit or the whole node ran out of memory (the kernel rate-limits its OOM reports)"}}
+	why := "the lines that would say it (the oom-kill summary, the memory dump, the kill line's reason) are not in the log"
+	if o.Trigger == nil && len(o.Kills) > 0 && o.Kills[0].Reason == "" && len(o.Lines) == len(o.Kills) {
+		why = "the kernel rate-limits its OOM reports, and this kill line came without one"
+	}
+	return verdict{Unknown, "low", []string{"the log shows the kill but not whether a cgroup limit or the whole node ran out of memory: " + why}}
 }
 
 // killReason is the "%s: " the kernel put before the kill (since 5.1) or the selection line

@@ -92,6 +92,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		}
 	}
 	ctx.facts = facts
+	witnessSystemOOM(rep.HostKills, facts, opts.Window)
 	ctx.pressure = episodes(facts)
 	for _, c := range cases {
 		d := finish(c, ctx)

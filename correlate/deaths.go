@@ -116,13 +116,15 @@ func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
 	return nil, victimHow{confidence: "low", note: "only the memory.oom.group line is in the log: every task of " + o.Group + " was to be killed; the victims and the rest of the report are not shown"}
 }
 
-func hasVictim(vs []Victim, pid int) bool {
-	for _, v := range vs {
+func hasVictim(vs []Victim, pid int) bool { return victimIndex(vs, pid) >= 0 }
+
+func victimIndex(vs []Victim, pid int) int {
+	for i, v := range vs {
 		if v.PID == pid {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // capConfidence lowers c to at most max.
@@ -325,7 +327,17 @@ func findSame(out []Death, d Death, window time.Duration) int {
 }
 
 func joinDeath(into *Death, d Death) {
-	into.Victims = append(into.Victims, d.Victims...)
+	for _, v := range d.Victims {
+		// The same PID killed in the same container within the window is one kill seen twice;
+		// the kill line's record of it is the fuller one.
+		if i := victimIndex(into.Victims, v.PID); i >= 0 {
+			if into.Victims[i].From != "kill" && v.From == "kill" {
+				into.Victims[i] = v
+			}
+			continue
+		}
+		into.Victims = append(into.Victims, v)
+	}
 	if len(into.Victims) > 0 {
 		into.Victim = &into.Victims[0]
 	}

@@ -62,6 +62,10 @@ func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*pars
 			out = append(out, &c)
 			continue
 		}
+		if y, guessed, ok := yearDisagreement(into, o); ok {
+			notes[into] = append(notes[into], fmt.Sprintf("%s has no year in its stamps and was read as %d; %s dates this kill %d",
+				guessed.Lines[0].Input, guessed.Decisive().Wall.Year(), other(into, o, guessed).Lines[0].Input, y))
+		}
 		if d := killSkew(into, o); d > sameKillSlack {
 			notes[into] = append(notes[into], fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
 				into.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond)))
@@ -108,11 +112,35 @@ const crossInputSlack = time.Hour
 const reaperSlack = time.Minute
 
 func killSkew(a, b *parsers.KernelOOM) time.Duration {
-	ta, tb := a.Decisive().Wall, b.Decisive().Wall
+	ea, eb := a.Decisive(), b.Decisive()
+	ta, tb := ea.Wall, eb.Wall
 	if ta.IsZero() || tb.IsZero() {
 		return 0
 	}
+	if ea.YearGuessed || eb.YearGuessed {
+		tb = tb.AddDate(ta.Year()-tb.Year(), 0, 0)
+	}
 	return absDur(ta.Sub(tb))
+}
+
+// yearDisagreement finds the report whose year was guessed from its file's time while the
+// other input dated the same kill in another year, and that other year.
+func yearDisagreement(a, b *parsers.KernelOOM) (int, *parsers.KernelOOM, bool) {
+	ea, eb := a.Decisive(), b.Decisive()
+	if ea.Wall.IsZero() || eb.Wall.IsZero() || ea.Wall.Year() == eb.Wall.Year() || ea.YearGuessed == eb.YearGuessed {
+		return 0, nil, false
+	}
+	if ea.YearGuessed {
+		return eb.Wall.Year(), a, true
+	}
+	return ea.Wall.Year(), b, true
+}
+
+func other(a, b, x *parsers.KernelOOM) *parsers.KernelOOM {
+	if x == a {
+		return b
+	}
+	return a
 }
 
 // sameKillSlack covers second-resolution syslog stamps against microsecond dmesg ones.
@@ -134,12 +162,18 @@ func sameKill(a, b *parsers.KernelOOM) bool {
 	if a.Lines[0].Role == "event-oomkilling" || b.Lines[0].Role == "event-oomkilling" {
 		slack = eventKillSlack
 	}
-	ta, tb := a.Decisive().Wall, b.Decisive().Wall
-	if !ta.IsZero() && !tb.IsZero() {
-		d := ta.Sub(tb)
-		return d < slack && d > -slack
+	ea, eb := a.Decisive(), b.Decisive()
+	ta, tb := ea.Wall, eb.Wall
+	if ta.IsZero() || tb.IsZero() {
+		return true
 	}
-	return true
+	if ea.YearGuessed || eb.YearGuessed {
+		// A stamp without a year got it from the file's time: the same line a year apart is
+		// the same record with a wrong guess, not a kill repeated a year later.
+		tb = tb.AddDate(ta.Year()-tb.Year(), 0, 0)
+	}
+	d := ta.Sub(tb)
+	return d < slack && d > -slack
 }
 
 // sameVictim says whether two reports that share no line name one kill: the same PID on one
