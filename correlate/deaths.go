@@ -108,7 +108,11 @@ func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
 	}
 	if s := o.Selected; s != nil {
 		v := Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
-		return []Victim{v}, victimHow{confidence: "medium", note: fmt.Sprintf("the kill line is not in the log; the kernel chose %s (pid %d, score %d) and killed it or one of its children (\"or sacrifice child\"), so the victim is pid %d or a child of it", s.Comm, s.PID, s.Score, s.PID)}
+		note := fmt.Sprintf("the kill line is not in the log; the kernel chose %s (pid %d, score %d) and killed it or one of its children (\"or sacrifice child\"), so the victim is pid %d or a child of it", s.Comm, s.PID, s.Score, s.PID)
+		if n := countRole(o.Lines, "selected"); n > 1 {
+			note += fmt.Sprintf("; it was selected %d times, as the kernel selects a dying victim again until it has exited", n)
+		}
+		return []Victim{v}, victimHow{confidence: "medium", note: note}
 	}
 	if o.TaskIn {
 		return nil, victimHow{confidence: "medium", note: "the report's \"Task in … killed as a result of limit of …\" line, printed once the victim is chosen, names its cgroup; the kill line that would name the process is not in the log"}
@@ -362,4 +366,15 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// countRole counts the distinct lines of a role (the same line seen in two inputs once).
+func countRole(lines []parsers.Evidence, role string) int {
+	seen := map[parsers.Pos]bool{}
+	for _, l := range lines {
+		if l.Role == role {
+			seen[l.Pos] = true
+		}
+	}
+	return len(seen)
 }

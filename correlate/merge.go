@@ -102,6 +102,9 @@ func victimKeys(o *parsers.KernelOOM) []string {
 	for _, r := range o.Reaped {
 		add(r.PID, r.Comm)
 	}
+	if s := o.Selected; s != nil && len(o.Kills) == 0 {
+		add(s.PID, s.Comm)
+	}
 	return out
 }
 
@@ -185,7 +188,7 @@ func sameVictim(a, b *parsers.KernelOOM) bool {
 	}
 	ta, tb := a.Decisive(), b.Decisive()
 	if a.Lines[0].Input == b.Lines[0].Input {
-		if !reaperOnly(b) || ta.Wall.IsZero() != tb.Wall.IsZero() {
+		if !(reaperOnly(b) || selectionOnly(b)) || ta.Wall.IsZero() != tb.Wall.IsZero() {
 			return false
 		}
 		var d time.Duration
@@ -203,6 +206,13 @@ func sameVictim(a, b *parsers.KernelOOM) bool {
 		return false
 	}
 	return absDur(ta.Wall.Sub(tb.Wall)) <= sameKillSlack
+}
+
+// selectionOnly reports a report that only selected its victim: the kernel selects a dying
+// victim again (and prints it again) until it has exited, so a repeat of a selection within
+// a minute is the same kill.
+func selectionOnly(o *parsers.KernelOOM) bool {
+	return len(o.Kills) == 0 && o.Summary == nil && o.Selected != nil
 }
 
 // reaperOnly reports a report that is nothing but oom_reaper lines.

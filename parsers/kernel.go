@@ -107,7 +107,7 @@ func (k *kernelParser) Feed(m *Message, emit func(Event)) {
 	}()
 	t := m.Text
 	switch {
-	case strings.Contains(t, " invoked oom-killer: "):
+	case strings.Contains(t, "oom-killer: gfp_mask="):
 		if sm := reHeader.FindStringSubmatch(t); sm != nil {
 			b = k.restart(m, emit)
 			b.oom.Trigger = &OOMTrigger{Comm: sm[1], GFPMask: sm[2], GFPFlags: sm[3],

@@ -39,14 +39,14 @@ type KernelOOM struct {
 // First implements Event.
 func (k *KernelOOM) First() Pos { return k.Lines[0].Pos }
 
-// Decisive is the line that proves the kill, strongest first: a kill line, the summary that
-// names the victim, the reaper that freed it, the selection, the pre-5.0 "Task in" line, the
-// memory.oom.group announcement.
+// Decisive is the line that proves the kill and dates it, closest to the kill first: a kill
+// line; the summary, the selection and the pre-5.0 "Task in" line, printed just before it; the
+// memory.oom.group announcement just after; the reaper, which may run seconds later.
 func (k *KernelOOM) Decisive() Evidence {
 	if len(k.Kills) > 0 {
 		return k.Kills[0].Evidence
 	}
-	for _, role := range []string{"summary", "reaper", "selected", "task-in", "oom-group"} {
+	for _, role := range []string{"summary", "selected", "task-in", "oom-group", "reaper"} {
 		for _, l := range k.Lines {
 			if l.Role == role {
 				return l

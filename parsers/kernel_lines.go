@@ -11,8 +11,10 @@ import (
 // another program's message is never read as a kill.
 var (
 	// 3.x–4.x: "…, nodemask=%*pbl, order=%d, …" (4.13/4.14: ",  order"); >= 5.0 without nodemask;
-	// 2.6.32 (RHEL 6) also printed oom_adj. gfp flags in parentheses since ~4.6.
-	reHeader = regexp.MustCompile(`^(.*) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\(([^)]*)\))?,(?:\s*nodemask=.*?,)?\s*order=(-?\d+),(?: oom_adj=-?\d+,)? oom_score_adj=(-?\d+)`)
+	// 2.6.32–2.6.35 printed oom_adj before oom_score_adj, 2.6.2x only "oomkilladj=%d", and
+	// 2.6.18 no task name at all ("oom-killer: gfp_mask=%#x, order=%d"). gfp flags in
+	// parentheses since ~4.6.
+	reHeader = regexp.MustCompile(`^(?:(.*) invoked )?oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\(([^)]*)\))?,(?:\s*nodemask=.*?,)?\s*order=(-?\d+)(?:, oom_adj=-?\d+)?(?:, oomkilladj=-?\d+)?(?:, oom_score_adj=(-?\d+))?`)
 	// memcg counters: memory:, memory+swap:, kmem: (v1), swap: (v2, >= 5.3).
 	reCounter = regexp.MustCompile(`^(memory|memory\+swap|kmem|swap): usage (\d+)kB, limit (\d+)kB, failcnt (\d+)`)
 	// < 5.0: "Task in A killed as a result of limit of B"; without a task "Memory limit reached of cgroup B".
@@ -22,8 +24,10 @@ var (
 	reTableHeader = regexp.MustCompile(`^\[\s*pid\s*\]\s+(.+)$`)
 	reTableRow    = regexp.MustCompile(`^\[\s*(\d+)\]\s+(.+)$`)
 	// >= 5.0 summary. Fields by name: nodemask and mems_allowed are bitmap lists that can hold
-	// commas, and the task name may hold anything, so pid and uid anchor the end.
-	reSummary = regexp.MustCompile(`^oom-kill:constraint=(\w+),nodemask=(.*?)(?:,cpuset=(.*?),mems_allowed=(.*?))?(?:,oom_memcg=(.*?)|,(global_oom))?(?:,task_memcg=(.*?))?,task=(.*),pid=(\d+),uid=(\d+)$`)
+	// commas, and the task name may hold anything, so pid and uid anchor the end. Vendor
+	// backports to 3.10 print it without constraint and nodemask ("oom-kill:,cpuset=…"), and
+	// kernels without CONFIG_CPUSETS without the cpuset part.
+	reSummary = regexp.MustCompile(`^oom-kill:(?:constraint=(\w*))?(?:,?nodemask=(.*?))?(?:,?cpuset=(.*?),mems_allowed=(.*?))?(?:,oom_memcg=(.*?)|,(global_oom))?(?:,task_memcg=(.*?))?,task=(.*),pid=(\d+),uid=(\d+)$`)
 	// The selection line, the victim may be a child of it: "%s: Kill process %d (%s) score %u or
 	// sacrifice child" (2.6.36–5.0), "%s: kill process %d (%s) score %li or a child" (2.6.x).
 	reSelect = regexp.MustCompile(`^(?:(.*?): )?[Kk]ill process (\d+) \((.*)\) (?:with )?score (\d+) or (?:sacrifice child|a child)`)
@@ -45,7 +49,7 @@ var (
 // stand alone: a rate-limited report prints the kill line without a header, and a filtered
 // or pasted log may keep only one line of a report (the summary, the reaper).
 var kernelTriggers = []string{
-	"invoked oom-killer",
+	"oom-killer: gfp_mask",
 	"oom-kill:",
 	"Killed process",
 	"Kill process",
