@@ -67,6 +67,8 @@ func kernelGrammar(text string) *lineGrammar {
 		return &counterGrammar
 	case killAnchor(text):
 		return &killGrammar
+	case strings.HasPrefix(text, "[") && strings.Contains(text[:min(len(text), 12)], "pid"):
+		return &tableHeaderGrammar
 	}
 	if i := strings.Index(text, " invoked"); i > 0 && strings.HasPrefix(headerMarker, text[i:min(len(text), i+len(headerMarker))]) {
 		return &headerGrammar
@@ -128,21 +130,28 @@ var (
 	// with unevictable); >= 5.3 and v2 print the header alone, the stats as separate lines.
 	statsGrammar = lineGrammar{elems: gSeq(gLit("Memory cgroup stats for "), gWord(":"), gLit(":"),
 		gRep(gLit(" "), gWord(":"), gLit(":"), gNum(), gLit("KB"))), check: statsEndWithLRU}
+	// The task table's header names its columns ("[ pid ]   uid  tgid total_vm      rss
+	// nr_ptes swapents oom_score_adj name" in 3.10, "[  pid  ]   uid  tgid total_vm      rss
+	// pgtables_bytes swapents oom_score_adj name" since 4.19, rss_anon rss_file rss_shmem in
+	// 6.x); every layout ends with name.
+	tableHeaderGrammar = lineGrammar{elems: gSeq(gLit("["), gSpaces(), gLit("pid"), gSpaces(), gLit("]"), gRep(gSpaces(), gWord(""))),
+		check: tableHeaderState}
 	reaperGrammar = lineGrammar{elems: gSeq(gLit("oom_reaper: "), gAlt(
 		gSeq(gLit("reaped process "), gNum(), gLit(" ("), gText(), gLit("), now anon-rss:"), gNum(), gLit("kB, file-rss:"), gNum(),
 			gLit("kB, shmem-rss:"), gNum(), gLit("kB")),
 		gSeq(gLit("unable to reap pid:"), gNum(), gLit(" ("), gText(), gLit(")"))))}
-	// The selection line (<= 5.0) and the kill line in every version: 2.6.32 "Killed process
-	// %d, UID %d, (%s) …", RHEL 7 "(%s), UID %u, total-vm…", pre-2.6.31 "Killed process %d (%s)",
-	// 4.5 ", shmem-rss", 5.4 ", UID:%u pgtables:%lukB oom_score_adj:%hd".
+	// The selection line (<= 5.0) and the kill line in every version since 2.6.31: 2.6.32
+	// "Killed process %d, UID %d, (%s) …", RHEL 7 "(%s), UID %u, total-vm…", 4.5 ", shmem-rss",
+	// 5.4 ", UID:%u pgtables:%lukB oom_score_adj:%hd". Before 2.6.31 the line ended after the
+	// task name; a line that does so today was cut there (editors break it at that space),
+	// and read as it is when nothing completes it.
 	killGrammar = lineGrammar{elems: gSeq(
 		gOpt(gAlt(gSeq(gLit(killReasons[0])), gSeq(gLit(killReasons[1])), gSeq(gLit(killReasons[2])))),
 		gAlt(
 			gSeq(gLit("Kill process "), gNum(), gLit(" ("), gText(), gLit(") score "), gNum(), gLit(" or sacrifice child")),
 			gSeq(gLit("Killed process "), gNum(), gAlt(
 				gJoin(gSeq(gLit(" ("), gText(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killFields()),
-				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killFields()),
-				gSeq(gLit(" ("), gText(), gLit(")"))))))}
+				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killFields())))))}
 )
 
 func killFields() []gram {
@@ -346,4 +355,66 @@ func matchText(e gram, rest []gram, s string) LineState {
 		}
 	}
 	return LineUnknown
+}
+
+// tableColumnNames are the columns task tables have had.
+var tableColumnNames = map[string]bool{"uid": true, "tgid": true, "total_vm": true, "rss": true, "rss_anon": true,
+	"rss_file": true, "rss_shmem": true, "nr_ptes": true, "nr_pmds": true, "pgtables_bytes": true, "swapents": true,
+	"oom_score_adj": true, "name": true}
+
+// tableHeaderState: a header names known columns and ends with name; one that stops in a
+// column's name was cut.
+func tableHeaderState(text string) LineState {
+	_, cols, _ := strings.Cut(text, "]")
+	words := strings.Fields(cols)
+	for i, w := range words {
+		if !tableColumnNames[w] {
+			if i < len(words)-1 || strings.HasSuffix(cols, " ") {
+				return LineUnknown
+			}
+			for name := range tableColumnNames {
+				if strings.HasPrefix(name, w) {
+					return LineCut
+				}
+			}
+			return LineUnknown
+		}
+	}
+	if len(words) > 0 && words[len(words)-1] == "name" {
+		return LineWhole
+	}
+	return LineCut
+}
+
+// tableColumns returns how many numeric columns a task table header names (all but name),
+// 0 for a line that is no whole header.
+func tableColumns(text string) int {
+	if kernelGrammar(text) != &tableHeaderGrammar || kernelLineState(text) != LineWhole {
+		return 0
+	}
+	_, cols, _ := strings.Cut(text, "]")
+	return len(strings.Fields(cols)) - 1
+}
+
+// taskRowState classifies a row of the task table whose header named numeric columns: a row
+// with fewer fields than those and a name, all of them numbers, was cut. A name cut short
+// cannot be told from a short name.
+func taskRowState(text string, numeric int) LineState {
+	if numeric <= 0 || !strings.HasPrefix(text, "[") {
+		return LineUnknown
+	}
+	end := strings.IndexByte(text, ']')
+	if end < 2 || strings.Trim(text[1:end], " 0123456789") != "" {
+		return LineUnknown
+	}
+	fields := strings.Fields(text[end+1:])
+	for i, f := range fields {
+		if i == numeric {
+			return LineWhole
+		}
+		if strings.Trim(f, "-0123456789") != "" {
+			return LineUnknown
+		}
+	}
+	return LineCut
 }

@@ -30,7 +30,7 @@ func TestKernelLineState(t *testing.T) {
 		{"3.10 kill line without shmem (k8s#56891)", "Killed process 28438 (java) total-vm:20255636kB, anon-rss:466160kB, file-rss:13684kB", LineWhole},
 		{"RHEL 7.9 kill line with UID after the name (ltp#1080)", "Killed process 3402 (memcg_process), UID 0, total-vm:268740kB, anon-rss:102548kB, file-rss:212kB, shmem-rss:0kB", LineWhole},
 		{"2.6.32 kill line with UID before the name", "Killed process 1234, UID 48, (httpd) total-vm:312372kB, anon-rss:117508kB, file-rss:328kB", LineWhole},
-		{"pre-2.6.31 kill line is whole", "Out of memory: Killed process 1234 (httpd)", LineWhole},
+		{"a kill line that ends after the task name was cut at the space before total-vm (pre-2.6.31 kernels ended it there)", "Out of memory: Killed process 1234 (httpd)", LineCut},
 		{"kill line cut before the name (kubedirector#356); the pipeline trims the space", "Memory cgroup out of memory: Killed process 62769", LineCut},
 		{"kill line cut inside the name", "Killed process 62769 (c", LineCut},
 		{"kill line cut mid-field", "Memory cgroup out of memory: Killed process 143 (memhog) total-vm:1259696kB, anon-rss:4", LineCut},
@@ -64,7 +64,11 @@ func TestKernelLineState(t *testing.T) {
 		{"reaper line", "oom_reaper: reaped process 473206 (doxygen), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB", LineWhole},
 		{"reaper line cut", "oom_reaper: reaped process 473206 (doxygen), now anon-rss:0kB, file-r", LineCut},
 
-		{"task table header is not checked", "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name", LineUnknown},
+		{"4.19+ task table header (lab)", "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name", LineWhole},
+		{"3.10 task table header (k8s#56891)", "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name", LineWhole},
+		{"task table header cut between columns", "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes", LineCut},
+		{"task table header cut inside a column's name", "[  pid  ]   uid  tgid total_vm      rss rss_an", LineCut},
+		{"two columns run together are no header", "[  pid  ]   uid  tgid total_vm      rss pgtables_bytesswapents oom_score_adj name", LineUnknown},
 		{"stack line", "dump_stack_lvl+0x44/0x5c", LineUnknown},
 		{"Tasks state line", "Tasks state (memory values in pages):", LineUnknown},
 		{"vmware prefix hides the anchor", "2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <3>[39291577.009543] Memory cgroup out of memory: Killed process 1 (x)", LineUnknown},
@@ -72,6 +76,27 @@ func TestKernelLineState(t *testing.T) {
 	for _, tt := range tests {
 		if got := kernelLineState(tt.text); got != tt.want {
 			t.Errorf("%s: kernelLineState(%q) = %d, want %d", tt.reason, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestTaskRowState(t *testing.T) {
+	const numeric = 10 // the 6.x layout: uid tgid total_vm rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj
+	tests := []struct {
+		reason string
+		text   string
+		want   LineState
+	}{
+		{"a whole row (lab)", "[  14068]     0 14068   314991     8332     8096      236         0   151552        0             0 memhog", LineWhole},
+		{"a name with a space (harvester#2419)", "[  14068]     0 14068   314991     8332     8096      236         0   151552        0             0 CPU 2/KVM", LineWhole},
+		{"cut before the name", "[  14068]     0 14068   314991     8332     8096      236         0   151552        0             0", LineCut},
+		{"cut in a number", "[  14068]     0 14068   314991     8332     8096      23", LineCut},
+		{"a row with a word among its numbers", "[  14068]     0 14068   314991     8332 memhog", LineUnknown},
+		{"not a row", "[  374.309941] memhog", LineUnknown},
+	}
+	for _, tt := range tests {
+		if got := taskRowState(tt.text, numeric); got != tt.want {
+			t.Errorf("%s: taskRowState(%q) = %d, want %d", tt.reason, tt.text, got, tt.want)
 		}
 	}
 }

@@ -27,7 +27,7 @@ func kindVars() map[string]string {
 	for _, f := range parsers.Framings {
 		names = append(names, f.Name)
 	}
-	names = append(names, parsers.JournalExport, parsers.KubeObjects)
+	names = append(names, parsers.JournalExport, parsers.JournalVerbose, parsers.KubeObjects)
 	return map[string]string{
 		"kinds":    strings.Join(names, ","),
 		"kindlist": strings.Join(names[1:], ", "),
