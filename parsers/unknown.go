@@ -60,7 +60,7 @@ func (s *sniffer) verdict() string {
 	case s.text == 0:
 		return "the input is empty; give " + logs
 	case s.eventsHeader || s.describe >= 3:
-		return "kubectl describe output, which coroner does not read; give `kubectl get pod NAME -o json` and " +
+		return "kubectl describe output, which coroner does not read yet; give `kubectl get pod NAME -o json` and " +
 			"`kubectl get events -o json` for the pod, and " + logs + " of its node"
 	case s.table > 0:
 		return "a kubectl get table, which leaves out what coroner reads; give the same command with -o json " +
