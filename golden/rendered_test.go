@@ -26,6 +26,12 @@ var rendered = []struct {
 	{"journal-systemd-containerd/journal-k-short-reverse.txt", []string{"reverse", "testdata/real/journal-systemd-containerd/journal-k-short.txt"}},
 	{"journal-systemd-containerd/journal-k-json-reverse.txt", []string{"reverse", "testdata/real/journal-systemd-containerd/journal-k-json.txt"}},
 	{"journal-systemd-containerd/journal-k-short-pager160.txt", []string{"ellipsize", "-columns", "160", "testdata/real/journal-systemd-containerd/journal-k-short.txt"}},
+	{"journal-systemd-containerd/journal-k-short-fenced.txt", []string{"paste", "-style", "fence", "-prompt", "core@node1:~$ journalctl -k --no-pager | grep -B1 -A80 'invoked oom-killer'", "testdata/real/journal-systemd-containerd/journal-k-short.txt"}},
+	{"v2-oom-group/dmesg-double-spaced.txt", []string{"paste", "-style", "double", "testdata/real/v2-oom-group/dmesg.txt"}},
+	{"cgroupfs-burstable/dmesg-editor100.txt", []string{"paste", "-style", "editor", "-columns", "100", "testdata/real/cgroupfs-burstable/dmesg.txt"}},
+	{"excerpts/rhel7-3.10-dmesg-T-kubepods-k8s-56891-a-quoted.txt", []string{"paste", "-style", "quote", "../testdata/excerpts/rhel7-3.10-dmesg-T-kubepods-k8s-56891-a.log"}},
+	{"excerpts/kernel-5.0-transitional-memcg-syslog-pharos-1508-requoted.txt", []string{"paste", "-style", "requote", "../testdata/excerpts/kernel-5.0-transitional-memcg-syslog-pharos-1508.log"}},
+	{"excerpts/syslog-3.10-pod-limit-hierarchy-kubeasz-556-terminal120.txt", []string{"paste", "-style", "terminal", "-columns", "120", "../testdata/excerpts/syslog-3.10-pod-limit-hierarchy-kubeasz-556.log"}},
 }
 
 func TestRendered(t *testing.T) {
