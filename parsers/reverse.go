@@ -193,8 +193,12 @@ func (p *run) putUndecided(e *entry, emit func(Event)) {
 		return
 	}
 	o.hold(e)
-	if len(o.held) >= maxUndecided || o.bytes >= maxRunBytes || (o.heldHits == 0 && e.line > kindSample) {
-		p.release(emit) // no direction yet: as it comes
+	switch {
+	case len(o.held) >= maxUndecided || o.bytes >= maxRunBytes:
+		o.dir = dirForward // nothing tells: taken as written, and never held again
+		p.release(emit)
+	case o.heldHits == 0 && e.line > kindSample:
+		p.release(emit) // the first lines say nothing: as they come, until an OOM line
 	}
 }
 
