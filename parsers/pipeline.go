@@ -206,7 +206,7 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 		p.exportLine(rec, emit)
 		return
 	}
-	if rec.Line <= kindSample {
+	if rec.Line <= kindSample || p.sniff.empty() {
 		p.sniff.see(b)
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
@@ -541,8 +541,15 @@ func (p *run) finish() *InputResult {
 		p.res.Warnings = append(p.res.Warnings, Warning{Message: "lines are newest first (journalctl -r): each OOM report was read from its oldest line"})
 	}
 	if !p.understood() {
-		p.res.Unrecognised = p.sniff.verdict()
-		p.res.Warnings = append([]Warning{{Message: "nothing in this input was understood: " + p.res.Unrecognised}}, p.res.Warnings...)
+		forced := ""
+		if p.forced != nil || p.noFraming {
+			forced = p.res.Kind
+		}
+		verdict := p.sniff.verdict(forced)
+		if !p.sniff.empty() {
+			p.res.Unrecognised = verdict
+		}
+		p.res.Warnings = append([]Warning{{Message: "nothing in this input was understood: " + verdict}}, p.res.Warnings...)
 	}
 	return &p.res
 }

@@ -49,8 +49,12 @@ func (s *sniffer) see(b []byte) {
 	}
 }
 
-// verdict says what the input looks like and what to give instead.
-func (s *sniffer) verdict() string {
+// empty: no line with text at all (an empty input is said, but is no misread one).
+func (s *sniffer) empty() bool { return s.text == 0 && s.binary == 0 }
+
+// verdict says what the input looks like and what to give instead; forced names the kind
+// --kind imposed, if any.
+func (s *sniffer) verdict(forced string) string {
 	const logs = "dmesg, journalctl -k or /var/log/messages"
 	switch {
 	case s.journalFile:
@@ -65,6 +69,8 @@ func (s *sniffer) verdict() string {
 	case s.table > 0:
 		return "a kubectl get table, which leaves out what coroner reads; give the same command with -o json " +
 			"(`kubectl get pods -o json`, `kubectl get events -o json`)"
+	case forced != "":
+		return fmt.Sprintf("no line reads as %s, the kind --kind imposed; first line: %q", forced, s.first)
 	}
 	return fmt.Sprintf("no known log format; first line: %q; give %s", s.first, logs)
 }

@@ -33,7 +33,7 @@ func TestSnifferVerdict(t *testing.T) {
 		for _, l := range lines(tt.text) {
 			s.see([]byte(l))
 		}
-		if got := s.verdict(); !strings.Contains(got, tt.want) {
+		if got := s.verdict(""); !strings.Contains(got, tt.want) {
 			t.Errorf("%s: verdict %q, want it to say %q", tt.reason, got, tt.want)
 		}
 	}
@@ -45,6 +45,9 @@ func TestNothingUnderstood(t *testing.T) {
 	got := parsePasted(t, "describe", readText(t, "../testdata/excerpts/objects/describe-pod-events-cgroupoom-victim-process-k8s-100487.log"))
 	if !strings.Contains(got.res.Unrecognised, "kubectl describe") || !hasWarning(got.res, "nothing in this input was understood") {
 		t.Errorf("describe output: %q, %v", got.res.Unrecognised, got.res.Warnings)
+	}
+	if empty := parsePasted(t, "empty", "\n\n"); empty.res.Unrecognised != "" || !hasWarning(empty.res, "the input is empty") {
+		t.Errorf("an empty input is said, and fails nothing: %q, %v", empty.res.Unrecognised, empty.res.Warnings)
 	}
 	quiet := parsePasted(t, "dmesg", "[    5.092736] random: crng init done\n")
 	if quiet.res.Unrecognised != "" || len(quiet.res.Warnings) != 0 {
