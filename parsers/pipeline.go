@@ -292,6 +292,9 @@ func (p *run) skipped(line int, b []byte) {
 	if p.order.dir == dirUnknown && line%8 == 0 {
 		p.sampleDirection(b)
 	}
+	if p.order.samples++; p.order.dir == dirUnknown && p.order.samples > maxSamples*8 {
+		p.order.dir = dirForward // a long input whose stamps never tell: taken as written
+	}
 }
 
 // frameEntry frames a line; a shell prompt's command is no entry at all.

@@ -29,6 +29,7 @@ const (
 	maxRunBytes   = 16 << 20 // the same, in bytes
 	maxUndecided  = 4096     // entries held waiting for the direction before taking it as forward
 	runGapLines   = 2048     // stampless lines without an OOM line that end a reversed run
+	maxSamples    = 512      // stamps of skipped lines read for the direction before taking it as forward
 	runWindow     = reportOpenFor + lingerAfter
 	contentVote   = 3 // weight of a pid seen in the wrong order: decisive alone
 )
@@ -45,6 +46,7 @@ type order struct {
 	holding   bool
 	hitAt     stamp // the last OOM line of a reversed run
 	sinceHit  int
+	samples   int // lines the hot path skipped while the direction was unknown
 }
 
 // stamp is the clock a message carries, for comparing two messages of one input.
