@@ -105,6 +105,7 @@ var shared = map[string]string{
 	"real":     "testdata/real",             // the lab's captures from a real kernel (golden/lab)
 	"excerpts": "../testdata/excerpts",      // kernel output pasted in public issue reports, with .origin files
 	"locales":  "../testdata/dmesg-locales", // dmesg -T of a real OOM in several locales
+	"rendered": "testdata/rendered",         // real captures printed as other output modes would (lab/render)
 }
 
 // prepare writes the inputs into dir, copies the shared captures it names and returns the

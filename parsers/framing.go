@@ -9,6 +9,7 @@ type Clock struct {
 	Year    int            // the year of year-less stamps; 0 infers it from ModTime
 	Loc     *time.Location // the zone of zone-less stamps; UTC when nil
 	ModTime time.Time      // when the input was last written: year-less stamps lie before it
+	rel     relClock       // the previous record's time, for stamps relative to it (dmesg -e)
 }
 
 func (c *Clock) loc() *time.Location {
@@ -63,12 +64,16 @@ var Framings = []Framing{
 		"[   45.220424] oom-kill:constraint=…", frameDmesg},
 	{"dmesg-ctime", "dmesg -T: [Weekday Month Day hh:mm:ss Year] text, in any locale",
 		"[Fri Nov 27 18:28:15 2026] oom-kill:constraint=…", frameDmesgCtime},
+	{"dmesg-reltime", "dmesg -H / --human, dmesg -e / --reltime: [Mmmdd hh:mm] when the minute changes, else [  +seconds] since the previous line",
+		"[Nov27 18:33] memhog invoked oom-killer: …", frameDmesgReltime},
 	{"dmesg-iso", "dmesg --time-format=iso: 2006-01-02T15:04:05,000000+00:00 text",
 		"2026-11-27T18:28:15,220424+00:00 oom-kill:constraint=…", frameDmesgISO},
 	{"syslog-rfc5424", "RFC 5424 syslog: <pri>1 RFC3339-time host app procid msgid sd text",
 		"<4>1 2025-03-29T14:48:51.123456+08:00 node1 kernel - - - Out of memory: …", frameRFC5424},
 	{"syslog-iso", "rsyslog RFC 3339 files, journalctl -o short-iso / short-iso-precise",
 		"2025-03-29T14:48:51.123456+08:00 node1 kernel: Out of memory: …", frameSyslogISO},
+	{"journal-full", "journalctl -o short-full and -o with-unit: Weekday YYYY-MM-DD hh:mm:ss ZONE host ident-or-unit[pid]: text",
+		"Fri 2026-11-27 18:58:43 UTC vm kernel: Memory cgroup out of memory: …", frameJournalFull},
 	{"klog", "a kubelet log file: Lmmdd hh:mm:ss.uuuuuu pid file:line] msg (local time, no year)",
 		`I0329 14:48:51.123456    1234 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"`, frameKlog},
 	{"node-prefixed", "kubelet lines prefixed by their node, as talosctl logs prints them: <node>: <klog or JSON line>",
@@ -77,6 +82,8 @@ var Framings = []Framing{
 		`time="2025-03-29T14:48:51.123456789Z" level=info msg="TaskOOM event container_id:\"…\""`, frameLogrus},
 	{"syslog", "RFC 3164 syslog (/var/log/messages), journalctl -o short / short-precise",
 		"Mar 29 14:48:51 node1 kernel: Out of memory: …", frameSyslog},
+	{Bare, "messages without any envelope: journalctl -o cat, dmesg -t, a pasted report (no time)",
+		"Memory cgroup out of memory: Killed process 9122 (memhog) total-vm:1258940kB, anon-rss:32256kB, file-rss:1568kB, shmem-rss:0kB, UID:0 pgtables:152kB oom_score_adj:0", frameBare},
 }
 
 // FramingByName returns the framing called name.

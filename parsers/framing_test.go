@@ -92,6 +92,39 @@ func TestFramings(t *testing.T) {
 			"<3>1 2025-03-29T14:48:51.123456+08:00 node1 kernel - - - Out of memory: Killed process 1 (x)",
 			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Host: "node1", Priority: 3,
 				Wall: time.Date(2025, 3, 29, 6, 48, 51, 123456000, time.UTC)}},
+		{"dmesg -e/-H absolute stamp: the minute, no year, no zone (lab capture cgroupfs-burstable rendered by golden/lab/render)", "dmesg-reltime", &Clock{Year: 2026},
+			"[Nov27 18:33] memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+			Message{Text: "memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", Program: "kernel",
+				Wall: time.Date(2026, 11, 27, 18, 33, 0, 0, time.UTC), Floating: true}},
+		{"dmesg -e pads a one-digit day with a space (%e)", "dmesg-reltime", &Clock{Year: 2026, Loc: time.UTC},
+			"[Mar 5 04:05] Out of memory: Killed process 1 (x)",
+			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Wall: time.Date(2026, 3, 5, 4, 5, 0, 0, time.UTC)}},
+		{"a delta before any absolute stamp frames without a time", "dmesg-reltime", clock,
+			"[  +0.000012] CPU: 1 UID: 0 PID: 14068 Comm: memhog Not tainted 6.18.44-fc-v669 #1 PREEMPT(none)",
+			Message{Text: "CPU: 1 UID: 0 PID: 14068 Comm: memhog Not tainted 6.18.44-fc-v669 #1 PREEMPT(none)", Program: "kernel"}},
+		{"journalctl -o short-full in UTC (lab journal capture rendered by golden/lab/render)", "journal-full", clock,
+			"Fri 2026-11-27 18:58:43 UTC vm kernel: memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+			Message{Text: "memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", Program: "kernel", Host: "vm",
+				Wall: time.Date(2026, 11, 27, 18, 58, 43, 0, time.UTC)}},
+		{"short-full with a zone name and no --tz: the time floats", "journal-full", &Clock{},
+			"Sat 2025-03-29 14:48:51 CET node1 kernel: Out of memory: Killed process 1 (x)",
+			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Host: "node1",
+				Wall: time.Date(2025, 3, 29, 14, 48, 51, 0, time.UTC), Floating: true}},
+		{"short-full with a zone name read in --tz", "journal-full", &Clock{Loc: berlin},
+			"Sat 2025-03-29 14:48:51 CET node1 kernel: Out of memory: Killed process 1 (x)",
+			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Host: "node1",
+				Wall: time.Date(2025, 3, 29, 14, 48, 51, 0, berlin)}},
+		{"tzdata's numeric abbreviations fix the offset", "journal-full", &Clock{},
+			"Sat 2025-03-29 14:48:51 +0530 node1 kernel: Out of memory: Killed process 1 (x)",
+			Message{Text: "Out of memory: Killed process 1 (x)", Program: "kernel", Host: "node1",
+				Wall: time.Date(2025, 3, 29, 9, 18, 51, 0, time.UTC)}},
+		{"-o with-unit names the unit (k3d-io/k3d#1250 rendered as with-unit)", "journal-full", clock,
+			"Fri 2023-03-17 22:36:50 UTC ip-172-31-15-98.us-west-1.compute.internal init.scope[1]: docker-fc22a244e4e9a1704d1b2e9d1a5bdf3e2f66c0de47ce462a109fb474ec7da0aa.scope: A process of this unit has been killed by the OOM killer.",
+			Message{Text: "docker-fc22a244e4e9a1704d1b2e9d1a5bdf3e2f66c0de47ce462a109fb474ec7da0aa.scope: A process of this unit has been killed by the OOM killer.",
+				Program: "init.scope", Host: "ip-172-31-15-98.us-west-1.compute.internal", Wall: time.Date(2023, 3, 17, 22, 36, 50, 0, time.UTC)}},
+		{"journalctl -o cat: a kernel report line with nothing before it (lab capture)", "bare", clock,
+			"Memory cgroup out of memory: Killed process 9122 (memhog) total-vm:1258940kB, anon-rss:32256kB, file-rss:1568kB, shmem-rss:0kB, UID:0 pgtables:152kB oom_score_adj:0",
+			Message{Text: "Memory cgroup out of memory: Killed process 9122 (memhog) total-vm:1258940kB, anon-rss:32256kB, file-rss:1568kB, shmem-rss:0kB, UID:0 pgtables:152kB oom_score_adj:0", Program: "kernel"}},
 	}
 	opts := cmp.Options{cmpopts.EquateApproxTime(0), cmpopts.IgnoreFields(Message{}, "Priority")}
 	for _, tt := range tests {
@@ -220,6 +253,48 @@ func TestCtimeStampShapes(t *testing.T) {
 		got, ok := parseCtime(stamp, &Clock{Year: 2026, Loc: time.UTC})
 		if !ok || !got.Equal(want) {
 			t.Errorf("parseCtime(%q) = %v, %v; want %v", stamp, got, ok, want)
+		}
+	}
+}
+
+// TestBareNeedsAnAnchor: without an envelope only a line that starts like an OOM-report line
+// is a kernel message; anything else is left to the "no known format" warning.
+func TestBareNeedsAnAnchor(t *testing.T) {
+	f, _ := FramingByName(Bare)
+	for _, line := range []string{"shopping list", "  dump_stack_lvl+0x57/0x80", "Name:         web-0",
+		"2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <3>[39291577.009543] Memory cgroup out of memory: Killed process 1 (x)"} {
+		var m Message
+		if f.Frame([]byte(line), &Clock{}, &m) {
+			t.Errorf("bare claimed %q", line)
+		}
+	}
+}
+
+// TestReltimeDeltasAddUp renders of the lab capture cgroupfs-burstable (golden/lab/render
+// dmesg-reltime): each delta is added to the time of the record before it, and the next
+// absolute stamp starts again from its minute.
+func TestReltimeDeltasAddUp(t *testing.T) {
+	c := &Clock{Year: 2026, Loc: time.UTC}
+	f, _ := FramingByName("dmesg-reltime")
+	base := time.Date(2026, 11, 27, 18, 33, 0, 0, time.UTC)
+	steps := []struct {
+		line string
+		want time.Time
+	}{
+		{"[Nov27 18:33] memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0", base},
+		{"[  +0.000012] CPU: 1 UID: 0 PID: 14068 Comm: memhog Not tainted 6.18.44-fc-v669 #1 PREEMPT(none) ", base.Add(12 * time.Microsecond)},
+		{"[  +0.000085] Call Trace:", base.Add(97 * time.Microsecond)},
+		{"[ +12.500000] later", base.Add(12*time.Second + 500097*time.Microsecond)},
+		{"[Nov27 18:34] next minute", base.Add(time.Minute)},
+		{"[  +0.000003] after it", base.Add(time.Minute + 3*time.Microsecond)},
+	}
+	for _, s := range steps {
+		var m Message
+		if !f.Frame([]byte(s.line), c, &m) {
+			t.Fatalf("not framed: %q", s.line)
+		}
+		if !m.Wall.Equal(s.want) {
+			t.Errorf("%q: %v, want %v", s.line, m.Wall, s.want)
 		}
 	}
 }

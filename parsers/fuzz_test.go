@@ -34,8 +34,9 @@ func FuzzKernel(f *testing.F) {
 	})
 }
 
-// FuzzFramings runs every framing on arbitrary bytes: none may panic, and a framed kernel
-// line's text must come from the line.
+// FuzzFramings runs every framing on arbitrary bytes: none may panic, and a framed line's
+// text must come from the line. journal-json decodes its MESSAGE (escapes, invalid UTF-8
+// as U+FFFD), so only the others copy their text.
 func FuzzFramings(f *testing.F) {
 	for _, fr := range Framings {
 		f.Add(fr.Example)
@@ -43,7 +44,7 @@ func FuzzFramings(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		for _, fr := range Framings {
 			var m Message
-			if fr.Frame([]byte(line), &Clock{ModTime: time.Unix(1700000000, 0)}, &m) && !strings.Contains(line, m.Text) {
+			if fr.Frame([]byte(line), &Clock{ModTime: time.Unix(1700000000, 0)}, &m) && fr.Name != "journal-json" && !strings.Contains(line, m.Text) {
 				t.Fatalf("%s: text %q is not part of %q", fr.Name, m.Text, line)
 			}
 		}
@@ -101,6 +102,58 @@ func FuzzKV(f *testing.F) {
 			if !strings.Contains(s, k+"=") {
 				t.Fatalf("key %q not in %q", k, s)
 			}
+		}
+	})
+}
+
+// FuzzLineState checks the promise the re-joining of wrapped lines rests on: every start of
+// a whole OOM-report line that still names its kind is whole or cut, never unknown, and
+// cutting it anywhere and joining it back gives the line again (up to the one space a join
+// cannot tell). Seeds in testdata/fuzz/FuzzLineState are real report lines of every kind.
+func FuzzLineState(f *testing.F) {
+	f.Add("Memory cgroup out of memory: Killed process 143 (memhog) total-vm:1259696kB, anon-rss:32412kB, file-rss:4kB, shmem-rss:1636kB, UID:0 pgtables:148kB oom_score_adj:938")
+	f.Fuzz(func(t *testing.T, line string) {
+		st := kernelLineState(line)
+		if st != LineWhole || strings.ContainsAny(line, "\n\t") || strings.HasSuffix(line, " ") {
+			return
+		}
+		for k := 1; k < len(line); k++ {
+			head := strings.TrimRight(line[:k], " ")
+			if kernelGrammar(head) == nil {
+				continue
+			}
+			if kernelLineState(head) == LineUnknown {
+				t.Fatalf("%q is whole, but its start %q is unknown", line, head)
+			}
+			if kernelLineState(head) == LineWhole {
+				continue
+			}
+			w := newWrapped(entry{m: Message{Text: head, Raw: head}})
+			whole, _ := w.take([]byte(line[k:]), kernelLineState)
+			if whole == nil {
+				t.Fatalf("%q cut at %d does not join back", line, k)
+			}
+			if strings.ReplaceAll(whole.text, " ", "") != strings.ReplaceAll(line, " ", "") {
+				t.Fatalf("%q cut at %d joined as %q", line, k, whole.text)
+			}
+		}
+	})
+}
+
+// FuzzPaste: taking a paste's wrapping off only ever removes bytes, and a shell prompt's
+// command is what follows the prompt.
+func FuzzPaste(f *testing.F) {
+	f.Add("> > `[  374.309521] memhog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0`")
+	f.Add("\x1b[32m\x1b[1m[Nov27 18:33] \x1b[0m\x1b[33mmemhog invoked oom-killer: \x1b[0m")
+	f.Add("[root@node ~]# journalctl -k --no-pager")
+	f.Fuzz(func(t *testing.T, line string) {
+		var scratch []byte
+		out, skip := unpaste([]byte(line), &scratch)
+		if !skip && len(out) > len(line) {
+			t.Fatalf("unpaste(%q) = %q grew", line, out)
+		}
+		if rest, ok := shellPrompt([]byte(line)); ok && !strings.HasSuffix(line, string(rest)) {
+			t.Fatalf("shellPrompt(%q) = %q is not the end of the line", line, rest)
 		}
 	})
 }

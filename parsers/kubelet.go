@@ -118,7 +118,11 @@ func evictionLine(m *Message, k *klogLine, rest string) Event {
 		if r := k.KV["resourceName"]; r != "" {
 			return r
 		}
-		return strings.TrimSuffix(strings.Fields(rest[len(prefix):] + " ")[0], ".")
+		f := strings.Fields(rest[len(prefix):])
+		if len(f) == 0 { // "attempting to reclaim" with no resource after it (FuzzKubelet)
+			return ""
+		}
+		return strings.TrimSuffix(f[0], ".")
 	}
 	switch {
 	case strings.HasPrefix(lower, "attempting to reclaim"):

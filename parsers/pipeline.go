@@ -31,6 +31,9 @@ type InputResult struct {
 	Lines       int
 	Warnings    []Warning
 	Err         error // set when nothing of the input could be read
+	// Unrecognised says what the input looks like, and what to give instead, when nothing
+	// in it was understood; "" otherwise.
+	Unrecognised string
 }
 
 // maxWarnings bounds the warnings kept per input; a binary file would otherwise produce one
@@ -50,7 +53,10 @@ type Options struct {
 // calling emit for each event. A cheap byte prefilter built from the parsers' triggers skips
 // lines no parser can use before any framing or regex runs.
 func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
-	p := newRun(in, opts)
+	return newRun(in, opts).parse(in, emit)
+}
+
+func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	emit = p.notices(emit)
 	next, stop := iter.Pull2(in.Records)
 	defer stop()
@@ -69,6 +75,9 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 	if p.export != nil { // the last entry may lack its closing empty line
 		p.exportLine(sources.Record{Line: p.res.Lines + 1}, emit)
 	}
+	p.endVerbose(emit)
+	p.flushWrap(emit)
+	p.flushOrder(emit)
 	for _, parser := range p.parsers {
 		parser.Flush(emit)
 	}
@@ -93,21 +102,36 @@ func (p *run) objects(first sources.Record, next func() (sources.Record, error, 
 
 // run is the state of one ParseInput call.
 type run struct {
-	res      InputResult
-	clock    Clock
-	forced   *Framing
-	sticky   int         // index of the framing that matched last
-	counts   map[int]int // lines per framing index
-	parsers  []Parser
-	filter   *prefilter
-	bootSeq  int                    // boots counted by journalctl's "-- Boot --" separators
-	bootIDs  map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
-	export   *exportEntry           // the entry being read, when the input is journalctl -o export
-	kindName string                 // a kind that is not a framing (Kubernetes objects)
-	garbage  struct{ from, to int } // the current run of binary lines
-	last     []byte                 // the last text line not framed, framed at the end for the time span
-	bare     bool                   // lines came as bare messages with their labels (Loki, Elasticsearch)
-	dropped  int                    // warnings beyond maxWarnings
+	res       InputResult
+	clock     Clock
+	forced    *Framing
+	forcedIdx int         // the forced framing's index
+	noFraming bool        // the forced kind spans lines (journalctl -o verbose): no framing applies
+	sticky    int         // index of the framing that matched last
+	counts    map[int]int // lines per framing index
+	framed    int         // lines any framing read, forced or not
+	parsers   []Parser
+	filter    *prefilter
+	bootSeq   int                    // boots counted by journalctl's "-- Boot --" separators
+	bootIDs   map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
+	export    *exportEntry           // the entry being read, when the input is journalctl -o export
+	exports   int                    // export entries read
+	verbose   *verboseEntry          // the entry being read, when the input is journalctl -o verbose
+	verboseN  int                    // verbose entries read
+	kindName  string                 // a kind that is not a framing (Kubernetes objects)
+	garbage   struct{ from, to int } // the current run of binary lines
+	last      []byte                 // the last text line not framed, framed at the end for the time span
+	bare      bool                   // lines came as bare messages with their labels (Loki, Elasticsearch)
+	cat       bool                   // the input is bare kernel messages (journalctl -o cat): unframed lines are messages
+	relTime   bool                   // the input is dmesg -e/-H: the deltas of the lines skipped must be added up too
+	scratch   []byte                 // a line without its colour codes
+	wrap      *wrapped               // a cut message waiting for its continuation
+	tableCols int                    // numeric columns of the last task table header, to tell a cut row
+	order     order                  // the direction of the input, and what is held until it is known
+	fed       int                    // messages handed to the parsers
+	events    int                    // events the parsers emitted
+	sniff     sniffer                // what the first lines look like, for an input nothing of which was understood
+	dropped   int                    // warnings beyond maxWarnings
 }
 
 func newRun(in *sources.Input, opts Options) *run {
@@ -117,8 +141,17 @@ func newRun(in *sources.Input, opts Options) *run {
 	case in.Kind == JournalExport:
 		p.export = newExportEntry()
 	case in.Kind == KubeObjects:
+	case in.Kind == JournalVerbose:
+		p.noFraming = true
 	case in.Kind != "":
 		p.forced, _ = FramingByName(in.Kind)
+		for i := range Framings {
+			if p.forced == &Framings[i] {
+				p.forcedIdx = i
+			}
+		}
+		p.cat = in.Kind == Bare
+		p.relTime = in.Kind == "dmesg-reltime"
 	}
 	var triggers []string
 	for _, s := range Registry {
@@ -150,6 +183,7 @@ func (p *run) notices(emit func(Event)) func(Event) {
 			p.warn(n.Pos.Line, n.Why)
 			return
 		}
+		p.events++
 		emit(ev)
 	}
 }
@@ -166,36 +200,67 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 	p.res.Lines = rec.Line
 	b := rec.Bytes
 	if rec.Cut > 0 {
-		p.warn(rec.Line, fmt.Sprintf("line of %d bytes cut to its first %d", len(b)+rec.Cut, len(b)))
+		p.putWarning(rec.Line, fmt.Sprintf("line of %d bytes cut to its first %d", len(b)+rec.Cut, len(b)), emit)
 	}
-	if p.export != nil || (rec.Line == 1 && p.forced == nil && isExportStart(b)) {
+	if p.export != nil || (rec.Line == 1 && p.forced == nil && !p.noFraming && isExportStart(b)) {
 		p.exportLine(rec, emit)
 		return
 	}
+	if rec.Line <= kindSample || p.sniff.empty() {
+		p.sniff.see(b)
+	}
 	if bytes.IndexByte(b, 0) >= 0 {
-		p.binary(rec.Line)
+		p.put(&entry{kind: entryBinary, line: rec.Line}, emit)
 		return
 	}
+	unpasted := false
+	if !rec.Bare && pasted(b) {
+		var skip bool
+		if b, skip = unpaste(b, &p.scratch); skip {
+			return
+		}
+		unpasted = true
+	}
 	if bytes.HasPrefix(b, []byte("-- ")) {
-		p.endGarbage()
+		p.endVerbose(emit)
 		p.journalMarker(b)
+		p.put(&entry{kind: entryMarker, line: rec.Line}, emit)
+		return
+	}
+	if !rec.Bare && (p.verbose != nil || len(b) >= 40 && b[len(b)-1] == ']') && p.verboseLine(rec.Line, b, emit) {
 		return
 	}
 	// Event streams (Program EventsProgram) were selected by reason at the source: every line
 	// is an Event.
-	wanted := p.busy() || p.filter.match(b) || rec.Program == EventsProgram
-	if !wanted && rec.Line > kindSample {
+	hit := p.filter.match(b) || rec.Program == EventsProgram || p.reaperInReverse(b)
+	if !hit && rec.Line > kindSample && p.wrap == nil && !p.order.holding && !p.busy() {
 		p.endGarbage()
-		p.last = append(p.last[:0], b...) // framed at the end, for the input's time span
+		if p.relTime || p.order.dir == dirUnknown {
+			p.skipped(rec.Line, b)
+		} else {
+			p.last = append(p.last[:0], b...) // framed at the end, for the input's time span
+		}
 		return
 	}
-	var m Message
-	if rec.Bare {
-		p.endGarbage()
-		if !wanted {
+	p.wantedLine(rec, b, hit, unpasted, emit)
+}
+
+// wantedLine takes a line a parser may want (or any line at the start or while something is
+// held) from framing into the unwrap and reorder stages; apart from record so that the hot
+// path keeps a small frame.
+func (p *run) wantedLine(rec sources.Record, b []byte, hit, unpasted bool, emit func(Event)) {
+	if !rec.Bare && !unpasted {
+		var skip bool
+		if b, skip = unpaste(b, &p.scratch); skip {
 			return
 		}
-		m = Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels}
+	}
+	if rec.Bare {
+		if !hit && !p.busy() {
+			p.put(&entry{kind: entryMarker, line: rec.Line}, emit)
+			return
+		}
+		m := Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels}
 		if m.Program == "" {
 			m.Program = guessProgram(m.Text)
 		}
@@ -203,43 +268,119 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 			setBody(&m, b) // a kernel message may keep its printk stamp
 		}
 		p.bare = true
-		p.feed(&m, rec.Line, string(b), emit)
+		e := p.lineEntry(&m, rec.Line, b, true)
+		p.put(&e, emit)
 		return
 	}
-	if !p.frame(b, &m) {
-		switch {
-		case !wanted || len(b) == 0 || b[0] == ' ' || b[0] == '\t':
-			// not ours, or a continuation line of a multi-line record (journalctl, dmesg -T)
-			p.endGarbage()
-		case hasControlBytes(b) || !utf8.Valid(b):
-			p.binary(rec.Line)
-		default:
-			p.endGarbage()
-			p.warn(rec.Line, "line in no known log format skipped")
-		}
-		return
+	if e, ok := p.frameEntry(rec, b, hit); ok {
+		p.unwrap(&e, emit)
 	}
-	p.endGarbage()
-	if !wanted {
-		p.span(&m)
-		p.last = append(p.last[:0], b...)
-		return
-	}
-	if !rec.Time.IsZero() && m.Wall.IsZero() {
-		m.Wall = rec.Time
-	}
-	p.feed(&m, rec.Line, string(b), emit)
 }
 
-// feed completes a framed message and hands it to every parser.
-func (p *run) feed(m *Message, line int, raw string, emit func(Event)) {
-	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, line, raw, p.bootSeqOf(m.BootID)
-	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
-	m.Text = strings.TrimRight(m.Text, " \t")
-	p.span(m)
-	for _, parser := range p.parsers {
-		parser.Feed(m, emit)
+// skipped handles a line no parser wants while none is busy, when the hot path cannot just
+// remember it: the deltas of dmesg -e must all be added up, and an undecided direction is
+// sampled.
+func (p *run) skipped(line int, b []byte) {
+	if p.relTime {
+		var m Message
+		if frameDmesgReltime(b, &p.clock, &m) { // every delta counts
+			p.span(&m)
+		}
+	} else {
+		p.last = append(p.last[:0], b...) // framed at the end, for the input's time span
 	}
+	if p.order.dir == dirUnknown && line%8 == 0 {
+		p.sampleDirection(b)
+	}
+	if p.order.samples++; p.order.dir == dirUnknown && p.order.samples > maxSamples*8 {
+		p.order.dir = dirForward // a long input whose stamps never tell: taken as written
+	}
+}
+
+// frameEntry frames a line; a shell prompt's command is no entry at all.
+func (p *run) frameEntry(rec sources.Record, b []byte, hit bool) (entry, bool) {
+	var m Message
+	if i := p.frame(b, &m); i >= 0 {
+		if !rec.Time.IsZero() && m.Wall.IsZero() {
+			m.Wall = rec.Time
+		}
+		e := p.lineEntry(&m, rec.Line, b, hit)
+		e.bare = Framings[i].Name == Bare
+		return e, true
+	}
+	if rest, ok := shellPrompt(b); ok {
+		m = Message{}
+		if len(rest) == 0 || p.frame(rest, &m) < 0 {
+			return entry{}, false // the command, not evidence
+		}
+		return p.lineEntry(&m, rec.Line, rest, hit), true
+	}
+	if p.cat && len(b) > 0 && b[0] != ' ' && b[0] != '\t' && !hasControlBytes(b) && utf8.Valid(b) {
+		m = Message{Text: string(b), Priority: -1}
+		m.Program = guessProgram(m.Text)
+		e := p.lineEntry(&m, rec.Line, b, hit)
+		e.bare = true
+		return e, true
+	}
+	return entry{kind: entryLine, line: rec.Line, raw: b, hit: hit}, true
+}
+
+// sampleDirection reads the stamp of a line the hot path skips, now and then, while the
+// input's direction is unknown; the clock is a copy, so nothing else changes.
+func (p *run) sampleDirection(b []byte) {
+	f := p.forced
+	if f == nil {
+		f = &Framings[p.sticky]
+	}
+	c := p.clock
+	m := Message{Priority: -1}
+	if f.Frame(b, &c, &m) {
+		m.BootSeq = p.bootSeqOf(m.BootID)
+		p.order.vote(&m)
+	}
+}
+
+// reaperInReverse: in reversed input the reaper's line comes before the kill it follows, so
+// it must start the held run; forward, the open report takes it.
+func (p *run) reaperInReverse(b []byte) bool {
+	return p.order.dir == dirReverse && bytes.Contains(b, []byte("oom_reaper: "))
+}
+
+// verboseLine reads the lines of journalctl -o verbose; false for a line that is not one.
+func (p *run) verboseLine(line int, b []byte, emit func(Event)) bool {
+	if p.verbose != nil {
+		if p.verbose.add(b, line, p.filter.match) {
+			return true
+		}
+		p.endVerbose(emit)
+	}
+	if p.forced != nil {
+		return false
+	}
+	if e, ok := verboseHeader(b, &p.clock); ok {
+		p.verbose = e
+		p.verboseN++
+		e.msgLine = line
+		return true
+	}
+	return false
+}
+
+// endVerbose turns the verbose entry just read into a message.
+func (p *run) endVerbose(emit func(Event)) {
+	e := p.verbose
+	if e == nil {
+		return
+	}
+	p.verbose = nil
+	m := Message{Priority: -1}
+	if !e.message(&m) {
+		p.putWarning(e.msgLine, "journal verbose entry without MESSAGE skipped", emit)
+		return
+	}
+	hit := e.wanted || (p.order.dir == dirReverse && strings.Contains(m.Text, "oom_reaper: "))
+	ent := p.lineEntry(&m, e.msgLine, bytes.TrimLeft([]byte(e.msgRaw), " "), hit)
+	p.put(&ent, emit)
 }
 
 // exportLine reads one line of journalctl -o export; an empty line completes an entry.
@@ -249,21 +390,30 @@ func (p *run) exportLine(rec sources.Record, emit func(Event)) {
 	}
 	if len(rec.Bytes) > 0 {
 		if !p.export.add(rec.Bytes, rec.Line, p.filter.match) {
-			p.warn(rec.Line, "journal export line without KEY=value skipped (binary field?)")
+			p.putWarning(rec.Line, "journal export line without KEY=value skipped (binary field?)", emit)
 		}
 		return
 	}
 	e := p.export
 	p.export = newExportEntry()
-	if e.empty || !(e.wanted || p.busy()) {
+	if e.empty {
+		return
+	}
+	p.exports++
+	hit := e.wanted || (p.order.dir == dirReverse && strings.Contains(e.fields["MESSAGE"], "oom_reaper: "))
+	if !(hit || p.busy() || p.order.holding) {
 		return
 	}
 	m := Message{Priority: -1}
 	if !e.message(&m) {
-		p.warn(e.msgLine, "journal export entry without MESSAGE or time skipped")
+		if hit || p.busy() {
+			p.putWarning(e.msgLine, "journal export entry without MESSAGE or time skipped", emit)
+		}
 		return
 	}
-	p.feed(&m, e.msgLine, e.msgRaw, emit)
+	ent := p.lineEntry(&m, e.msgLine, []byte(e.msgRaw), hit)
+	ent.quiet = true
+	p.put(&ent, emit)
 }
 
 // hasControlBytes reports C0 control bytes other than tab and ESC (colour codes), which text
@@ -287,15 +437,24 @@ func (p *run) busy() bool {
 }
 
 // frame decodes the envelope: the forced framing only, else the last one that matched, then
-// the others in order, so a file that mixes formats still reads.
-func (p *run) frame(b []byte, m *Message) bool {
+// the others in order, so a file that mixes formats still reads. It returns the index of the
+// framing that read the line, -1 when none did.
+func (p *run) frame(b []byte, m *Message) int {
 	m.Priority = -1
-	if p.forced != nil {
-		return p.forced.Frame(b, &p.clock, m)
+	switch {
+	case p.noFraming:
+		return -1
+	case p.forced != nil:
+		if !p.forced.Frame(b, &p.clock, m) {
+			return -1
+		}
+		p.framed++
+		return p.forcedIdx
 	}
 	if Framings[p.sticky].Frame(b, &p.clock, m) {
 		p.counts[p.sticky]++
-		return true
+		p.framed++
+		return p.sticky
 	}
 	for i := range Framings {
 		if i == p.sticky {
@@ -305,10 +464,13 @@ func (p *run) frame(b []byte, m *Message) bool {
 		if Framings[i].Frame(b, &p.clock, m) {
 			p.sticky = i
 			p.counts[i]++
-			return true
+			p.framed++
+			p.cat = p.cat || Framings[i].Name == Bare
+			p.relTime = Framings[i].Name == "dmesg-reltime"
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // bootSeqOf numbers boots: by the entry's boot ID when it names one, else by separators.
@@ -367,41 +529,79 @@ func (p *run) finish() *InputResult {
 	p.endGarbage()
 	if len(p.last) > 0 {
 		var m Message
-		if p.frame(p.last, &m) {
+		if p.frame(p.last, &m) >= 0 {
 			p.span(&m)
 		}
 	}
 	if p.dropped > 0 {
 		p.res.Warnings = append(p.res.Warnings, Warning{Message: fmt.Sprintf("%d more warnings not shown", p.dropped)})
 	}
-	p.res.Kind = "unknown"
-	if p.forced != nil {
-		p.res.Kind = p.forced.Name
+	p.res.Kind = p.kind()
+	if p.relTimeRead() {
+		p.res.Warnings = append(p.res.Warnings, Warning{Message: "dmesg -e/-H stamps give the time to the minute: times read from them may be up to a minute early"})
 	}
-	if p.export != nil {
-		p.res.Kind = JournalExport
-		return &p.res
+	if p.order.dir == dirReverse {
+		p.res.Warnings = append(p.res.Warnings, Warning{Message: "lines are newest first (journalctl -r): each OOM report was read from its oldest line"})
 	}
-	if p.kindName != "" {
-		p.res.Kind = p.kindName
-		return &p.res
-	}
-	if p.bare && len(p.counts) == 0 {
-		p.res.Kind = "messages"
-		return &p.res
-	}
-	best := 0
-	for i, n := range p.counts {
-		if n > best || (n == best && i < p.kindIndex()) {
-			best, p.res.Kind = n, Framings[i].Name
+	if !p.understood() {
+		forced := ""
+		if p.forced != nil || p.noFraming {
+			forced = p.res.Kind
 		}
+		verdict := p.sniff.verdict(forced)
+		if !p.sniff.empty() {
+			p.res.Unrecognised = verdict
+		}
+		p.res.Warnings = append([]Warning{{Message: "nothing in this input was understood: " + verdict}}, p.res.Warnings...)
 	}
 	return &p.res
 }
 
-func (p *run) kindIndex() int {
+// kind names the input's format: the one most of its lines had.
+func (p *run) kind() string {
+	switch {
+	case p.export != nil:
+		return JournalExport
+	case p.kindName != "":
+		return p.kindName
+	case p.bare && len(p.counts) == 0:
+		return "messages"
+	case p.noFraming:
+		return JournalVerbose
+	}
+	kind, best := "unknown", 0
+	if p.forced != nil {
+		kind = p.forced.Name
+	}
+	for i, n := range p.counts {
+		if n > best || (n == best && i < kindIndex(kind)) {
+			best, kind = n, Framings[i].Name
+		}
+	}
+	if p.verboseN > best {
+		kind = JournalVerbose
+	}
+	return kind
+}
+
+// relTimeRead: some line had a dmesg -e stamp.
+func (p *run) relTimeRead() bool {
+	for i, n := range p.counts {
+		if n > 0 && Framings[i].Name == "dmesg-reltime" {
+			return true
+		}
+	}
+	return p.forced != nil && p.forced.Name == "dmesg-reltime" && p.framed > 0
+}
+
+// understood: some line of the input was read as a log line or fed a parser.
+func (p *run) understood() bool {
+	return p.framed > 0 || p.exports > 0 || p.verboseN > 0 || p.fed > 0 || p.events > 0 || p.kindName != ""
+}
+
+func kindIndex(kind string) int {
 	for i := range Framings {
-		if Framings[i].Name == p.res.Kind {
+		if Framings[i].Name == kind {
 			return i
 		}
 	}

@@ -27,7 +27,7 @@ func kindVars() map[string]string {
 	for _, f := range parsers.Framings {
 		names = append(names, f.Name)
 	}
-	names = append(names, parsers.JournalExport, parsers.KubeObjects)
+	names = append(names, parsers.JournalExport, parsers.JournalVerbose, parsers.KubeObjects)
 	return map[string]string{
 		"kinds":    strings.Join(names, ","),
 		"kindlist": strings.Join(names[1:], ", "),
@@ -58,8 +58,27 @@ func (a *analyzeCmd) Run(env *environment) error {
 	switch {
 	case len(c.unreadable) == len(c.results):
 		return &exitError{exitUsage, fmt.Errorf("no input could be read")}
+	case !anyUnderstood(c.results):
+		for _, res := range c.results {
+			if res.Unrecognised != "" {
+				fmt.Fprintf(env.stderr, "coroner: error: %s: nothing in it was understood: %s\n", res.Name, res.Unrecognised)
+			}
+		}
+		return &exitError{exitUsage, fmt.Errorf("no input was understood")}
 	case len(c.unreadable) > 0:
 		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(c.unreadable), len(c.results))}
 	}
 	return nil
+}
+
+// anyUnderstood: some input was read and something in it was understood. An input that was
+// read but of which nothing was understood (kubectl describe output, binary data) has said
+// so in its warnings; when that is all there is, the run fails like one with nothing to read.
+func anyUnderstood(results []*parsers.InputResult) bool {
+	for _, res := range results {
+		if res.Err == nil && res.Unrecognised == "" {
+			return true
+		}
+	}
+	return false
 }

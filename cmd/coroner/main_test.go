@@ -33,8 +33,8 @@ func TestCLI(t *testing.T) {
 		{"an unknown --kind is a usage error", "", []string{"analyze", "--kind", "nope", "-"}, 2, "", "--kind"},
 		{"a bad --boot-time is a usage error", "", []string{"analyze", "--boot-time", "yesterday", "-"}, 2, "", "RFC 3339"},
 		{"- reads standard input", string(report), []string{"analyze", "-f", "json", "-"}, 0, `"mechanism": "cgroup-oom"`, ""},
-		{"--kind forces the framing: kmsg records read as syslog frame nothing", string(report),
-			[]string{"analyze", "-f", "json", "--kind", "syslog", "-"}, 0, `"deaths": []`, ""},
+		{"--kind forces the framing: kmsg records read as syslog frame nothing, which is said and fails the run", string(report),
+			[]string{"analyze", "-f", "json", "--kind", "syslog", "-"}, 2, `"deaths": []`, "no line reads as syslog, the kind --kind imposed"},
 		{"an empty standard input is analysed, with no deaths", "", []string{"analyze", "-"}, 0, "0 container deaths", ""},
 	}
 	for _, tt := range tests {
