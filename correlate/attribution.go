@@ -37,7 +37,11 @@ func attribute(d *Death) {
 		d.Notes = append(d.Notes, "the cgroup is not in the log, but the victim was a pod's process: "+why+"; pod status or Events of this node at this time would name the container")
 		return
 	}
-	d.Notes = append(d.Notes, "the cgroup is not in the log, so the container is unknown: it may be a pod's process or a host process (kernels before 5.0 print no cgroup for a node-wide OOM)")
+	note := "the cgroup is not in the log, so the container is unknown: it may be a pod's process or a host process"
+	if d.Mechanism == KernelOOM {
+		note += " (kernels before 5.0 print no cgroup for a node-wide OOM)"
+	}
+	d.Notes = append(d.Notes, note)
 }
 
 // podProcessEvidence names what shows that the victim of a cgroup-less kill belonged to a pod.

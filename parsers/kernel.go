@@ -121,6 +121,11 @@ func (k *kernelParser) Feed(m *Message, emit func(Event)) {
 			b.oom.Summary = &SummaryTask{Comm: sm[8], PID: atoi(sm[9]), UID: atoi(sm[10])}
 			b.inTable = false
 			b.add(m, "summary")
+		} else if f := partialSummary(t); f["constraint"] != "" && b != nil {
+			// A summary cut short (a pager's ellipsis, a paste) still says what it got to.
+			b.oom.Constraint, b.oom.OOMMemcg, b.oom.TaskMemcg = f["constraint"], f["oom_memcg"], f["task_memcg"]
+			b.oom.GlobalOOM = f["global_oom"] != ""
+			b.add(m, "summary-cut")
 		}
 	case strings.Contains(t, " process ") && k.feedKill(b, m, emit):
 	default:

@@ -62,6 +62,23 @@ var kernelTriggers = []string{
 	"oom_reaper: ",
 }
 
+// reSummaryField is one field of the summary that its comma proves complete.
+var reSummaryField = regexp.MustCompile(`(constraint|oom_memcg|task_memcg)=([^,]*),|,(global_oom),`)
+
+// partialSummary reads the fields of a summary line cut before its end: only those whose
+// closing comma survived, so a path cut in its middle is never taken for the whole.
+func partialSummary(t string) map[string]string {
+	f := map[string]string{}
+	for _, sm := range reSummaryField.FindAllStringSubmatch(t, -1) {
+		if sm[3] != "" {
+			f["global_oom"] = "yes"
+		} else {
+			f[sm[1]] = sm[2]
+		}
+	}
+	return f
+}
+
 // killFields reads the sizes and ids after a kill line's "(comm)". Fields the kernel did not
 // print (or a paste cut off) stay -1.
 func killFields(k *Kill, rest string) {

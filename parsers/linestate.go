@@ -150,11 +150,11 @@ var (
 		gAlt(
 			gSeq(gLit("Kill process "), gNum(), gLit(" ("), gText(), gLit(") score "), gNum(), gLit(" or sacrifice child")),
 			gSeq(gLit("Killed process "), gNum(), gAlt(
-				gJoin(gSeq(gLit(" ("), gText(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killFields()),
-				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killFields())))))}
+				gJoin(gSeq(gLit(" ("), gText(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killLineFields()),
+				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killLineFields())))))}
 )
 
-func killFields() []gram {
+func killLineFields() []gram {
 	return gSeq(gLit(" total-vm:"), gNum(), gLit("kB, anon-rss:"), gNum(), gLit("kB, file-rss:"), gNum(), gLit("kB"),
 		gOpt(gLit(", shmem-rss:"), gNum(), gLit("kB")),
 		gOpt(gOpt(gLit(",")), gLit(" UID:"), gNum(), gLit(" pgtables:"), gNum(), gLit("kB oom_score_adj:"), gNum()))

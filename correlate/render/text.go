@@ -215,7 +215,11 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		t.field("now", fmt.Sprintf("the cgroup still exists: usage %d KiB, %d OOM kills counted", c.UsageKiB, c.OOMKills))
 	}
 	if m := d.Memory; m != nil {
-		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d (%s, scope %s)", m.LimitKiB, m.UsageKiB, m.Failcnt, m.LimitCgroup, or(d.LimitScope, "?")))
+		where := fmt.Sprintf(" (%s, scope %s)", m.LimitCgroup, or(d.LimitScope, "?"))
+		if m.LimitCgroup == "" {
+			where = " (the cgroup is not in the log)"
+		}
+		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d%s", m.LimitKiB, m.UsageKiB, m.Failcnt, where))
 	}
 	if m := d.NodeMemory; m != nil {
 		t.field("node mem", nodeMemory(m))
