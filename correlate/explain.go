@@ -31,9 +31,9 @@ func singleProcessNote(vs []Victim) string {
 func summarize(d *Death) string {
 	killed := "a process the log does not name"
 	if v := d.Victim; v != nil {
-		killed = fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
+		killed = v.Name()
 		if v.OrChild {
-			killed = fmt.Sprintf("%s (pid %d) or one of its children", v.Process, v.PID)
+			killed += " or one of its children"
 		}
 		if n := len(d.Victims); n > 1 {
 			killed = fmt.Sprintf("%d processes, first %s", n, killed)

@@ -4,6 +4,7 @@
 package correlate
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
@@ -177,6 +178,15 @@ type Victim struct {
 	// From names the line that shows the kill: kill, shared-mm (killed with the victim's
 	// memory), summary, reaper, selection, event.
 	From string `json:"from,omitempty"`
+}
+
+// Name says the victim as people read it: "java (pid 42)", or only the pid when the line that
+// named it was cut before the name.
+func (v *Victim) Name() string {
+	if v.Process == "" {
+		return fmt.Sprintf("pid %d (its name is not in the log)", v.PID)
+	}
+	return fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
 }
 
 // ReportParts says which parts of the kernel's OOM report the log shows: header, memory

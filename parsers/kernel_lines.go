@@ -35,8 +35,9 @@ var (
 	// since; "Killed process %d (%s)" before 2.6.31 (2.6.18: "Out of memory: Killed process %d
 	// (%s)."), "Killed process %d, UID %d, (%s) total-vm:…" in 2.6.32 (RHEL 6), "(%s), UID %u,
 	// total-vm:…" in late RHEL 7. The sizes that follow are read by name (reKillField), so a
-	// line shortened in a paste still names its victim.
-	reKill      = regexp.MustCompile(`^(?:(.*?): )?Killed process (\d+)(?:, UID (\d+),)? \((.*)\)(.*)$`)
+	// line shortened in a paste still names its victim; cut right after the pid, its name too
+	// is lost, but the pid was killed.
+	reKill      = regexp.MustCompile(`^(?:(.*?): )?Killed process (\d+)(?:, UID (\d+),)?(?: \((.*)\)(.*))?$`)
 	reKillField = regexp.MustCompile(`(total-vm|vsz|anon-rss|file-rss|shmem-rss|pgtables):(\d+)kB|UID[: ](\d+)|oom_score_adj:(-?\d+)`)
 	// 2.6.x–4.x: processes sharing the victim's mm are killed with it.
 	reShared = regexp.MustCompile(`^Kill process (\d+) \((.*)\) sharing same memory`)

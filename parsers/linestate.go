@@ -89,7 +89,7 @@ func counterAnchor(text string) bool {
 
 // killReasons are the prefixes the kill and selection lines carry (5.1 added "%s: " before
 // "Killed process"; the selection line had them before).
-var killReasons = []string{"Memory cgroup out of memory: ", "Out of memory (oom_kill_allocating_task): ", "Out of memory: "}
+var killReasons = []string{"Memory cgroup out of memory: ", "Out of memory (oom_kill_allocating_task): ", "Out of memory: ", "Out of Memory: "}
 
 // killAnchor: "Kill…" at the start, after one of the kernel's reasons, or a line that stops
 // inside a reason.
@@ -97,27 +97,29 @@ func killAnchor(text string) bool {
 	for _, r := range killReasons {
 		if strings.HasPrefix(text, r) {
 			rest := text[len(r):]
-			return strings.HasPrefix(rest, "Kill") || strings.HasPrefix("Kill", rest)
+			return strings.HasPrefix(rest, "Kill") || strings.HasPrefix(rest, "kill") || strings.HasPrefix("Kill", rest)
 		}
 		if len(text) >= len("Out of memory") && strings.HasPrefix(r, text) {
 			return true
 		}
 	}
-	return strings.HasPrefix(text, "Killed process") || strings.HasPrefix(text, "Kill process")
+	return strings.HasPrefix(text, "Killed process") || strings.HasPrefix(text, "Kill process") || strings.HasPrefix(text, "kill process")
 }
 
 var (
 	// "%s invoked oom-killer: gfp_mask=%#x[(%pGg)], [nodemask=%*pbl, ]order=%d, [oom_adj=%d, ]oom_score_adj=%hd";
-	// 2.6.18–2.6.35 end in "oomkilladj=%d"; 4.13/4.14 print two spaces before "order". The
+	// 2.6.18–2.6.35 end in "oomkilladj=%d" or "oom_adj=%d"; 4.13/4.14 print two spaces before "order". The
 	// nodemask word takes the comma after it (bitmap lists hold commas).
 	headerGrammar = lineGrammar{elems: gSeq(
 		gText(), gLit(headerMarker+"gfp_mask="), gHex(), gOpt(gLit("("), gWord("),"), gLit(")")), gLit(","),
 		gOpt(gLit(" nodemask="), gWord("")), gSpaces(), gLit("order="), gNum(), gLit(","),
 		gAlt(gSeq(gLit(" oomkilladj="), gNum()),
-			gSeq(gOpt(gLit(" oom_adj="), gNum(), gLit(",")), gLit(" oom_score_adj="), gNum())))}
+			gSeq(gLit(" oom_adj="), gNum(), gOpt(gLit(", oom_score_adj="), gNum())),
+			gSeq(gLit(" oom_score_adj="), gNum())))}
 	// >= 5.0 dump_oom_summary: always ends ",task=%s,pid=%d,uid=%d"; the fields before it
 	// vary (cpuset, oom_memcg or global_oom, task_memcg) and hold commas.
-	summaryGrammar = lineGrammar{elems: gSeq(gLit("oom-kill:constraint="), gWord(","), gLit(","), gTextOrCut(),
+	// 3.10 vendor backports print it without constraint and nodemask: "oom-kill:,cpuset=…".
+	summaryGrammar = lineGrammar{elems: gSeq(gLit("oom-kill:"), gOpt(gLit("constraint="), gWord(",")), gLit(","), gTextOrCut(),
 		gLit(",pid="), gNum(), gLit(",uid="), gNum())}
 	// < 5.0: "Task in %s killed as a result of limit of %s".
 	taskInGrammar = lineGrammar{elems: gSeq(gLit("Task in "), gWord(""), gLit(" killed as a result of limit of "), gWord("")),
@@ -146,9 +148,14 @@ var (
 	// task name; a line that does so today was cut there (editors break it at that space),
 	// and read as it is when nothing completes it.
 	killGrammar = lineGrammar{elems: gSeq(
-		gOpt(gAlt(gSeq(gLit(killReasons[0])), gSeq(gLit(killReasons[1])), gSeq(gLit(killReasons[2])))),
+		gOpt(gAlt(gSeq(gLit(killReasons[0])), gSeq(gLit(killReasons[1])), gSeq(gLit(killReasons[2])), gSeq(gLit(killReasons[3])))),
 		gAlt(
-			gSeq(gLit("Kill process "), gNum(), gLit(" ("), gText(), gLit(") score "), gNum(), gLit(" or sacrifice child")),
+			// 2.6.36–5.0 "Kill process %d (%s) score %u or sacrifice child"; before 2.6.36
+			// "kill process %d (%s) score %li or a child"; 2.6–4.x "Kill process %d (%s)
+			// sharing same memory" for the tasks that die with the victim.
+			gSeq(gAlt(gSeq(gLit("Kill process ")), gSeq(gLit("kill process "))), gNum(), gLit(" ("), gText(), gAlt(
+				gSeq(gLit(") "), gOpt(gLit("with ")), gLit("score "), gNum(), gLit(" or "), gAlt(gSeq(gLit("sacrifice child")), gSeq(gLit("a child")))),
+				gSeq(gLit(") sharing same memory")))),
 			gSeq(gLit("Killed process "), gNum(), gAlt(
 				gJoin(gSeq(gLit(" ("), gText(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killLineFields()),
 				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killLineFields())))))}

@@ -168,3 +168,77 @@ func isPromptHead(h []byte) bool {
 	}
 	return false
 }
+
+// linePrefixes lists what a line that no framing read may be once a tool's prefix is taken
+// off: grep -H / grep -r's "file:" (and grep -n's "file:12:"), a line number (cat -n, an
+// editor, grep -n), or the indentation of a Markdown code block or a changelog. The caller
+// keeps the first that frames, so a prefix is taken only when a log line follows it.
+func linePrefixes(b []byte) [][]byte {
+	var out [][]byte
+	if i := grepFilePrefix(b); i > 0 {
+		out = append(out, b[i:])
+	}
+	if i := lineNumberPrefix(b); i > 0 {
+		out = append(out, b[i:])
+	}
+	if t := bytes.TrimLeft(b, " \t"); len(t) < len(b) && len(t) > 0 {
+		out = append(out, t)
+	}
+	return out
+}
+
+// grepFilePrefix returns the length of "path:" or "path:line:" at the start of b, 0 when
+// there is none. A path holds no spaces; the log line after it starts with no space.
+func grepFilePrefix(b []byte) int {
+	limit := min(len(b), 256)
+	for i := 0; i < limit; i++ {
+		c := b[i]
+		switch {
+		case c == ':':
+			if i == 0 || i+1 >= len(b) {
+				return 0
+			}
+			j := i + 1
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j < len(b) && b[j] == ':' {
+				j++ // grep -n
+			} else {
+				j = i + 1
+			}
+			if j < len(b) && b[j] != ' ' && b[j] != '\t' {
+				return j
+			}
+			return 0
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', bytes.IndexByte([]byte("_./@+~-"), c) >= 0:
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// lineNumberPrefix returns the length of a leading line number and its separator ("  565\t",
+// "565 ", "565:"), 0 when there is none.
+func lineNumberPrefix(b []byte) int {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	start := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i == start || i-start > 9 || i >= len(b) || (b[i] != ' ' && b[i] != '\t' && b[i] != ':') {
+		return 0
+	}
+	i++
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	if i >= len(b) {
+		return 0
+	}
+	return i
+}

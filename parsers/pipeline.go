@@ -315,6 +315,12 @@ func (p *run) frameEntry(rec sources.Record, b []byte, hit bool) (entry, bool) {
 		}
 		return p.lineEntry(&m, rec.Line, rest, hit), true
 	}
+	for _, rest := range linePrefixes(b) {
+		m = Message{}
+		if p.frame(rest, &m) >= 0 {
+			return p.lineEntry(&m, rec.Line, rest, hit), true
+		}
+	}
 	if p.cat && len(b) > 0 && b[0] != ' ' && b[0] != '\t' && !hasControlBytes(b) && utf8.Valid(b) {
 		m = Message{Text: string(b), Priority: -1}
 		m.Program = guessProgram(m.Text)

@@ -29,6 +29,7 @@ type wrapped struct {
 	variants []wrapVariant
 	pieces   int
 	blanks   int
+	quiet    bool // a maybe-header (a task name alone): no warning when nothing completes it
 }
 
 type wrapVariant struct{ text, raw string }
@@ -108,7 +109,9 @@ func (p *run) unwrap(e *entry, emit func(Event)) {
 			}
 		}
 		p.wrap = nil
-		p.putWarning(w.e.line, "line looks cut and no line after it completes it; read as it is", emit)
+		if !w.quiet {
+			p.putWarning(w.e.line, "line looks cut and no line after it completes it; read as it is", emit)
+		}
 		p.put(&w.e, emit)
 	}
 	if e.framed && e.m.Program == "kernel" {
@@ -118,6 +121,12 @@ func (p *run) unwrap(e *entry, emit func(Event)) {
 		} else if e.m.Text == "" && !e.bare || p.lineState(e.m.Text) == LineCut {
 			// A stamp alone: an editor broke the line after it, at the first space.
 			p.wrap = newWrapped(*e)
+			return
+		} else if maybeHeaderStart(e) {
+			// The header's anchor words come after the allocating task's name: a line cut
+			// right after the name reads as nothing known until the next line says so.
+			p.wrap = newWrapped(*e)
+			p.wrap.quiet = true
 			return
 		}
 		if n := tableColumns(e.m.Text); n > 0 {
@@ -137,11 +146,19 @@ func (p *run) lineState(text string) LineState {
 	return st
 }
 
+// maybeHeaderStart reports a kernel line that may be the start of a header cut after the task
+// name ("%s invoked oom-killer: …"): no more than TASK_COMM_LEN-1 bytes, read as nothing else.
+func maybeHeaderStart(e *entry) bool {
+	return !e.bare && len(e.m.Text) > 0 && len(e.m.Text) <= 15 && e.m.Text[0] != ' ' && kernelLineState(e.m.Text) == LineUnknown
+}
+
 // flushWrap passes on a cut message that is still waiting when the input ends.
 func (p *run) flushWrap(emit func(Event)) {
 	if w := p.wrap; w != nil {
 		p.wrap = nil
-		p.putWarning(w.e.line, "line looks cut and no line after it completes it; read as it is", emit)
+		if !w.quiet {
+			p.putWarning(w.e.line, "line looks cut and no line after it completes it; read as it is", emit)
+		}
 		p.put(&w.e, emit)
 	}
 }

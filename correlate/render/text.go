@@ -297,7 +297,7 @@ func (t *textWriter) inputs(ins []correlate.Input) {
 }
 
 func victim(v correlate.Victim) string {
-	s := fmt.Sprintf("%s (pid %d)", v.Process, v.PID)
+	s := v.Name()
 	if v.OrChild {
 		s += " or one of its children"
 	}
