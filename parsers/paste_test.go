@@ -1,6 +1,10 @@
 package parsers
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 // Lines as people paste them: the log lines inside are real (lab captures, testdata/excerpts).
 func TestUnpaste(t *testing.T) {
@@ -61,6 +65,33 @@ func TestShellPrompt(t *testing.T) {
 		rest, ok := shellPrompt([]byte(tt.line))
 		if ok != tt.prompt || (ok && string(rest) != tt.rest) {
 			t.Errorf("%s: shellPrompt(%q) = %q, %v; want %q, %v", tt.reason, tt.line, rest, ok, tt.rest, tt.prompt)
+		}
+	}
+}
+
+func TestLinePrefixes(t *testing.T) {
+	tests := []struct {
+		reason, line string
+		want         []string
+	}{
+		{"grep -H file name before a syslog line", "messages-20150510:May  9 23:40:38 localhost kernel: Killed process 1",
+			[]string{"May  9 23:40:38 localhost kernel: Killed process 1"}},
+		{"grep -r path", "./log/syslog:May 30 07:44:38 vicky kernel: [ 2283.369927] x",
+			[]string{"May 30 07:44:38 vicky kernel: [ 2283.369927] x"}},
+		{"grep -n file and line", "/var/log/kern.log:1234:[  1.0] x", []string{"[  1.0] x"}},
+		{"a line number (cat -n pads and uses a tab)", "   565\t[Sat Sep 11 12:24:42 2021] x", []string{"[Sat Sep 11 12:24:42 2021] x", "565\t[Sat Sep 11 12:24:42 2021] x"}},
+		{"an editor's line number", "565 [Sat Sep 11 12:24:42 2021] x", []string{"[Sat Sep 11 12:24:42 2021] x"}},
+		{"indentation of a code block", "  Tasks in /test1 are going to be killed", []string{"Tasks in /test1 are going to be killed"}},
+		{"a line that starts with a word and a colon is not a file name when a space follows", "Note: see below", nil},
+		{"a bare number is not a line number", "12345", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, b := range linePrefixes([]byte(tt.line)) {
+			got = append(got, string(b))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: mismatch (-want +got):\n%s", tt.reason, diff)
 		}
 	}
 }

@@ -296,3 +296,21 @@ func TestShortenedLines(t *testing.T) {
 		t.Errorf("a whole line with dots in its task name was taken as shortened: %v", got.res.Warnings)
 	}
 }
+
+// TestHeaderCutAfterName: a header wrapped right after the allocating task's name (the
+// anchor words come after it) joins its rest; a short kernel line that no next line completes
+// reads as it was, without a warning.
+func TestHeaderCutAfterName(t *testing.T) {
+	got := parsePasted(t, "lkml", "May 30 07:44:38 vicky kernel: [ 2283.369927] redis-server \n"+
+		"invoked oom-killer: gfp_mask=0xd0, order=0, oom_adj=-17\n"+
+		"May 30 07:44:38 vicky kernel: [ 2283.369939] Call Trace:\n"+
+		"May 30 07:44:38 vicky kernel: [ 2283.369990] eth0: link up\n")
+	if len(got.incomplete) != 1 || got.incomplete[0].Lines[0].Role != "header" {
+		t.Fatalf("incomplete %+v, want one report opened by the joined header", got.incomplete)
+	}
+	for _, w := range got.res.Warnings {
+		if strings.Contains(w.Message, "looks cut") {
+			t.Errorf("warning %q for a short line nothing continues", w.Message)
+		}
+	}
+}
