@@ -318,7 +318,8 @@ func findSame(out []Death, d Death, window time.Duration) int {
 		o := &out[i]
 		switch {
 		case d.ContainerID != "":
-			if o.ContainerID == d.ContainerID {
+			// conmon's cgroup names the container it watches: its kills are not the container's.
+			if o.ContainerID == d.ContainerID && (ParseCgroup(o.Cgroup).Level == LevelConmon) == (ParseCgroup(d.Cgroup).Level == LevelConmon) {
 				return i
 			}
 		case o.ContainerID == "" && o.PodUID == d.PodUID && o.Node == d.Node:

@@ -10,7 +10,7 @@ import (
 func explain(d *Death) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d)
-	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild {
+	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && ParseCgroup(d.Cgroup).Level != LevelConmon {
 		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
 	}
 }

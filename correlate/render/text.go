@@ -174,7 +174,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	for _, r := range d.RuledOut {
 		t.field("ruled out", r)
 	}
-	if d.ContainerID != "" || d.PodUID != "" {
+	if d.PodUID != "" {
 		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
 	}
 	if d.ContainerID != "" {
