@@ -111,7 +111,7 @@ var (
 	// 2.6.18–2.6.35 end in "oomkilladj=%d" or "oom_adj=%d"; 4.13/4.14 print two spaces before "order". The
 	// nodemask word takes the comma after it (bitmap lists hold commas).
 	headerGrammar = lineGrammar{elems: gSeq(
-		gText(), gLit(headerMarker+"gfp_mask="), gHex(), gOpt(gLit("("), gWord("),"), gLit(")")), gLit(","),
+		gComm(), gLit(headerMarker+"gfp_mask="), gHex(), gOpt(gLit("("), gWord("),"), gLit(")")), gLit(","),
 		gOpt(gLit(" nodemask="), gWord("")), gSpaces(), gLit("order="), gNum(), gLit(","),
 		gAlt(gSeq(gLit(" oomkilladj="), gNum()),
 			gSeq(gLit(" oom_adj="), gNum(), gOpt(gLit(", oom_score_adj="), gNum())),
@@ -139,9 +139,9 @@ var (
 	tableHeaderGrammar = lineGrammar{elems: gSeq(gLit("["), gSpaces(), gLit("pid"), gSpaces(), gLit("]"), gRep(gSpaces(), gWord(""))),
 		check: tableHeaderState}
 	reaperGrammar = lineGrammar{elems: gSeq(gLit("oom_reaper: "), gAlt(
-		gSeq(gLit("reaped process "), gNum(), gLit(" ("), gText(), gLit("), now anon-rss:"), gNum(), gLit("kB, file-rss:"), gNum(),
+		gSeq(gLit("reaped process "), gNum(), gLit(" ("), gComm(), gLit("), now anon-rss:"), gNum(), gLit("kB, file-rss:"), gNum(),
 			gLit("kB, shmem-rss:"), gNum(), gLit("kB")),
-		gSeq(gLit("unable to reap pid:"), gNum(), gLit(" ("), gText(), gLit(")"))))}
+		gSeq(gLit("unable to reap pid:"), gNum(), gLit(" ("), gComm(), gLit(")"))))}
 	// The selection line (<= 5.0) and the kill line in every version since 2.6.31: 2.6.32
 	// "Killed process %d, UID %d, (%s) …", RHEL 7 "(%s), UID %u, total-vm…", 4.5 ", shmem-rss",
 	// 5.4 ", UID:%u pgtables:%lukB oom_score_adj:%hd". Before 2.6.31 the line ended after the
@@ -153,12 +153,13 @@ var (
 			// 2.6.36–5.0 "Kill process %d (%s) score %u or sacrifice child"; before 2.6.36
 			// "kill process %d (%s) score %li or a child"; 2.6–4.x "Kill process %d (%s)
 			// sharing same memory" for the tasks that die with the victim.
-			gSeq(gAlt(gSeq(gLit("Kill process ")), gSeq(gLit("kill process "))), gNum(), gLit(" ("), gText(), gAlt(
+			gSeq(gAlt(gSeq(gLit("Kill process ")), gSeq(gLit("kill process "))), gNum(), gLit(" ("), gComm(), gAlt(
 				gSeq(gLit(") "), gOpt(gLit("with ")), gLit("score "), gNum(), gLit(" or "), gAlt(gSeq(gLit("sacrifice child")), gSeq(gLit("a child")))),
 				gSeq(gLit(") sharing same memory")))),
 			gSeq(gLit("Killed process "), gNum(), gAlt(
-				gJoin(gSeq(gLit(" ("), gText(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killLineFields()),
-				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gText(), gLit(")")), killLineFields())))))}
+				gSeq(gLit(" ("), gComm(), gLit(").")), // 2.4 to 2.6.18: "%s: Killed process %d (%s).", no sizes
+				gJoin(gSeq(gLit(" ("), gComm(), gLit(")"), gOpt(gLit(", UID "), gNum(), gLit(","))), killLineFields()),
+				gJoin(gSeq(gLit(", UID "), gNum(), gLit(", ("), gComm(), gLit(")")), killLineFields())))))}
 )
 
 func killLineFields() []gram {
@@ -211,17 +212,23 @@ type gram struct {
 	kind   gramKind
 	s      string // gramLit: the literal; gramWord: its stop bytes besides space
 	orCut  bool   // gramText: a text whose end is not on the line is cut, not unknown
+	max    int    // gramText: its longest length, 0 for any (a task name: TASK_COMM_LEN-1)
 	subs   [][]gram
 	nested []gram
 }
 
-func gSeq(g ...gram) []gram    { return g }
-func gLit(s string) gram       { return gram{kind: gramLit, s: s} }
-func gNum() gram               { return gram{kind: gramNum} }
-func gHex() gram               { return gram{kind: gramHex} }
-func gWord(stop string) gram   { return gram{kind: gramWord, s: stop} }
-func gText() gram              { return gram{kind: gramText} }
-func gTextOrCut() gram         { return gram{kind: gramText, orCut: true} }
+func gSeq(g ...gram) []gram  { return g }
+func gLit(s string) gram     { return gram{kind: gramLit, s: s} }
+func gNum() gram             { return gram{kind: gramNum} }
+func gHex() gram             { return gram{kind: gramHex} }
+func gWord(stop string) gram { return gram{kind: gramWord, s: stop} }
+func gText() gram            { return gram{kind: gramText} }
+func gTextOrCut() gram       { return gram{kind: gramText, orCut: true} }
+func gComm() gram            { return gram{kind: gramText, max: maxComm} }
+
+// maxComm is the longest task name the kernel prints (TASK_COMM_LEN - 1).
+const maxComm = 15
+
 func gSpaces() gram            { return gram{kind: gramSpaces} }
 func gOpt(g ...gram) gram      { return gram{kind: gramOpt, nested: g} }
 func gRep(g ...gram) gram      { return gram{kind: gramRep, nested: g} }
@@ -342,7 +349,7 @@ func matchText(e gram, rest []gram, s string) LineState {
 	st := LineUnknown
 	for i := 0; i <= len(s); {
 		k := strings.Index(s[i:], term)
-		if k < 0 {
+		if k < 0 || (e.max > 0 && i+k > e.max) {
 			break
 		}
 		if st = better(st, matchGram(rest, s[i+k:])); st == LineWhole {
@@ -353,13 +360,21 @@ func matchText(e gram, rest []gram, s string) LineState {
 	if st != LineUnknown {
 		return st
 	}
-	if e.orCut || strings.IndexByte(s, term[0]) < 0 {
-		return LineCut
-	}
 	for j := 1; j < len(term) && j <= len(s); j++ {
-		if strings.HasSuffix(s, term[:j]) {
+		if strings.HasSuffix(s, term[:j]) && (e.max == 0 || len(s)-j <= e.max) {
+			return LineCut // cut inside the literal after the text
+		}
+	}
+	if e.max > 0 {
+		// A task name may hold its own terminator (')'): when no occurrence ends it, a rest
+		// no longer than a name is a name the line was cut in.
+		if len(s) <= e.max {
 			return LineCut
 		}
+		return LineUnknown
+	}
+	if e.orCut || strings.IndexByte(s, term[0]) < 0 {
+		return LineCut
 	}
 	return LineUnknown
 }
