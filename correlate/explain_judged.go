@@ -51,7 +51,7 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 	if d.ExitCode != nil {
 		code = fmt.Sprint(*d.ExitCode)
 	}
-	if d.Reason == "" && d.ExitCode == nil && len(d.Evidence) > 0 {
+	if d.Reason == "" && d.ExitCode == nil && runtimeOOMSeen(d) {
 		return fmt.Sprintf("The runtime saw an OOM kill in %s, but the evidence does not say whose limit was hit.", who),
 			[]string{"Collect the node's kernel log and the pod's status for this time."}
 	}
@@ -89,4 +89,15 @@ func notMemoryAdvice(d *Death) []string {
 		}
 	}
 	return []string{}
+}
+
+// runtimeOOMSeen says whether the death's evidence holds the runtime's OOM event.
+func runtimeOOMSeen(d *Death) bool {
+	for _, e := range d.Evidence {
+		switch e.Role {
+		case "containerd-oom", "conmon-oom", "systemd-oom":
+			return true
+		}
+	}
+	return false
 }

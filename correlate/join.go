@@ -214,7 +214,7 @@ func attach(c *caseFile, s sighting) {
 			d.ExitCode = &code
 		}
 	}
-	if s.kind == seenExit && d.ExitCode == nil && s.exitCode != nil {
+	if (s.kind == seenExit || s.kind == seenDied) && d.ExitCode == nil && s.exitCode != nil {
 		code := *s.exitCode
 		d.ExitCode = &code
 	}

@@ -146,6 +146,22 @@ func judge(c *caseFile, ctx *context) {
 	}
 	d.Missing = append(d.Missing, missing...)
 	d.Summary, d.Advice = explainJudged(d, st)
+	memoryVolumeNote(c)
+}
+
+// memoryVolumeNote says that a memory death's pod writes to tmpfs: an emptyDir with medium
+// Memory is charged to the pod's memory cgroup, so files there count against its limits and
+// its working set under node pressure.
+func memoryVolumeNote(c *caseFile) {
+	d := &c.d
+	st := latestStatus(c)
+	if st == nil || st.memoryVolumes == "" {
+		return
+	}
+	switch d.Mechanism {
+	case CgroupOOM, KernelOOM, KubeletEviction:
+		d.Notes = append(d.Notes, "the pod has emptyDir volumes with medium: Memory ("+st.memoryVolumes+"): what is written there is memory, charged to the pod's cgroup and counted against its limits and its usage under node pressure")
+	}
 }
 
 func latestStatus(c *caseFile) *statusDeath {
@@ -164,19 +180,29 @@ func judgeEviction(c *caseFile, ctx *context) {
 	d := &c.d
 	var em evictionMessage
 	var raw string
+	var ann map[string]string
 	byKubelet := false
 	for _, s := range c.all(seenEvicted) {
 		byKubelet = byKubelet || s.byKubelet
 		if m := parseEvictionMessage(s.message); m.resource != "" && em.resource == "" {
 			em, raw = m, strings.TrimSpace(s.message)
 		}
+		if len(s.annotations) > 0 && ann == nil {
+			ann = s.annotations
+		}
 	}
-	ev := &Eviction{Resource: em.resource, Threshold: em.threshold, Observed: em.available, Usage: em.usage,
-		Message: raw, RankedPods: []string{}, Others: []string{}}
 	from := "the eviction message"
+	if em.resource == "" && ann["starved_resource"] != "" {
+		em.resource, em.scope, from = ann["starved_resource"], scopeNode, "the Evicted Event's starved_resource annotation"
+	}
+	if len(em.usage) == 0 {
+		em.usage = offendingUsage(ann)
+	}
+	ev := &Eviction{Resource: em.resource, Scope: em.scope, Limit: em.limit, Volume: em.volume, Threshold: em.threshold,
+		Observed: em.available, Usage: em.usage, Message: raw, RankedPods: []string{}, Others: []string{}}
 	if ev.Resource == "" {
 		if p := episodeAt(ctx.pressure, d.Node, c.when(), ctx.window); p != nil && len(p.Resources) == 1 {
-			ev.Resource, from = p.Resources[0], "the eviction manager's \"attempting to reclaim\" line"
+			ev.Resource, ev.Scope, from = p.Resources[0], scopeNode, "the eviction manager's \"attempting to reclaim\" line"
 		}
 	}
 	ev.Signal = signalOf(ev.Resource)
@@ -190,13 +216,14 @@ func judgeEviction(c *caseFile, ctx *context) {
 		}
 	case ev.Resource != "":
 		d.Mechanism, d.Confidence = NotMemory, "medium"
-		if byKubelet {
-			d.Confidence = "high"
+		if byKubelet || em.scope != scopeNode {
+			d.Confidence = "high" // a local storage limit is named by the kubelet's own message
 		}
-		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet for " + ev.Resource + ", not memory", By: "kubelet"}
+		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet for " + evictionCause(ev) + ", not memory", By: "kubelet"}
 	default:
-		d.Mechanism, d.Confidence = KubeletEviction, "low"
-		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource: memory is assumed, not shown")
+		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet; the evidence does not say for which resource", By: "kubelet"}
+		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource, so it is not taken for a memory eviction: the Evicted Event's message or the kubelet's eviction-manager lines would say")
 	}
 	if ev.Resource != "" && from != "the eviction message" {
 		d.Notes = append(d.Notes, "the resource is taken from "+from+" on this node at that time")
@@ -207,6 +234,46 @@ func judgeEviction(c *caseFile, ctx *context) {
 	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == KubeletEviction {
 		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
 	}
+}
+
+// evictionCause says what was over: the node's resource, or a pod's, a container's or an
+// emptyDir's local storage limit.
+func evictionCause(ev *Eviction) string {
+	switch ev.Scope {
+	case scopePod:
+		return "ephemeral-storage: the pod used more local storage than its containers' limits together (" + ev.Limit + ")"
+	case scopeContainer:
+		who := "a container"
+		if len(ev.Usage) > 0 {
+			who = "container " + ev.Usage[0].Container
+		}
+		return "ephemeral-storage: " + who + " exceeded its local storage limit " + ev.Limit
+	case scopeEmptyDir:
+		return "ephemeral-storage: emptyDir volume " + ev.Volume + " exceeded its sizeLimit " + ev.Limit
+	}
+	return ev.Resource + " (the node was low on it)"
+}
+
+// offendingUsage reads the Evicted Event's offending_containers and
+// offending_containers_usage annotations ("a,b" and "1Gi,2Gi").
+func offendingUsage(ann map[string]string) []Usage {
+	names := strings.Split(ann["offending_containers"], ",")
+	usage := strings.Split(ann["offending_containers_usage"], ",")
+	var out []Usage
+	for i, n := range names {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		u := Usage{Container: n}
+		if i < len(usage) {
+			u.Usage = strings.TrimSpace(usage[i])
+		}
+		out = append(out, u)
+	}
+	if p := ann["offending_pod"]; p != "" && len(out) == 0 {
+		out = append(out, Usage{Container: "(pod " + p + ")", Usage: ann["offending_pod_usage"]})
+	}
+	return out
 }
 
 // judgeOOM decides between the container's own limit and the node for an OOM kill that no
@@ -313,6 +380,7 @@ func kernelExtras(c *caseFile, ctx *context) {
 	if k := probeKill(c); k != nil {
 		d.Notes = append(d.Notes, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
 	}
+	memoryVolumeNote(c)
 	if d.Mechanism == KernelOOM || d.LimitScope == "pod" {
 		if note := sidecarNote(c); note != "" {
 			d.Notes = append(d.Notes, note)

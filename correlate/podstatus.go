@@ -20,6 +20,7 @@ type statusDeath struct {
 	limit, request                    string // the container's memory limit and request, "" when unset
 	podReason, podMessage             string // status.reason/message: Evicted and why
 	neighbours                        string // containers of the pod with larger memory requests, "app (2Gi)"
+	memoryVolumes                     string // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
 	restarts                          int32
 	pos                               parsers.Pos
 }
@@ -63,6 +64,7 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 			if d.qos == "burstable" {
 				d.neighbours = biggerRequests(p, cs.Name)
 			}
+			d.memoryVolumes = memoryEmptyDirs(p)
 			out = append(out, d)
 		}
 	}
@@ -87,6 +89,22 @@ func biggerRequests(p *corev1.Pod, name string) string {
 	for _, c := range p.Spec.Containers {
 		if q, ok := c.Resources.Requests[corev1.ResourceMemory]; ok && c.Name != name && q.Value() >= 4*mine && q.Value() > 0 {
 			out = append(out, c.Name+" ("+q.String()+")")
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// memoryEmptyDirs lists the pod's emptyDir volumes with medium Memory: tmpfs pages that
+// count against the pod's memory cgroup (and so its containers' limits) and working set.
+func memoryEmptyDirs(p *corev1.Pod) string {
+	var out []string
+	for _, v := range p.Spec.Volumes {
+		if e := v.EmptyDir; e != nil && e.Medium == corev1.StorageMediumMemory {
+			s := v.Name
+			if e.SizeLimit != nil {
+				s += " (sizeLimit " + e.SizeLimit.String() + ")"
+			}
+			out = append(out, s)
 		}
 	}
 	return strings.Join(out, ", ")

@@ -18,6 +18,9 @@ type nodeFact struct {
 	kubelet *parsers.KubeletLine
 	event   *parsers.KubeEvent
 	evicted string // ns/name of a pod evicted (from an eviction sighting)
+	// refused is the ns/name of a pod refused at admission, as its pod status says, and
+	// conditions the node conditions it names ("[DiskPressure]").
+	refused, conditions string
 }
 
 // episodeGap splits a node's pressure evidence into episodes: the eviction manager runs every
@@ -66,7 +69,7 @@ func episodes(facts []nodeFact) []Pressure {
 // isPressure says whether a fact is a sign of node pressure (an eviction of a pod is, the
 // kubelet's startup config is not).
 func isPressure(f nodeFact) bool {
-	if f.evicted != "" {
+	if f.evicted != "" || f.refused != "" {
 		return true
 	}
 	if f.event != nil {
@@ -94,6 +97,11 @@ func episodeOf(fs []nodeFact) Pressure {
 			p.Evicted = appendNew(p.Evicted, f.evicted)
 			continue
 		}
+		if f.refused != "" {
+			p.AdmissionRefused = appendNew(p.AdmissionRefused, f.refused)
+			p.Conditions = appendAll(p.Conditions, conditionResources(f.conditions))
+			continue
+		}
 		if e := f.event; e != nil {
 			switch e.Reason {
 			case "EvictionThresholdMet":
@@ -107,6 +115,7 @@ func episodeOf(fs []nodeFact) Pressure {
 				p.NodeOOMs++
 			case "Evicted": // an admission refusal ("The node had condition: [MemoryPressure]")
 				p.AdmissionRefused = appendNew(p.AdmissionRefused, e.Object.Namespace+"/"+e.Object.Name)
+				p.Conditions = appendAll(p.Conditions, conditionResources(parseEvictionMessage(e.Message).conditions))
 			}
 			continue
 		}
@@ -132,6 +141,7 @@ func episodeOf(fs []nodeFact) Pressure {
 			p.NoPodsToEvict = true
 		case parsers.KubeletAdmitRejected:
 			p.AdmissionRefused = appendNew(p.AdmissionRefused, l.Pod.String())
+			p.Conditions = appendAll(p.Conditions, conditionResources(l.Message))
 		case parsers.KubeletSystemOOM:
 			p.NodeOOMs++
 		}
@@ -152,12 +162,22 @@ func evidenceBefore(a, b Evidence) bool {
 	return a.Line < b.Line
 }
 
-// summarizePressure says in one sentence what happened on the node.
+// summarizePressure says in one sentence what happened on the node, naming only the
+// resources the evidence shows: what the kubelet tried to reclaim, else the conditions that
+// refused admissions, else just what was seen (a node OOM is not "memory pressure" the
+// kubelet saw).
 func summarizePressure(p *Pressure) string {
 	node := or(p.Node, "an unnamed node")
-	what := "memory pressure"
-	if len(p.Resources) > 0 {
+	what := ""
+	switch {
+	case len(p.Resources) > 0:
 		what = strings.Join(p.Resources, " and ") + " pressure"
+	case len(p.Conditions) > 0:
+		what = "node conditions refusing pods (" + strings.Join(p.Conditions, ", ") + ")"
+	case p.NodeOOMs > 0:
+		what = "node-wide OOM kills"
+	default:
+		what = "signs of pressure for a resource the evidence does not name"
 	}
 	span := p.Start.Format("15:04:05")
 	if !p.End.Equal(*p.Start) {
@@ -165,27 +185,43 @@ func summarizePressure(p *Pressure) string {
 	}
 	var parts []string
 	if p.ThresholdsMet > 0 {
-		parts = append(parts, fmt.Sprintf("an eviction threshold was met %d time(s)", p.ThresholdsMet))
+		parts = append(parts, fmt.Sprintf("an eviction threshold was met %s", times(p.ThresholdsMet)))
 	}
 	if n := len(p.Evicted); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d pod(s) evicted (%s)", n, strings.Join(p.Evicted, ", ")))
+		parts = append(parts, fmt.Sprintf("%s evicted (%s)", count(n, "pod"), strings.Join(p.Evicted, ", ")))
 	}
 	if n := len(p.AdmissionRefused); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d pod(s) refused admission", n))
+		parts = append(parts, fmt.Sprintf("%s refused admission", count(n, "pod")))
 	}
 	if n := len(p.CriticalNotEvicted); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d critical pod(s) could not be evicted", n))
+		parts = append(parts, fmt.Sprintf("%s could not be evicted", count(n, "critical pod")))
 	}
 	if p.NoPodsToEvict {
 		parts = append(parts, "no pod was left to evict")
 	}
 	if p.NodeOOMs > 0 {
-		parts = append(parts, fmt.Sprintf("the kernel's global OOM killer acted %d time(s)", p.NodeOOMs))
+		parts = append(parts, fmt.Sprintf("the kernel's global OOM killer acted %s", times(p.NodeOOMs)))
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "the kubelet reported it")
 	}
 	return fmt.Sprintf("Node %s had %s on %s UTC: %s.", node, what, span, strings.Join(parts, "; "))
+}
+
+// count says "1 pod", "2 pods".
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// times says "once", "2 times".
+func times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 func appendNew(list []string, s string) []string {
@@ -212,4 +248,11 @@ func isIPv4(s string) bool {
 // sameNode says whether two node names can be the same node; an unknown name matches any.
 func sameNode(a, b string) bool {
 	return a == "" || b == "" || nodeKey(a) == nodeKey(b)
+}
+
+func appendAll(list, items []string) []string {
+	for _, it := range items {
+		list = appendNew(list, it)
+	}
+	return list
 }

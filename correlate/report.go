@@ -259,6 +259,9 @@ type Incomplete struct {
 // Eviction is what the evidence says about a kubelet eviction.
 type Eviction struct {
 	Resource   string   `json:"resource,omitempty"`  // memory, ephemeral-storage, pid, nodefs, …
+	Scope      string   `json:"scope,omitempty"`     // node (pressure), or the pod, container or emptyDir over its local storage limit
+	Limit      string   `json:"limit,omitempty"`     // the local storage limit that was exceeded
+	Volume     string   `json:"volume,omitempty"`    // the emptyDir volume over its sizeLimit
 	Signal     string   `json:"signal,omitempty"`    // memory.available, … as the message or the kubelet named it
 	Threshold  string   `json:"threshold,omitempty"` // the threshold quantity
 	Observed   string   `json:"observed,omitempty"`  // the available amount when it was met
@@ -287,8 +290,11 @@ type Kill struct {
 // Pressure is one episode of node memory pressure: from the first sign to the last within
 // a few minutes of each other.
 type Pressure struct {
-	Node               string     `json:"node"`
-	Resources          []string   `json:"resources"` // what the kubelet tried to reclaim
+	Node      string   `json:"node"`
+	Resources []string `json:"resources"` // what the kubelet tried to reclaim
+	// Conditions are the resources of the node conditions that refused admissions (memory,
+	// disk, pids), when only the refusals show the pressure.
+	Conditions         []string   `json:"conditions,omitempty"`
 	Start              *time.Time `json:"start"`
 	End                *time.Time `json:"end"`
 	ThresholdsMet      int        `json:"thresholdsMet"` // "attempting to reclaim" lines and EvictionThresholdMet events

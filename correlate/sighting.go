@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // A sighting is one source's word about one container (or pod) death: a termination in pod
@@ -26,6 +27,7 @@ type sighting struct {
 	exitCode                     *int
 	byKubelet                    bool // from the kubelet's own log, not an Event or pod status
 	component                    string
+	annotations                  map[string]string // an Evicted Event's offending_* and starved_resource
 }
 
 type sightKind int
@@ -56,6 +58,9 @@ func (s *sighting) creates() bool {
 		return true
 	case seenKilling:
 		return probeKillReason(s.message) != ""
+	case seenDied, seenExit:
+		// A SIGKILL the runtime or the PLEG saw is a death to explain, even with nothing else.
+		return s.exitCode != nil && *s.exitCode == 137
 	}
 	return false
 }
@@ -80,9 +85,24 @@ func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []
 	}
 	for _, ev := range events {
 		switch e := ev.(type) {
+		case *parsers.PodStatus:
+			s, f, ok := podLevelStatus(e, statuses)
+			switch {
+			case ok && f.refused != "":
+				facts = append(facts, f)
+			case ok:
+				out = append(out, s)
+			}
 		case *parsers.KubeletLine:
 			if s, ok := kubeletSighting(e); ok {
 				out = append(out, s)
+				for _, p := range e.Pods { // "pods a, b evicted, waiting for pod to be cleaned up"
+					if e.Kind == parsers.KubeletEvicted && p != e.Pod {
+						o := s
+						o.namespace, o.pod, o.podUID = p.Namespace, p.Name, p.UID
+						out = append(out, o)
+					}
+				}
 			} else {
 				facts = append(facts, nodeFact{kubelet: e, node: e.Host, at: e.Evidence.Wall, ev: lineEvidence(e.Evidence)})
 			}
@@ -125,7 +145,7 @@ func kubeletSighting(l *parsers.KubeletLine) (sighting, bool) {
 		}
 		s.kind, s.probe = seenProbe, l.ProbeType
 	case parsers.KubeletContainerDied:
-		s.kind = seenDied
+		s.kind, s.exitCode = seenDied, l.ExitCode
 	case parsers.KubeletPreempting:
 		s.kind = seenPreempted
 	case parsers.KubeletShutdownKill:
@@ -171,7 +191,7 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	}
 	s := sighting{node: eventNode(e), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
 		container: containerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
-		message: e.Message, component: e.Component}
+		message: e.Message, component: e.Component, annotations: e.Annotations}
 	switch e.Reason {
 	case "Evicted":
 		if parseEvictionMessage(e.Message).admission {
@@ -265,4 +285,47 @@ func probeKillReason(msg string) string {
 		return "startup-probe"
 	}
 	return ""
+}
+
+// podLevelStatus reads what a Pod says beyond its containers' terminations: a pod refused at
+// admission ("The node had condition: [DiskPressure]", which never ran) is pressure on its
+// node, not a death; an evicted pod whose containers show no termination is still an
+// eviction of the pod.
+func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, nodeFact, bool) {
+	p := ps.Pod
+	if p.Status.Reason != "Evicted" {
+		return sighting{}, nodeFact{}, false
+	}
+	at := evictionTime(p)
+	ev := Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
+		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Status.Reason, strings.TrimSpace(p.Status.Message))}
+	if !at.IsZero() {
+		t := at.UTC()
+		ev.Time = &t
+	}
+	if m := parseEvictionMessage(p.Status.Message); m.admission {
+		return sighting{}, nodeFact{node: p.Spec.NodeName, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.conditions}, true
+	}
+	for _, st := range statuses {
+		if st.pos == ps.Pos {
+			return sighting{}, nodeFact{}, false // its containers' terminations carry the eviction
+		}
+	}
+	return sighting{kind: seenEvicted, node: p.Spec.NodeName, namespace: p.Namespace, pod: p.Name, podUID: string(p.UID),
+		at: at, ev: ev, message: p.Status.Message, component: "pod status"}, nodeFact{}, true
+}
+
+// evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget
+// condition's transition (1.26+), else the Ready condition's; zero when neither is shown.
+func evictionTime(p *corev1.Pod) time.Time {
+	var ready time.Time
+	for _, c := range p.Status.Conditions {
+		switch c.Type {
+		case "DisruptionTarget":
+			return c.LastTransitionTime.Time
+		case corev1.PodReady:
+			ready = c.LastTransitionTime.Time
+		}
+	}
+	return ready
 }

@@ -82,6 +82,8 @@ var Framings = []Framing{
 		`time="2025-03-29T14:48:51.123456789Z" level=info msg="TaskOOM event container_id:\"…\""`, frameLogrus},
 	{"syslog", "RFC 3164 syslog (/var/log/messages), journalctl -o short / short-precise",
 		"Mar 29 14:48:51 node1 kernel: Out of memory: …", frameSyslog},
+	{"klog-fragment", "a kubelet line whose klog header a paste elided or cut off (no time)",
+		`... eviction_manager.go:575] "Eviction manager: pod is evicted successfully" pod="default/web-0"`, frameKlogFragment},
 	{Bare, "messages without any envelope: journalctl -o cat, dmesg -t, a pasted report (no time)",
 		"Memory cgroup out of memory: Killed process 9122 (memhog) total-vm:1258940kB, anon-rss:32256kB, file-rss:1568kB, shmem-rss:0kB, UID:0 pgtables:152kB oom_score_adj:0", frameBare},
 }

@@ -27,6 +27,19 @@ func frameKlog(line []byte, c *Clock, m *Message) bool {
 	return true
 }
 
+// frameKlogFragment reads a kubelet line whose klog header a paste elided or cut off
+// ("... eviction_manager.go:575] …", `"Msg" key="v"`): the message is kept, the time is lost.
+func frameKlogFragment(line []byte, _ *Clock, m *Message) bool {
+	if len(line) < 4 || (line[0] != '"' && line[0] != '.' && line[0] != 0xe2) {
+		return false
+	}
+	if _, ok := headerless(string(line)); !ok {
+		return false
+	}
+	m.Program, m.Text = "klog", string(line)
+	return true
+}
+
 func klogPriority(level byte) int {
 	switch level {
 	case 'I':

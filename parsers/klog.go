@@ -36,7 +36,9 @@ func parseKlog(text string) (klogLine, bool) {
 	var k klogLine
 	rest, ok := k.header(text)
 	if !ok {
-		return k, false
+		if rest, ok = headerless(text); !ok {
+			return k, false
+		}
 	}
 	if strings.HasPrefix(rest, `"`) {
 		if q, err := strconv.QuotedPrefix(rest); err == nil {
@@ -48,6 +50,34 @@ func parseKlog(text string) (klogLine, bool) {
 	}
 	k.Msg = rest
 	return k, true
+}
+
+// headerless returns the message of a klog line whose header a paste left out: elided
+// ("... eviction_manager.go:575] msg", "… kubelet.go:1] msg") or cut off entirely, leaving a
+// structured record (`"Msg" key="v"`, a quoted message and at least one key).
+func headerless(text string) (string, bool) {
+	for _, elision := range []string{"...", "…"} {
+		if rest, ok := strings.CutPrefix(text, elision); ok {
+			rest = strings.TrimLeft(rest, " ")
+			f, after, ok := strings.Cut(rest, "] ")
+			if ok && strings.Contains(f, ".go:") && !strings.ContainsAny(f, " \t") {
+				return after, true
+			}
+			return "", false
+		}
+	}
+	if !strings.HasPrefix(text, `"`) {
+		return "", false
+	}
+	q, err := strconv.QuotedPrefix(text)
+	if err != nil || len(q) < 3 {
+		return "", false
+	}
+	after := text[len(q):]
+	if !strings.HasPrefix(after, " ") || !strings.Contains(after, "=") {
+		return "", false
+	}
+	return text, true
 }
 
 // header reads `Lmmdd hh:mm:ss.uuuuuu threadid file:line] ` and returns the message after it.

@@ -29,6 +29,10 @@ type KubeEvent struct {
 	FirstTime time.Time
 	LastTime  time.Time // series.lastObservedTime, else lastTimestamp, eventTime, creationTimestamp
 	Count     int32
+	// Annotations are the Event object's: the kubelet's Evicted Event carries
+	// offending_containers, offending_containers_usage, starved_resource (and offending_pod,
+	// offending_pod_usage for pod-level resources).
+	Annotations map[string]string
 	// Line is the log line the event came from when a kubelet log recorded it ("Event
 	// occurred"); nil for Event objects.
 	Line *Evidence
@@ -44,7 +48,8 @@ var (
 
 func fromCoreEvent(pos Pos, e *corev1.Event) *KubeEvent {
 	k := &KubeEvent{Pos: pos, Object: e.InvolvedObject, Reason: e.Reason, Message: e.Message, Type: e.Type,
-		Component: e.Source.Component, Host: e.Source.Host, FirstTime: e.FirstTimestamp.Time, Count: e.Count}
+		Component: e.Source.Component, Host: e.Source.Host, FirstTime: e.FirstTimestamp.Time, Count: e.Count,
+		Annotations: e.Annotations}
 	if k.Component == "" {
 		k.Component = e.ReportingController
 	}
@@ -63,7 +68,7 @@ func fromCoreEvent(pos Pos, e *corev1.Event) *KubeEvent {
 func fromEventsV1(pos Pos, e *eventsv1.Event) *KubeEvent {
 	k := &KubeEvent{Pos: pos, Object: e.Regarding, Reason: e.Reason, Message: e.Note, Type: e.Type,
 		Component: e.ReportingController, Host: e.ReportingInstance, FirstTime: e.DeprecatedFirstTimestamp.Time,
-		Count: e.DeprecatedCount}
+		Count: e.DeprecatedCount, Annotations: e.Annotations}
 	if e.DeprecatedSource.Component != "" {
 		k.Component, k.Host = e.DeprecatedSource.Component, e.DeprecatedSource.Host
 	}

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ var kubeletTriggers = []string{
 	"Liveness probe for",
 	"Startup probe for",
 	"ContainerDied",
+	"(PLEG): container finished",
 	"sys oom event",
 	"Preempting pod",
 	"Shutdown manager killing pod",
@@ -81,6 +83,8 @@ func kubeletEvent(m *Message, k *klogLine) Event {
 		return probeLine(m, k)
 	case strings.HasPrefix(msg, "SyncLoop (PLEG)"):
 		return plegLine(m, k)
+	case strings.HasPrefix(msg, "Generic (PLEG): container finished"):
+		return plegFinishedLine(m, k)
 	case strings.HasPrefix(msg, "Got sys oom event"):
 		return sysOOMLine(m, k)
 	case strings.HasPrefix(msg, "Preempting pod"):
@@ -149,10 +153,26 @@ func evictionLine(m *Message, k *klogLine, rest string) Event {
 			return len(l.Pods) > 0
 		})
 	case strings.HasPrefix(lower, "pod is evicted successfully"),
-		strings.HasPrefix(lower, "pod ") && strings.HasSuffix(lower, " is evicted successfully"):
+		strings.HasPrefix(lower, "pod ") && strings.HasSuffix(lower, " evicted successfully"):
+		// 1.4–1.6 "pod %s evicted successfully", later "pod %s is evicted successfully"
 		return kubeletLine(m, KubeletEvicted, func(l *KubeletLine) bool {
-			l.Pod = onePod(k, between(rest, "pod ", " is evicted successfully"))
+			name := strings.TrimSuffix(strings.TrimSuffix(rest, " evicted successfully"), " is")
+			l.Pod = onePod(k, strings.TrimPrefix(name, "pod "))
 			return l.Pod.Name != ""
+		})
+	case strings.HasPrefix(lower, "pods evicted, waiting for pod"),
+		strings.HasPrefix(lower, "pods ") && strings.Contains(lower, " evicted, waiting for pod"):
+		// printf "pods %s evicted, waiting for pod to be cleaned up", structured with pods=[…]:
+		// the eviction of every pod it names.
+		return kubeletLine(m, KubeletEvicted, func(l *KubeletLine) bool {
+			l.Pods = podList(k, between(rest, "pods ", " evicted, waiting"), "")
+			if !k.Structured {
+				l.Pods = parsePodList(between(rest, "pods ", " evicted, waiting"))
+			}
+			if len(l.Pods) > 0 {
+				l.Pod = l.Pods[0]
+			}
+			return len(l.Pods) > 0
 		})
 	case strings.HasPrefix(lower, "pod failed to evict"),
 		strings.HasPrefix(lower, "pod ") && strings.Contains(lower, " failed to evict"):
@@ -161,9 +181,10 @@ func evictionLine(m *Message, k *klogLine, rest string) Event {
 			l.Message = k.KV["err"]
 			return l.Pod.Name != ""
 		})
-	case strings.HasPrefix(lower, "cannot evict a critical pod"):
+	case strings.HasPrefix(lower, "cannot evict a critical pod"), strings.HasPrefix(lower, "cannot evict a critical static pod"):
 		return kubeletLine(m, KubeletCriticalPod, func(l *KubeletLine) bool {
-			l.Pod = onePod(k, strings.TrimSpace(rest[len("cannot evict a critical pod"):]))
+			name := strings.TrimPrefix(strings.TrimPrefix(rest[len("cannot evict a critical "):], "static "), "pod")
+			l.Pod = onePod(k, strings.TrimSpace(name))
 			return l.Pod.Name != ""
 		})
 	case strings.HasPrefix(lower, "eviction thresholds have been met, but no pods are active"):
@@ -200,6 +221,17 @@ func podList(k *klogLine, rest, prefix string) []PodRef {
 func parsePodList(v string) []PodRef {
 	// format.Pods joins "name_ns(uid)" with ", "; a UID never holds a comma or a space.
 	var out []PodRef
+	if v = strings.TrimSpace(v); strings.HasPrefix(v, "[{") { // --logging-format=json: KObjSlice as objects
+		var refs []struct{ Name, Namespace, UID string }
+		if json.Unmarshal([]byte(v), &refs) == nil {
+			for _, r := range refs {
+				if r.Name != "" {
+					out = append(out, PodRef{Namespace: r.Namespace, Name: r.Name, UID: r.UID})
+				}
+			}
+		}
+		return out
+	}
 	for _, f := range listValue(strings.TrimSuffix(strings.TrimSpace(v), " to be cleaned up")) {
 		if p := anyPod(f); p.Name != "" {
 			out = append(out, p)
@@ -225,9 +257,17 @@ func kvPod(kv map[string]string) PodRef {
 	return p
 }
 
-// anyPod reads "ns/name" or "name_ns(uid)".
+// anyPod reads "ns/name", "name_ns(uid)" or, from --logging-format=json, the object
+// {"name":"web-0","namespace":"default"} (klog.KObj marshals to it).
 func anyPod(s string) PodRef {
 	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "{") {
+		var ref struct{ Name, Namespace, UID string }
+		if json.Unmarshal([]byte(s), &ref) != nil || ref.Name == "" {
+			return PodRef{}
+		}
+		return PodRef{Namespace: ref.Namespace, Name: ref.Name, UID: ref.UID}
+	}
 	if p := printfPod(s); p.Name != "" {
 		return p
 	}
@@ -337,7 +377,24 @@ func probeLine(m *Message, k *klogLine) Event {
 
 // PLEG events: structured `event=&{ID:<uid> Type:ContainerDied Data:<id>}`, printf
 // `&pleg.PodLifecycleEvent{ID:"<uid>", Type:"ContainerDied", Data:"<id>"}`.
-var rePLEG = regexp.MustCompile(`ID:"?([0-9a-fA-F-]{8,})"?,? Type:"?ContainerDied"?,? Data:"?([0-9a-f]{12,})`)
+// Since 1.26 the event is printed as JSON: event={"ID":"<uid>","Type":"ContainerDied","Data":"<id>"}.
+var rePLEG = regexp.MustCompile(`"?ID"?:\s*"?([0-9a-fA-F-]{8,})"?,?\s*"?Type"?:\s*"?ContainerDied"?,?\s*"?Data"?:\s*"?([0-9a-f]{12,})`)
+
+// The generic PLEG's relist (1.27+) logs each exit with its code: "Generic (PLEG): container
+// finished" podID="<uid>" containerID="<id>" exitCode=137.
+func plegFinishedLine(m *Message, k *klogLine) Event {
+	return kubeletLine(m, KubeletContainerDied, func(l *KubeletLine) bool {
+		l.Pod = kvPod(k.KV)
+		if l.Pod.UID == "" {
+			l.Pod.UID = k.KV["podID"]
+		}
+		l.Runtime, l.ContainerID = splitContainerID(k.KV["containerID"])
+		if n, err := strconv.Atoi(k.KV["exitCode"]); err == nil {
+			l.ExitCode = &n
+		}
+		return l.ContainerID != "" && (l.Pod.UID != "" || l.Pod.Name != "")
+	})
+}
 
 func plegLine(m *Message, k *klogLine) Event {
 	if !strings.Contains(k.Msg+k.KV["event"], "ContainerDied") {

@@ -53,6 +53,7 @@ type KubeletLine struct {
 	Message     string   // eviction message, probe output, node condition, kill reason
 	ProbeType   string   // Liveness, Readiness, Startup
 	GracePeriod *int64   // seconds, killing / shutdown-kill
+	ExitCode    *int     // container-died from the generic PLEG: the container's exit code
 	Victim      string   // system-oom: the process the kernel killed
 	VictimPID   int      // system-oom
 	Thresholds  []Threshold
