@@ -81,7 +81,12 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	kernelDeaths = joinContainerDeaths(kernelDeaths, opts.Window)
 	sights, facts := sightingsOf(events, statuses)
+	ids := newContainerIndex(events)
+	sights = ids.prepare(sights)
 	cases := assemble(kernelDeaths, sights, opts.Window)
+	for _, c := range cases {
+		ids.name(&c.d)
+	}
 	rep.HostKills = adoptHostKills(cases, rep.HostKills, opts.Window)
 	if rep.HostKills == nil {
 		rep.HostKills = []Death{}
@@ -96,6 +101,9 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	ctx.pressure = episodes(facts)
 	for _, c := range cases {
 		d := finish(c, ctx)
+		if d.ContainerID != "" {
+			d.ContainerIDPrefix = "" // the full ID is known
+		}
 		d.CgroupNow = cgroupNow(opts.Node, d.Cgroup)
 		if d.Attribution == "" { // named by pod status, Events or kubelet lines
 			d.Attribution = AttrContainer

@@ -100,6 +100,8 @@ func describeWhere(d *Death) string {
 		return "pod " + d.PodUID
 	case d.ContainerID != "":
 		return "container " + short(d.ContainerID)
+	case d.ContainerIDPrefix != "":
+		return "the container whose ID starts " + d.ContainerIDPrefix
 	case d.Cgroup != "":
 		return "host cgroup " + d.Cgroup
 	}

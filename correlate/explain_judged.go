@@ -51,9 +51,13 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 	if d.ExitCode != nil {
 		code = fmt.Sprint(*d.ExitCode)
 	}
-	if d.Reason == "" && d.ExitCode == nil && runtimeOOMSeen(d) {
-		return fmt.Sprintf("The runtime saw an OOM kill in %s, but the evidence does not say whose limit was hit.", who),
-			[]string{"Collect the node's kernel log and the pod's status for this time."}
+	if runtimeOOMSeen(d) {
+		exited := ""
+		if d.ExitCode != nil {
+			exited = fmt.Sprintf(" (it exited with code %d)", *d.ExitCode)
+		}
+		return fmt.Sprintf("The runtime saw an OOM kill in %s%s, but the evidence does not say whose limit was hit.", who, exited),
+			[]string{"Collect the node's kernel log and the pod's status for this time: the kernel's report says whether the container's limit or the node ran out."}
 	}
 	return fmt.Sprintf("%s was killed (exit code %s) and no evidence explains it: not a memory death that the inputs can show.", capitalize(who), code),
 		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + or(d.Node, "(unknown)") + "."}
@@ -69,7 +73,13 @@ func notMemorySummary(d *Death, who string) string {
 	case "node-shutdown":
 		return fmt.Sprintf("The kubelet killed %s during a graceful node shutdown: not a memory death.", who)
 	case "eviction":
+		switch d.Eviction.Scope {
+		case scopePod, scopeContainer, scopeEmptyDir:
+			return fmt.Sprintf("The kubelet evicted %s for %s: not memory.", who, evictionCause(d.Eviction))
+		}
 		return fmt.Sprintf("The kubelet evicted %s because node %s was low on %s: not memory.", who, or(d.Node, "(unknown)"), d.Eviction.Resource)
+	case "stopped":
+		return fmt.Sprintf("The kubelet stopped %s and it did not exit within its grace period (killed with SIGKILL): not a memory death.", who)
 	}
 	return fmt.Sprintf("%s was killed: %s.", capitalize(who), k.Message)
 }
@@ -83,10 +93,18 @@ func notMemoryAdvice(d *Death) []string {
 	case "eviction":
 		switch d.Eviction.Resource {
 		case "ephemeral-storage", "nodefs", "imagefs", "nodefsInodes", "imagefsInodes":
+			switch d.Eviction.Scope {
+			case scopeEmptyDir:
+				return []string{fmt.Sprintf("Volume %s outgrew its emptyDir sizeLimit %s: raise the sizeLimit, or clean up what the pod writes there.", d.Eviction.Volume, d.Eviction.Limit)}
+			case scopePod, scopeContainer:
+				return []string{"The pod wrote more to local storage (logs, emptyDir, its writable layer) than its ephemeral-storage limit allows: raise the limit, or find what writes and bound it."}
+			}
 			return []string{"Set ephemeral-storage requests and limits, keep logs and scratch data off the node's root filesystem, and check image garbage collection."}
 		case "pid", "pids":
 			return []string{"Set a pod PID limit and find the process that forks without bound."}
 		}
+	case "stopped":
+		return []string{"Make the container exit on SIGTERM within terminationGracePeriodSeconds (handle the signal, or a preStop hook that finishes in time), or raise the grace period."}
 	}
 	return []string{}
 }

@@ -103,6 +103,13 @@ func bestContainer(cases []*caseFile, s *sighting, window time.Duration) *caseFi
 			}
 			continue
 		}
+		if s.idPrefix && c.d.ContainerIDPrefix != "" {
+			// conmon on cgroup v1 logs "OOM event received" and "OOM received" for one OOM
+			if strings.HasPrefix(c.d.ContainerIDPrefix, s.containerID) || strings.HasPrefix(s.containerID, c.d.ContainerIDPrefix) {
+				return c
+			}
+			continue
+		}
 		if !samePodIdentity(c, s) || !sameNode(c.d.Node, s.node) {
 			continue
 		}
@@ -200,6 +207,8 @@ func attach(c *caseFile, s sighting) {
 		fill(&d.Container, s.container)
 		if !s.idPrefix {
 			fill(&d.ContainerID, s.containerID)
+		} else if d.ContainerID == "" {
+			fill(&d.ContainerIDPrefix, s.containerID)
 		}
 	}
 	fill(&d.Runtime, runtimeName(s.runtime))

@@ -136,6 +136,13 @@ func judge(c *caseFile, ctx *context) {
 	case c.has(seenShutdown):
 		d.Mechanism, d.Confidence = NotMemory, "high"
 		d.Kill = &Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
+	case c.has(seenKilling):
+		// The kubelet stopped it (a deletion, a rollout, a restart policy) and it did not exit
+		// within its grace period: SIGKILL, not memory.
+		s := c.all(seenKilling)[0]
+		d.Mechanism, d.Confidence = NotMemory, "medium"
+		d.Kill = &Kill{Reason: "stopped", Message: or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: or(s.component, "kubelet")}
+		d.Notes = append(d.Notes, "the kubelet stopped the container (Killing) before it died; a container that does not exit within its grace period is killed with SIGKILL (exit 137)")
 	default:
 		d.Mechanism, d.Confidence = Unknown, "low"
 		code := "unknown"

@@ -110,8 +110,11 @@ type Death struct {
 	QoS         string `json:"qos"`
 	Container   string `json:"container"`
 	ContainerID string `json:"containerID"`
-	Runtime     string `json:"runtime,omitempty"`
-	Cgroup      string `json:"cgroup"`
+	// ContainerIDPrefix is the start of the ID when only a prefix is known (conmon prints
+	// 20 characters) and no input names the full ID.
+	ContainerIDPrefix string `json:"containerIDPrefix,omitempty"`
+	Runtime           string `json:"runtime,omitempty"`
+	Cgroup            string `json:"cgroup"`
 
 	Time     *time.Time `json:"time"`     // UTC; nil when only boot-relative time is known
 	BootTime *float64   `json:"bootTime"` // seconds since boot; nil when unknown

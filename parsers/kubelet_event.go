@@ -82,13 +82,18 @@ type RuntimeLine struct {
 	PodUID      string // systemd: from a pod slice
 	ExitStatus  *int
 	ExitedAt    time.Time
-	Evidence    Evidence
+	// Namespace, Pod and Container name the container of a created line (CRI-O's "Created
+	// container <id>: ns/pod/name", containerd's "returns container id" with its metadata).
+	Namespace, Pod, Container string
+	Evidence                  Evidence
 }
 
 // Runtime line kinds.
 const (
-	RuntimeOOM  = "oom"  // an OOM kill happened in the container's cgroup
-	RuntimeExit = "exit" // the container's init process exited
+	RuntimeOOM         = "oom"          // an OOM kill happened in the container's cgroup
+	RuntimeExit        = "exit"         // the container's init process exited
+	RuntimeSandboxExit = "sandbox-exit" // a pod sandbox (pause) exited: its ID is no container's
+	RuntimeCreated     = "created"      // a container was created: its full ID, and names when given
 )
 
 // First implements Event.

@@ -95,7 +95,13 @@ func TestKubeletExcerpts(t *testing.T) {
 		{"runtime/containerd-1.7-taskoom-prototext-dollar-prefixed-journal-containerd-8893.log", "$ ", []seen{
 			{Kind: "containerd:oom", ContainerID: "4bcba7fc4369fee4d7d2e6263b58fce52cfc928c6a31cfac4d43c838708991ce", Line: 1}}},
 		{"runtime/containerd-2.x-taskexit-podsandbox-137-logrus-tty-containerd-10603.log", "", []seen{
-			{Kind: "containerd:exit", ContainerID: "fce217561d9543b1f6b19f4c5415bbcd68e0dea49e72d7f174910ce3deba7eb0", Line: 3}}},
+			{Kind: "containerd:sandbox-exit", ContainerID: "fce217561d9543b1f6b19f4c5415bbcd68e0dea49e72d7f174910ce3deba7eb0", Line: 1},
+			{Kind: "containerd:sandbox-exit", ContainerID: "fce217561d9543b1f6b19f4c5415bbcd68e0dea49e72d7f174910ce3deba7eb0", Line: 2},
+			{Kind: "containerd:exit", ContainerID: "fce217561d9543b1f6b19f4c5415bbcd68e0dea49e72d7f174910ce3deba7eb0", Line: 3},
+			{Kind: "containerd:sandbox-exit", ContainerID: "fce217561d9543b1f6b19f4c5415bbcd68e0dea49e72d7f174910ce3deba7eb0", Line: 4}}},
+		{"runtime/conmon-ninfo-syslog-crio-scope-journal-cri-o-8904.log", "", []seen{
+			{Kind: "systemd:created", ContainerID: "0644511bc2734f5ff9f9532fdecddb9f1b92597fe269168b137ada040c3a3118", Line: 1},
+			{Kind: "cri-o:created", ContainerID: "0644511bc2734f5ff9f9532fdecddb9f1b92597fe269168b137ada040c3a3118", Line: 6}}},
 		{"runtime/crio-1.24-exit-found-exit-code-137-bats-prefixed-cri-o-5797.log", "# ", []seen{
 			{Kind: "cri-o:exit", ContainerID: "35fc612c9592356cde113b882feb2fd8e45c412b4a539c47ff530c1c9d616c6a", Line: 2}}},
 		{"runtime/systemd-new-wording-kernel-oom-killer-killed-some-processes-user-unit-desktop-feedback-609.log", "", []seen{

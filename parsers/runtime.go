@@ -19,6 +19,9 @@ var runtimeTriggers = []string{
 	"OOM killer killed some processes",
 	"received exit event",
 	"Found exit code for",
+	"Created container ",
+	"returns container id",
+	"Started crio-conmon-",
 }
 
 // runtimeParser reads container runtime lines (containerd's CRI plugin, CRI-O's conmon) and
@@ -44,6 +47,9 @@ func runtimeEvent(m *Message) Event {
 		return containerdLine(m)
 	case strings.Contains(text, "Found exit code for "):
 		return crioExitLine(m)
+	case strings.Contains(text, "Created container "), strings.Contains(text, "returns container id"),
+		strings.Contains(text, "Started crio-conmon-"):
+		return createdLine(m)
 	case strings.Contains(text, "<ninfo>: OOM"), strings.Contains(text, "<info>: OOM"):
 		return conmonLine(m)
 	case strings.HasSuffix(text, ": A process of this unit has been killed by the OOM killer."),
@@ -80,10 +86,15 @@ var (
 func containerdLine(m *Message) Event {
 	text := logrusMsg(m.Text)
 	oom := strings.Contains(text, "TaskOOM event")
-	if !oom && strings.Contains(text, "podsandbox") {
-		return nil
-	}
 	cid := reCtrdContainer.FindStringSubmatch(text)
+	if !oom && strings.Contains(text, "podsandbox") {
+		// A sandbox's exit: its ID is the pod's pause, whose "received exit event" is no
+		// container's death.
+		if cid == nil {
+			return nil
+		}
+		return &RuntimeLine{Kind: RuntimeSandboxExit, Source: "containerd", Host: m.Host, ContainerID: cid[1], Evidence: m.Evidence("containerd-sandbox-exit")}
+	}
 	if cid == nil {
 		return &Notice{Pos: Pos{m.Input, m.Line}, Why: "containerd task event without a container ID, skipped"}
 	}
@@ -151,4 +162,35 @@ func crioExitLine(m *Message) Event {
 	n, _ := strconv.Atoi(sm[2])
 	return &RuntimeLine{Kind: RuntimeExit, Source: "cri-o", Host: m.Host, ContainerID: sm[1], ExitStatus: &n,
 		Evidence: m.Evidence("crio-exit")}
+}
+
+// Lines that name a container when it is created, so its full ID and names are known to
+// the deaths that only have one of them:
+//
+//	CRI-O:      Created container <id>: <namespace>/<pod>/<container>
+//	containerd: CreateContainer within sandbox "<sid>" for &ContainerMetadata{Name:<name>,Attempt:0,} returns container id "<id>"
+//	            (2.x: for container name:"<name>" … returns container id "<id>")
+//	systemd:    Started crio-conmon-<id>.scope.
+var (
+	reCrioCreated = regexp.MustCompile(`Created container ([0-9a-f]{64}): ([^/\s"]+)/([^/\s"]+)/([^/\s"]+)`)
+	reCtrdCreated = regexp.MustCompile(`(?:ContainerMetadata\{Name:|name:\\?")([^,"\\}]+).*returns container id \\?"([0-9a-f]{64})`)
+	reConmonScope = regexp.MustCompile(`Started crio-conmon-([0-9a-f]{64})\.scope`)
+)
+
+func createdLine(m *Message) Event {
+	text := logrusMsg(m.Text)
+	r := &RuntimeLine{Kind: RuntimeCreated, Host: m.Host, Evidence: m.Evidence("runtime-created")}
+	switch {
+	case reCrioCreated.MatchString(text):
+		sm := reCrioCreated.FindStringSubmatch(text)
+		r.Source, r.ContainerID, r.Namespace, r.Pod, r.Container = "cri-o", sm[1], sm[2], sm[3], sm[4]
+	case reCtrdCreated.MatchString(text):
+		sm := reCtrdCreated.FindStringSubmatch(text)
+		r.Source, r.Container, r.ContainerID = "containerd", sm[1], sm[2]
+	case reConmonScope.MatchString(text):
+		r.Source, r.ContainerID = "systemd", reConmonScope.FindStringSubmatch(text)[1]
+	default:
+		return nil
+	}
+	return r
 }

@@ -179,6 +179,8 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	}
 	if d.ContainerID != "" {
 		t.field("container", strings.TrimSpace(d.ContainerID+"  "+d.Runtime))
+	} else if d.ContainerIDPrefix != "" {
+		t.field("container", strings.TrimSpace(d.ContainerIDPrefix+"… (only this prefix is in the log)  "+d.Runtime))
 	}
 	if d.Cgroup != "" {
 		t.field("cgroup", d.Cgroup)
