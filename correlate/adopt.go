@@ -34,10 +34,14 @@ func adoptHostKills(cases []*caseFile, kills []Death, window time.Duration) []De
 		if len(d.Victims) > 0 {
 			d.Victim = &d.Victims[0]
 		}
-		d.Evidence = append(d.Evidence, k.Evidence...)
+		for _, e := range k.Evidence {
+			if !containsEvidence(d.Evidence, e) {
+				d.Evidence = append(d.Evidence, e)
+			}
+		}
 		d.Notes = append(d.Notes, k.Notes...)
 		d.Attribution = AttrContainer
-		d.Notes = append(d.Notes, "the kernel's report does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
+		d.Notes = append(d.Notes, "the kill's record does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
 	}
 	return rest
 }

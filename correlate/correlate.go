@@ -83,6 +83,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	sights, facts := sightingsOf(events, statuses)
 	ids := newContainerIndex(events)
 	sights = ids.prepare(sights)
+	rep.HostKills = append(rep.HostKills, systemOOMKills(kernelDeaths, rep.HostKills, facts, opts.Window)...)
 	cases := assemble(kernelDeaths, sights, opts.Window)
 	for _, c := range cases {
 		ids.name(&c.d)
@@ -97,7 +98,6 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		}
 	}
 	ctx.facts = facts
-	witnessSystemOOM(rep.HostKills, facts, opts.Window)
 	ctx.pressure = episodes(facts)
 	for _, c := range cases {
 		d := finish(c, ctx)

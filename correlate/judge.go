@@ -298,7 +298,9 @@ func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
 		d.Mechanism, d.Confidence = KernelOOM, "medium"
 		d.Notes = append(d.Notes, "the kubelet's OOM watcher reported a node-wide (global) OOM on this node at "+sysOOM.at.UTC().Format("15:04:05")+" UTC ("+
 			sysOOM.ev.Input+"), and the kernel report itself is not in the inputs")
-		d.Evidence = append(d.Evidence, sysOOM.ev)
+		if !containsEvidence(d.Evidence, sysOOM.ev) {
+			d.Evidence = append(d.Evidence, sysOOM.ev)
+		}
 	case limit != "":
 		d.Mechanism, d.Confidence = CgroupOOM, "low"
 		if runtimeSaw && (ctx.events || ctx.kubeletOn[nodeKey(d.Node)]) {

@@ -1,15 +1,16 @@
 package correlate
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"time"
 )
 
 // The kubelet's OOM watcher (pkg/kubelet/oom/oom_watcher_linux.go) records a SystemOOM Event
-// on the node for every kill cAdvisor read from /dev/kmsg without a memcg: "System OOM
-// encountered, victim process: %s, pid: %d" (the bare "System OOM encountered" when it has no
-// victim), and logs the OomInstance it read at V(1).
+// on the node for every kill cAdvisor read from /dev/kmsg whose victim's memcg is the root
+// ("/"): "System OOM encountered, victim process: %s, pid: %d" (the bare "System OOM
+// encountered" when it has no victim), and logs the OomInstance it read at V(1).
 var reSystemOOMVictim = regexp.MustCompile(`victim process: (.*), pid: (\d+)`)
 
 // systemOOMVictim reads the victim a SystemOOM fact names.
@@ -28,24 +29,58 @@ func systemOOMVictim(f *nodeFact) (comm string, pid int, ok bool) {
 	return "", 0, false
 }
 
-// witnessSystemOOM adds to a kill the kubelet's own record of it: the same PID on the same
-// node within the window. It says the kill was node-wide as cAdvisor saw it; it does not name
-// the container.
-func witnessSystemOOM(kills []Death, facts []nodeFact, window time.Duration) {
-	for i := range kills {
-		k := &kills[i]
-		if k.Victim == nil || k.Time == nil {
+// systemOOMKills joins each SystemOOM that names a victim to the kernel's kill of that PID on
+// that node within the window, as evidence; a victim no kernel report in the inputs shows is
+// a node-wide OOM kill of its own: the kubelet saw the kernel kill it. Several records of
+// one victim (an Event counted x4, the kubelet's log line) are one kill.
+func systemOOMKills(deaths, kills []Death, facts []nodeFact, window time.Duration) []Death {
+	var out []Death
+	for j := range facts {
+		f := &facts[j]
+		comm, pid, ok := systemOOMVictim(f)
+		if !ok {
 			continue
 		}
-		for j := range facts {
-			f := &facts[j]
-			comm, pid, ok := systemOOMVictim(f)
-			if !ok || pid != k.Victim.PID || !sameNode(f.node, k.Node) || f.at.IsZero() || absDur(f.at.Sub(*k.Time)) > window {
+		if d := killOf(deaths, kills, out, f.node, pid, f.at, window); d != nil {
+			if !containsEvidence(d.Evidence, f.ev) {
+				d.Evidence = append(d.Evidence, f.ev)
+			}
+			note := "the kubelet recorded this kill as a SystemOOM of " + comm + " (pid " + strconv.Itoa(pid) + ") on this node: cAdvisor saw it as a node-wide OOM"
+			if !contains(d.Notes, note) {
+				d.Notes = append(d.Notes, note)
+			}
+			continue
+		}
+		out = append(out, systemOOMDeath(f, comm, pid))
+	}
+	return out
+}
+
+// killOf finds the kill of pid on node within the window among the kernel's deaths, its host
+// kills and the SystemOOM kills made so far.
+func killOf(deaths, kills, made []Death, node string, pid int, at time.Time, window time.Duration) *Death {
+	for _, list := range [][]Death{deaths, kills, made} {
+		for i := range list {
+			d := &list[i]
+			if !sameNode(d.Node, node) || !hasVictim(d.Victims, pid) {
 				continue
 			}
-			k.Evidence = append(k.Evidence, f.ev)
-			k.Notes = append(k.Notes, "the kubelet recorded this kill as a SystemOOM of "+comm+" (pid "+strconv.Itoa(pid)+") on this node: cAdvisor saw it without a memory cgroup")
-			break
+			if d.Time == nil || at.IsZero() || absDur(d.Time.Sub(at)) <= window {
+				return d
+			}
 		}
 	}
+	return nil
+}
+
+func systemOOMDeath(f *nodeFact, comm string, pid int) Death {
+	d := Death{Node: f.node, Mechanism: KernelOOM, Confidence: "medium", Advice: []string{}, Evidence: []Evidence{f.ev},
+		Victims: []Victim{{PID: pid, Process: comm, From: "event"}}}
+	d.Victim = &d.Victims[0]
+	if !f.at.IsZero() {
+		t := f.at.UTC()
+		d.Time = &t
+	}
+	d.Notes = append(d.Notes, fmt.Sprintf("only the kubelet's SystemOOM record shows this kill: its OOM watcher saw the kernel's global OOM killer kill %s (pid %d); the kernel's report, which would show the cgroup and the memory, is not in the inputs", comm, pid))
+	return d
 }
