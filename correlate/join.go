@@ -34,19 +34,43 @@ func (c *caseFile) all(k sightKind) []*sighting {
 	return out
 }
 
-// when is the case's best time so far: the kernel's kill, else the earliest sighting that
-// is the death itself (an exit, an OOM, a termination), else any.
+// when is the case's best time so far: the moment it died (see moment), else any sighting's.
 func (c *caseFile) when() time.Time {
 	if c.d.Time != nil {
 		return *c.d.Time
 	}
+	if s := c.moment(); s != nil {
+		return s.at
+	}
 	var best time.Time
 	for _, s := range c.seen {
-		if s.at.IsZero() {
+		if !s.at.IsZero() && (best.IsZero() || s.at.Before(best)) {
+			best = s.at
+		}
+	}
+	return best
+}
+
+// deathOrder ranks the sightings by how closely they date the death itself: the runtime's
+// exit and OOM event, the PLEG's ContainerDied, the termination's finishedAt (whole
+// seconds), then the kubelet's act (eviction, kill, preemption, shutdown). A failed probe, a
+// back-off or a pressure sign comes before the death: it is its lead-up, never its time.
+var deathOrder = map[sightKind]int{
+	seenExit: 1, seenRuntimeOOM: 2, seenDied: 3, seenTerminated: 4,
+	seenEvicted: 5, seenKilling: 6, seenPreempted: 7, seenShutdown: 8,
+}
+
+// moment is the sighting that dates the death: the best rank, the earliest of that rank.
+func (c *caseFile) moment() *sighting {
+	var best *sighting
+	for i := range c.seen {
+		s := &c.seen[i]
+		r, ok := deathOrder[s.kind]
+		if !ok || s.at.IsZero() {
 			continue
 		}
-		if best.IsZero() || s.at.Before(best) {
-			best = s.at
+		if best == nil || r < deathOrder[best.kind] || (r == deathOrder[best.kind] && s.at.Before(best.at)) {
+			best = s
 		}
 	}
 	return best

@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -32,36 +33,43 @@ func finish(c *caseFile, ctx *context) Death {
 	if d.Eviction != nil {
 		linkEpisode(d, ctx)
 	}
+	d.LeadUp = leadUp(c, ctx)
 	return *d
 }
 
-// settleTime gives a case without a kernel time the best time its sightings offer, and
-// warns when node logs and the API disagree by more than the window (a zone or a clock).
+// settleTime gives a case without a kernel time the time of its death (the best-ranked
+// sighting, see caseFile.moment), never its first warning sign, and warns when node logs and
+// the API disagree by more than the window (a zone or a clock).
 func settleTime(c *caseFile, window time.Duration) {
 	d := &c.d
-	var logT, apiT time.Time
-	for _, s := range c.seen {
+	var logS, apiS *sighting
+	for i := range c.seen {
+		s := &c.seen[i]
 		if s.at.IsZero() {
 			continue
 		}
 		fromNode := s.byKubelet || s.kind == seenExit || s.kind == seenRuntimeOOM
-		switch {
-		case fromNode:
-			if logT.IsZero() || s.at.Before(logT) {
-				logT = s.at
-			}
-		default: // pod status, Events: stamped by the API's clients in UTC
-			if apiT.IsZero() || s.at.Before(apiT) {
-				apiT = s.at
-			}
+		if fromNode {
+			logS = betterMoment(logS, s)
+		} else { // pod status, Events: stamped by the API's clients in UTC
+			apiS = betterMoment(apiS, s)
 		}
+	}
+	var logT, apiT time.Time
+	if logS != nil {
+		logT = logS.at
+	}
+	if apiS != nil {
+		apiT = apiS.at
 	}
 	if d.Time != nil {
 		logT = *d.Time
 	}
 	if d.Time == nil {
 		t := logT
-		if t.IsZero() {
+		if m := c.moment(); m != nil {
+			t = m.at
+		} else if t.IsZero() {
 			t = apiT
 		}
 		if !t.IsZero() {
@@ -83,6 +91,94 @@ func settleTime(c *caseFile, window time.Duration) {
 			d.Notes = append(d.Notes, note)
 		}
 	}
+}
+
+// betterMoment keeps the sighting that dates a death better: a higher rank in deathOrder, then
+// the earlier; a sighting of no rank (a probe failure) only when nothing better is there.
+func betterMoment(best, s *sighting) *sighting {
+	if best == nil {
+		return s
+	}
+	rb, okb := deathOrder[best.kind]
+	rs, oks := deathOrder[s.kind]
+	switch {
+	case oks && !okb:
+		return s
+	case okb && !oks:
+		return best
+	case oks && rs != rb:
+		if rs < rb {
+			return s
+		}
+		return best
+	}
+	if s.at.Before(best.at) {
+		return s
+	}
+	return best
+}
+
+// leadUp lists what came before the death, each with its own time: failed probes, back-offs,
+// the kubelet's kill or eviction when something later dates the death, and the first signs
+// of the node's pressure episode.
+func leadUp(c *caseFile, ctx *context) []LeadUp {
+	d := &c.d
+	if d.Time == nil {
+		return nil
+	}
+	var out []LeadUp
+	add := func(at time.Time, what string, ev Evidence) {
+		if at.IsZero() || at.After(*d.Time) || at.Before(d.Time.Add(-leadUpSpan)) {
+			return
+		}
+		t := at.UTC()
+		out = append(out, LeadUp{Time: &t, What: what, Input: ev.Input, Line: ev.Line})
+	}
+	m := c.moment()
+	for i := range c.seen {
+		s := &c.seen[i]
+		if s == m {
+			continue
+		}
+		switch s.kind {
+		case seenProbe:
+			what := s.probe + " probe failed" + messageSuffix(s.message)
+			if strings.HasPrefix(s.message, s.probe+" probe") {
+				what = strings.Join(strings.Fields(s.message), " ")
+			}
+			if !s.from.IsZero() && s.from.Before(s.at) {
+				what += " (repeated since " + s.from.UTC().Format("15:04:05") + ")"
+			}
+			add(s.at, what, s.ev)
+		case seenBackOff:
+			add(s.at, "restart back-off", s.ev)
+		case seenKilling:
+			add(s.at, "the kubelet killed the container"+messageSuffix(s.message), s.ev)
+		case seenEvicted:
+			add(s.at, "the kubelet evicted the pod", s.ev)
+		}
+	}
+	if p := episodeAt(ctx.pressure, d.Node, *d.Time, ctx.window); p != nil && len(p.Evidence) > 0 {
+		e := p.Evidence[0]
+		if e.Time != nil {
+			add(*e.Time, "node pressure began: "+strings.TrimSuffix(p.Summary, "."), e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(*out[j].Time) })
+	return out
+}
+
+// leadUpSpan is how long before a death its lead-up is looked for.
+const leadUpSpan = 15 * time.Minute
+
+func messageSuffix(msg string) string {
+	if msg = strings.Join(strings.Fields(msg), " "); msg != "" {
+		if len(msg) > 160 {
+			msg = msg[:160] + "…"
+		}
+		return ": " + msg
+	}
+	return ""
 }
 
 func timeSourceOf(c *caseFile, t time.Time) string {

@@ -156,12 +156,23 @@ type Death struct {
 	RuledOut []string `json:"ruledOut,omitempty"` // why the other mechanisms are not it
 	Notes    []string `json:"notes,omitempty"`    // caveats: what the evidence cannot tell
 	Missing  []string `json:"missing,omitempty"`  // inputs that would have raised the confidence
+	// LeadUp is what came before the death, each with its own time: failed probes, back-offs,
+	// the kubelet's kill when the exit dates the death, the start of node pressure.
+	LeadUp []LeadUp `json:"leadUp,omitempty"`
 	// TopTasks are the largest processes of a node-wide OOM's task table: who held the memory.
 	TopTasks []Task `json:"topTasks,omitempty"`
 	// NodeMemory is the node\'s memory from a node-wide OOM\'s Mem-Info dump.
 	NodeMemory *parsers.MemPicture `json:"nodeMemory,omitempty"`
 	Advice     []string            `json:"advice"`
 	Evidence   []Evidence          `json:"evidence"`
+}
+
+// LeadUp is one sign before a death.
+type LeadUp struct {
+	Time  *time.Time `json:"time"`
+	What  string     `json:"what"`
+	Input string     `json:"input"`
+	Line  int        `json:"line"`
 }
 
 // Victim is a process the OOM killer killed.

@@ -91,6 +91,9 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 	if d.Repeats > 1 || d.Restarts > 0 {
 		add("history", history(d))
 	}
+	for _, l := range d.LeadUp {
+		add("lead-up", l.Time.Format("15:04:05")+" UTC, "+l.What)
+	}
 	if d.PodUID != "" {
 		add("pod", strings.TrimSpace(fmt.Sprintf("uid `%s`, QoS %s", d.PodUID, or(d.QoS, "unknown"))))
 	}

@@ -171,6 +171,9 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if d.Repeats > 1 || d.Restarts > 0 {
 		t.field("history", history(d))
 	}
+	for _, l := range d.LeadUp {
+		t.field("lead-up", l.Time.Format("15:04:05")+"  "+l.What)
+	}
 	for _, r := range d.RuledOut {
 		t.field("ruled out", r)
 	}
