@@ -94,7 +94,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	for _, c := range cases {
 		if s := evictionSighting(c); s != nil {
-			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod})
+			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod,
+				resource: parseEvictionMessage(s.message).resource})
 		}
 	}
 	ctx.facts = facts

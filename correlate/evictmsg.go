@@ -97,10 +97,21 @@ func conditionResources(conditions string) []string {
 		case "PIDPressure":
 			out = append(out, "pids")
 		default:
-			out = append(out, c)
+			if isConditionName(c) { // a malformed message ("%v%!(EXTRA …") names nothing
+				out = append(out, c)
+			}
 		}
 	}
 	return out
+}
+
+func isConditionName(c string) bool {
+	for _, r := range c {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return c != ""
 }
 
 // signalOf names the eviction signal of a resource the message names; "" when the resource

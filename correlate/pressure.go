@@ -12,12 +12,13 @@ import (
 // A nodeFact is evidence about a node rather than a container: eviction-manager activity,
 // thresholds met, refused admissions, node OOMs, the kubelet's thresholds.
 type nodeFact struct {
-	node    string
-	at      time.Time
-	ev      Evidence
-	kubelet *parsers.KubeletLine
-	event   *parsers.KubeEvent
-	evicted string // ns/name of a pod evicted (from an eviction sighting)
+	node     string
+	at       time.Time
+	ev       Evidence
+	kubelet  *parsers.KubeletLine
+	event    *parsers.KubeEvent
+	evicted  string // ns/name of a pod evicted (from an eviction sighting)
+	resource string // the resource its eviction message names
 	// refused is the ns/name of a pod refused at admission, as its pod status says, and
 	// conditions the node conditions it names ("[DiskPressure]").
 	refused, conditions string
@@ -95,6 +96,7 @@ func episodeOf(fs []nodeFact) Pressure {
 		p.Evidence = append(p.Evidence, f.ev)
 		if f.evicted != "" {
 			p.Evicted = appendNew(p.Evicted, f.evicted)
+			p.Resources = appendNew(p.Resources, f.resource)
 			continue
 		}
 		if f.refused != "" {

@@ -54,7 +54,7 @@ func (s *sighting) podLevel() bool {
 // a death that something else established.
 func (s *sighting) creates() bool {
 	switch s.kind {
-	case seenTerminated, seenRuntimeOOM, seenEvicted, seenPreempted:
+	case seenTerminated, seenRuntimeOOM, seenEvicted, seenPreempted, seenShutdown:
 		return true
 	case seenKilling:
 		return probeKillReason(s.message) != ""
@@ -169,6 +169,8 @@ func runtimeSighting(r *parsers.RuntimeLine) (sighting, bool) {
 	switch r.Kind {
 	case parsers.RuntimeOOM:
 		s.kind = seenRuntimeOOM
+	default: // created, sandbox exits: facts about IDs (containerIndex), no sighting
+		return s, false
 	case parsers.RuntimeExit:
 		s.kind, s.exitCode = seenExit, r.ExitStatus
 		if !r.ExitedAt.IsZero() {

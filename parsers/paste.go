@@ -181,10 +181,36 @@ func linePrefixes(b []byte) [][]byte {
 	if i := lineNumberPrefix(b); i > 0 {
 		out = append(out, b[i:])
 	}
+	if i := identPrefix(b); i > 0 {
+		out = append(out, b[i:])
+	}
 	if t := bytes.TrimLeft(b, " \t"); len(t) < len(b) && len(t) > 0 {
 		out = append(out, t)
 	}
 	return out
+}
+
+// identPrefix returns the length of a syslog tag without its date and host ("containerd[8442]: "),
+// as a paste that cut the head of a journal line leaves it; 0 when there is none.
+func identPrefix(b []byte) int {
+	limit := min(len(b), 64)
+	for i := 0; i < limit; i++ {
+		c := b[i]
+		if c == '[' && i > 0 {
+			j := i + 1
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			if j > i+1 && j+2 < len(b) && b[j] == ']' && b[j+1] == ':' && b[j+2] == ' ' {
+				return j + 3
+			}
+			return 0
+		}
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return 0
+		}
+	}
+	return 0
 }
 
 // grepFilePrefix returns the length of "path:" or "path:line:" at the start of b, 0 when
