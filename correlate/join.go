@@ -83,6 +83,7 @@ func (c *caseFile) moment() *sighting {
 // the pod. A sighting that matches nothing starts a case when it is a death on its own.
 func assemble(kernelDeaths []Death, sights []sighting, window time.Duration) []*caseFile {
 	cases := make([]*caseFile, 0, len(kernelDeaths))
+	var left []sighting // sightings that joined no case and make none on their own
 	for _, d := range kernelDeaths {
 		cases = append(cases, &caseFile{d: d})
 	}
@@ -110,9 +111,66 @@ func assemble(kernelDeaths []Death, sights []sighting, window time.Duration) []*
 			attach(c, s)
 		} else if s.creates() {
 			cases = append(cases, newCase(s))
+		} else {
+			left = append(left, s)
 		}
 	}
-	return cases
+	return append(cases, probeKills(left, window)...)
+}
+
+// probeKills makes a case of a failed liveness or startup probe that the kubelet's kill or
+// the container's death followed, when nothing else (an exit code, pod status) made one: the
+// kubelet's kill line names no reason, but a probe failure before it does.
+func probeKills(left []sighting, window time.Duration) []*caseFile {
+	var out []*caseFile
+	for i := range left {
+		p := &left[i]
+		if p.kind != seenProbe {
+			continue
+		}
+		if c := joinedProbe(out, p, window); c != nil { // another failure of the same probe
+			attach(c, *p)
+			continue
+		}
+		var c *caseFile
+		for j := range left {
+			s := &left[j]
+			if (s.kind != seenKilling && s.kind != seenDied) || s.at.Before(p.at) || s.at.Sub(p.at) > window {
+				continue
+			}
+			if !sameContainer(p, s) {
+				continue
+			}
+			if c == nil {
+				c = newCase(*p)
+			}
+			attach(c, *s)
+			s.kind = -1 // used
+		}
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// joinedProbe finds the probe-kill case of p's container that p's time falls in.
+func joinedProbe(cases []*caseFile, p *sighting, window time.Duration) *caseFile {
+	for _, c := range cases {
+		if sameContainer(&c.seen[0], p) && absDur(c.when().Sub(p.at)) <= window {
+			return c
+		}
+	}
+	return nil
+}
+
+// sameContainer says whether two sightings name one container: by ID, else pod and name.
+func sameContainer(a, b *sighting) bool {
+	if a.containerID != "" && b.containerID != "" {
+		return a.containerID == b.containerID
+	}
+	samePod := (a.podUID != "" && a.podUID == b.podUID) || (a.pod != "" && a.pod == b.pod && a.namespace == b.namespace)
+	return samePod && (a.container == "" || b.container == "" || a.container == b.container) && sameNode(a.node, b.node)
 }
 
 // bestContainer finds the case of the sighting's container instance, the nearest in time

@@ -295,8 +295,8 @@ func judgeEviction(c *caseFile, ctx *context) {
 		}
 	}
 	from := "the eviction message"
-	if em.resource == "" && ann["starved_resource"] != "" {
-		em.resource, em.scope, from = ann["starved_resource"], scopeNode, "the Evicted Event's starved_resource annotation"
+	if r := starved(ann); em.resource == "" && r != "" {
+		em.resource, em.scope, from = r, scopeNode, "the Evicted Event's starved_resource annotation"
 	}
 	if len(em.usage) == 0 {
 		em.usage = offendingUsage(ann)
@@ -355,6 +355,22 @@ func evictionCause(ev *Eviction) string {
 		return "ephemeral-storage: emptyDir volume " + ev.Volume + " exceeded its sizeLimit " + ev.Limit
 	}
 	return ev.Resource + " (the node was low on it)"
+}
+
+// starved reads the starved_resource annotation: one resource, or one per offending container
+// ("memory,memory"); "" when it names several different ones.
+func starved(ann map[string]string) string {
+	var r string
+	for _, v := range strings.Split(ann["starved_resource"], ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		if r != "" && v != r {
+			return ""
+		}
+		r = v
+	}
+	return r
 }
 
 // offendingUsage reads the Evicted Event's offending_containers and

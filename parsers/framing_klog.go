@@ -30,7 +30,7 @@ func frameKlog(line []byte, c *Clock, m *Message) bool {
 // frameKlogFragment reads a kubelet line whose klog header a paste elided or cut off
 // ("... eviction_manager.go:575] …", `"Msg" key="v"`): the message is kept, the time is lost.
 func frameKlogFragment(line []byte, _ *Clock, m *Message) bool {
-	if len(line) < 4 || (line[0] != '"' && line[0] != '.' && line[0] != 0xe2) {
+	if len(line) < 4 || !(line[0] == '"' || line[0] == '.' || line[0] == 0xe2 || line[0] >= 'a' && line[0] <= 'z') {
 		return false
 	}
 	if _, ok := headerless(string(line)); !ok {

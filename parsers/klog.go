@@ -66,6 +66,9 @@ func headerless(text string) (string, bool) {
 			return "", false
 		}
 	}
+	if f, after, ok := strings.Cut(text, "] "); ok && !strings.ContainsAny(f, " \t") && isCaller(f) {
+		return after, true // "helpers.go:819] …": the header cut before the caller
+	}
 	if !strings.HasPrefix(text, `"`) {
 		return "", false
 	}
@@ -78,6 +81,12 @@ func headerless(text string) (string, bool) {
 		return "", false
 	}
 	return text, true
+}
+
+// isCaller matches klog's "file.go:123".
+func isCaller(f string) bool {
+	file, line, ok := strings.Cut(f, ".go:")
+	return ok && file != "" && line != "" && allDigits([]byte(line))
 }
 
 // header reads `Lmmdd hh:mm:ss.uuuuuu threadid file:line] ` and returns the message after it.
