@@ -29,7 +29,12 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 		}
 		a := []string{"Set memory requests close to real usage: under node pressure the kubelet evicts first the pods whose usage exceeds their request (and BestEffort pods, which request nothing)."}
 		for _, u := range e.Usage {
-			a = append(a, fmt.Sprintf("Container %s used %s against a request of %s: raise its request to its real usage, or find why it grew.", u.Container, u.Usage, u.Request))
+			switch {
+			case u.Request != "":
+				a = append(a, fmt.Sprintf("Container %s used %s against a request of %s: raise its request to its real usage, or find why it grew.", u.Container, u.Usage, u.Request))
+			case u.Usage != "":
+				a = append(a, fmt.Sprintf("Container %s used %s, more than its request: raise its request to its real usage, or find why it grew.", u.Container, u.Usage))
+			}
 		}
 		a = append(a, "Reserve memory for the system (kube-reserved, system-reserved) so that node allocatable matches what pods can really use, and watch the node's memory.available before it reaches the threshold.")
 		return s, a

@@ -294,6 +294,7 @@ func attach(c *caseFile, s sighting) {
 		}
 	}
 	fill(&d.Runtime, runtimeName(s.runtime))
+	fill(&d.QoS, s.qos)
 	if st := s.status; st != nil {
 		fill(&d.QoS, st.qos)
 		if st.restarts > d.Restarts {

@@ -295,8 +295,10 @@ func judgeEviction(c *caseFile, ctx *context) {
 		}
 	}
 	from := "the eviction message"
+	annotated := false
 	if r := starved(ann); em.resource == "" && r != "" {
 		em.resource, em.scope, from = r, scopeNode, "the Evicted Event's starved_resource annotation"
+		annotated = true
 	}
 	if len(em.usage) == 0 {
 		em.usage = offendingUsage(ann)
@@ -329,7 +331,11 @@ func judgeEviction(c *caseFile, ctx *context) {
 		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource, so it is not taken for a memory eviction: the Evicted Event's message or the kubelet's eviction-manager lines would say")
 	}
 	if ev.Resource != "" && from != "the eviction message" {
-		d.Notes = append(d.Notes, "the resource is taken from "+from+" on this node at that time")
+		where := " on this node at that time"
+		if annotated {
+			where = ""
+		}
+		d.Notes = append(d.Notes, "the resource is taken from "+from+where)
 	}
 	if c.has(seenRuntimeOOM) || d.Reason == "OOMKilled" {
 		d.Notes = append(d.Notes, "the container was also OOM-killed around the eviction")

@@ -28,6 +28,7 @@ type sighting struct {
 	byKubelet                    bool // from the kubelet's own log, not an Event or pod status
 	component                    string
 	annotations                  map[string]string // an Evicted Event's offending_* and starved_resource
+	qos                          string            // pod status: the QoS class
 }
 
 type sightKind int
@@ -314,7 +315,7 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 		}
 	}
 	return sighting{kind: seenEvicted, node: p.Spec.NodeName, namespace: p.Namespace, pod: p.Name, podUID: string(p.UID),
-		at: at, ev: ev, message: p.Status.Message, component: "pod status"}, nodeFact{}, true
+		at: at, ev: ev, message: p.Status.Message, component: "pod status", qos: strings.ToLower(string(p.Status.QOSClass))}, nodeFact{}, true
 }
 
 // evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget

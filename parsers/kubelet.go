@@ -392,7 +392,8 @@ func plegFinishedLine(m *Message, k *klogLine) Event {
 		if n, err := strconv.Atoi(k.KV["exitCode"]); err == nil {
 			l.ExitCode = &n
 		}
-		return l.ContainerID != "" && (l.Pod.UID != "" || l.Pod.Name != "")
+		// A paste may put placeholders where the IDs were ("<containerid...>").
+		return isHexID(l.ContainerID) && (isUID(l.Pod.UID) || l.Pod.Name != "")
 	})
 }
 
@@ -460,4 +461,23 @@ func thresholdsLine(m *Message, k *klogLine) Event {
 		}
 		return len(l.Thresholds) > 0
 	})
+}
+
+// isHexID: a container ID as runtimes print it, in full or its 12-character short form.
+func isHexID(s string) bool {
+	if len(s) < 12 || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isUID: a pod UID (a UUID, or a static pod's 32-hex hash).
+func isUID(s string) bool {
+	h := strings.ReplaceAll(s, "-", "")
+	return (len(s) == 36 || len(s) == 32) && isHexID(h) && len(h) == 32
 }

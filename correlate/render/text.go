@@ -103,9 +103,14 @@ func (t *textWriter) headline(rep *correlate.Report) {
 		return
 	}
 	t.printf("\nSummary\n")
-	t.field("mechanism", counts(s.ByMechanism))
-	t.field("namespace", counts(s.ByNamespace))
-	t.field("node", counts(s.ByNode))
+	for _, row := range []struct {
+		name  string
+		tally map[string]int
+	}{{"mechanism", s.ByMechanism}, {"namespace", s.ByNamespace}, {"node", s.ByNode}} {
+		if len(row.tally) > 0 {
+			t.field(row.name, counts(row.tally))
+		}
+	}
 	for _, w := range s.TopWorkloads {
 		t.field("repeat", fmt.Sprintf("%s/%s container %s died %d times (%s)", w.Namespace, w.Name, w.Container, w.Deaths, counts(w.ByMech)))
 	}
