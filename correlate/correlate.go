@@ -93,7 +93,9 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		rep.HostKills = []Death{}
 	}
 	for _, c := range cases {
-		if s := evictionSighting(c); s != nil {
+		// A pod over its own local storage limit is no sign of node pressure.
+		if s := evictionSighting(c); s != nil && parseEvictionMessage(s.message).scope != scopePod &&
+			parseEvictionMessage(s.message).scope != scopeContainer && parseEvictionMessage(s.message).scope != scopeEmptyDir {
 			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod,
 				resource: parseEvictionMessage(s.message).resource})
 		}

@@ -247,6 +247,9 @@ func judge(c *caseFile, ctx *context) {
 		}
 		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, or(d.Reason, "none")))
 	}
+	if e := d.Eviction; e != nil && e.Scope != scopeNode && e.Scope != "" {
+		missing = nil // a pod over its own storage limit: neither the kernel nor the ranking would add to it
+	}
 	d.Missing = append(d.Missing, missing...)
 	d.Summary, d.Advice = explainJudged(d, st)
 	memoryVolumeNote(c)

@@ -307,6 +307,13 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 		ev.Time = &t
 	}
 	if m := parseEvictionMessage(p.Status.Message); m.admission {
+		if at.IsZero() { // it never ran: it was refused when it was created
+			at = p.CreationTimestamp.Time
+			if !at.IsZero() {
+				t := at.UTC()
+				ev.Time = &t
+			}
+		}
 		return sighting{}, nodeFact{node: p.Spec.NodeName, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.conditions}, true
 	}
 	for _, st := range statuses {

@@ -29,6 +29,8 @@ type spec struct {
 type podSpec struct {
 	Name, Namespace, UID, Node, QoS, Created, Phase, Reason, Message, HostIP, PodIP string
 	Containers                                                                      []containerSpec
+	MemoryVolumes                                                                   []string // emptyDir volumes with medium Memory
+	Disrupted                                                                       string   // the DisruptionTarget condition's time (1.26+ evictions)
 }
 
 type containerSpec struct {
@@ -111,6 +113,14 @@ func pod(p podSpec) *corev1.Pod {
 		EnableServiceLinks: ptr(true), PreemptionPolicy: ptr(corev1.PreemptLowerPriority), Priority: ptr(int32(0))}
 	o.Status = corev1.PodStatus{Phase: corev1.PodPhase(p.Phase), QOSClass: corev1.PodQOSClass(p.QoS), Reason: p.Reason, Message: p.Message,
 		HostIP: p.HostIP, PodIP: p.PodIP, StartTime: ptr(ts(p.Created))}
+	for _, v := range p.MemoryVolumes {
+		o.Spec.Volumes = append(o.Spec.Volumes, corev1.Volume{Name: v, VolumeSource: corev1.VolumeSource{
+			EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}})
+	}
+	if p.Disrupted != "" {
+		o.Status.Conditions = append(o.Status.Conditions, corev1.PodCondition{Type: "DisruptionTarget", Status: corev1.ConditionTrue,
+			Reason: "TerminationByKubelet", Message: p.Message, LastTransitionTime: ts(p.Disrupted)})
+	}
 	for _, c := range p.Containers {
 		ct := corev1.Container{Name: c.Name, Image: c.Image, ImagePullPolicy: corev1.PullIfNotPresent,
 			TerminationMessagePath: "/dev/termination-log", TerminationMessagePolicy: corev1.TerminationMessageReadFile}
