@@ -311,6 +311,9 @@ func judgeEviction(c *caseFile, ctx *context) {
 	if ev.Resource == "" {
 		if p := episodeAt(ctx.pressure, d.Node, c.when(), ctx.window); p != nil && len(p.Resources) == 1 {
 			ev.Resource, ev.Scope, from = p.Resources[0], scopeNode, "the eviction manager's \"attempting to reclaim\" line"
+		} else if r := reclaimedInInput(c, ctx); r != "" {
+			ev.Resource, ev.Scope, from = r, scopeNode, "the eviction manager's \"attempting to reclaim\" line of the same input (its lines have no time)"
+			annotated = true // says where it came from itself
 		}
 	}
 	ev.Signal = signalOf(ev.Resource)
@@ -346,6 +349,28 @@ func judgeEviction(c *caseFile, ctx *context) {
 	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == KubeletEviction {
 		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
 	}
+}
+
+// reclaimedInInput names the one resource the eviction manager tried to reclaim in the input
+// of a timeless eviction line (a paste that cut the klog headers): without times, the input is
+// the episode.
+func reclaimedInInput(c *caseFile, ctx *context) string {
+	inputs := map[string]bool{}
+	for _, s := range c.all(seenEvicted) {
+		if s.at.IsZero() {
+			inputs[s.ev.Input] = true
+		}
+	}
+	var found []string
+	for _, f := range ctx.facts {
+		if l := f.kubelet; l != nil && f.at.IsZero() && inputs[f.ev.Input] && (l.Kind == parsers.KubeletReclaim || l.Kind == parsers.KubeletMustEvict) {
+			found = appendNew(found, l.Resource)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
 }
 
 // evictionCause says what was over: the node's resource, or a pod's, a container's or an

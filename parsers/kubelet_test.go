@@ -87,6 +87,27 @@ func TestKubeletExcerpts(t *testing.T) {
 			{Kind: KubeletContainerDied, Pod: "cert-manager/cert-manager-6874795dc8-9swwm", ContainerID: "a8da450414ae086b65402e654b3d0fff34eb72a5630a4d9a3721a459a9eec5f4", Line: 4},
 			{Kind: KubeletContainerDied, Pod: "kube-system/tiller-deploy-58b6bf5687-td6ng", ContainerID: "3f49246b798b0b368b56c1f840b1bc3236572f07122947a92713f10bbd887034", Line: 5}}},
 		{"kubelet/eviction-printf-no-observation-allocatable-journal-1.8.3-k8s-55649.log", "", nil},
+		{"kubelet/eviction-printf-1.4-evicted-successfully-no-resources-starved-journal-k8s-31939.log", "", []seen{
+			{Kind: KubeletReclaim, Resource: "memory", Line: 2},
+			{Kind: KubeletMustEvict, Resource: "memory", Line: 3},
+			{Kind: KubeletRanked, Pods: 1, Line: 4},
+			{Kind: KubeletEvicted, Pod: "e2e-tests-eviction-test-simple-rkrca/guaranteed-cn933", Line: 5}}},
+		{"kubelet/eviction-printf-critical-static-pod-journal-minikube-4084-b.log", "", []seen{
+			{Kind: KubeletRanked, Pods: 4, Line: 1},
+			{Kind: KubeletCriticalPod, Pod: "kube-system/kube-scheduler-minikube", Line: 2},
+			{Kind: KubeletReclaim, Resource: "ephemeral-storage", Line: 3},
+			{Kind: KubeletMustEvict, Resource: "ephemeral-storage", Line: 4}}},
+		{"kubelet/elided-header-ellipsis-structured-eviction-gc-ranked-unquoted-list-journalctl-blog-a.log", "", []seen{
+			{Kind: KubeletReclaim, Resource: "ephemeral-storage", Line: 1},
+			{Kind: KubeletMustEvict, Resource: "ephemeral-storage", Line: 5},
+			{Kind: KubeletRanked, Pods: 5, Line: 6},
+			{Kind: KubeletEvicted, Pod: "default/mysql", Line: 7},
+			{Kind: KubeletEvicted, Pod: "default/mysql", Pods: 1, Line: 8},
+			{Kind: KubeletCleanedUp, Pods: 1, Line: 11}}},
+		{"kubelet/pleg-json-containerdied-generic-exitcode0-klog-clock-behind-syslog-grep-prompt-aks-vijayrod-demo.log", "", []seen{
+			{Kind: "containerd:exit", ContainerID: "f51267392f05152ad8ef082073f1b65abea345f4d4445cf079acd0d770374a1c", Line: 3},
+			{Kind: KubeletContainerDied, Pod: "default/nginx", ContainerID: "f51267392f05152ad8ef082073f1b65abea345f4d4445cf079acd0d770374a1c", Line: 8},
+			{Kind: KubeletContainerDied, ContainerID: "f51267392f05152ad8ef082073f1b65abea345f4d4445cf079acd0d770374a1c", Line: 10}}},
 		{"runtime/containerd-1.2-taskoom-gostruct-no-xxx-journal-containerd-3138.log", "", []seen{
 			{Kind: "containerd:oom", ContainerID: "af134047d061f40b4ed78434de3ed8e292ff017a0e86b216e689e883ab450b30", Line: 1},
 			{Kind: "containerd:oom", ContainerID: "ba8aca7a374f6d7d4c6af8d51c1d83da5f15a9493e6c381adb3c2bd546ebfde1", Line: 2},
