@@ -37,7 +37,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	var ooms []*parsers.KernelOOM
 	var incomplete []*parsers.IncompleteOOM
 	var statuses []statusDeath
-	ctx := &context{window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}}
+	ctx := &context{window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
@@ -49,6 +49,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			statuses = append(statuses, statusDeaths(e)...)
 		case *parsers.KubeletLine:
 			ctx.kubeletOn[nodeKey(e.Host)] = true
+		case *parsers.NodeMemory:
+			ctx.memory[nodeKey(e.Node)] = e
 		case *parsers.KubeEvent:
 			ctx.events = ctx.events || e.Line == nil
 			if e.Reason == "OOMKilling" {
@@ -125,7 +127,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for i := range ctx.pressure {
 		p := &ctx.pressure[i]
 		for _, d := range rep.Deaths {
-			if d.Time != nil && sameNode(p.Node, d.Node) && p.covers(*d.Time, opts.Window) {
+			linked := d.Eviction != nil && d.Eviction.Episode != nil && *d.Eviction.Episode == i
+			if linked || d.Time != nil && sameNode(p.Node, d.Node) && p.covers(*d.Time, opts.Window) {
 				p.Deaths++
 			}
 		}

@@ -41,6 +41,10 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 	case NotMemory:
 		return notMemorySummary(d, who), notMemoryAdvice(d)
 	case CgroupOOM:
+		if limit == "" {
+			return fmt.Sprintf("%s was OOM-killed inside its memory cgroup: a cgroup limit (the container's or the pod's) was hit, but the kernel's OOM report, which names it, is not in the inputs.", capitalize(who)),
+				[]string{"Collect the node's kernel log (dmesg, journalctl -k or /var/log/messages) for this time to see which limit was hit, then size it from the cgroup's usage, page cache included, not from working_set."}
+		}
 		return fmt.Sprintf("%s was OOM-killed with a memory limit of %s: its own limit is the likely cause, but the kernel's OOM report is not in the inputs.", capitalize(who), limit),
 			[]string{"Collect the node's kernel log (dmesg, journalctl -k or /var/log/messages) for this time to confirm, then size the limit from the cgroup's usage, page cache included, not from working_set."}
 	case KernelOOM:
@@ -55,6 +59,10 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 	code := "unknown"
 	if d.ExitCode != nil {
 		code = fmt.Sprint(*d.ExitCode)
+	}
+	if d.Reason == "OOMKilled" {
+		return fmt.Sprintf("%s was OOM-killed, but the evidence does not show its memory limit or the node's kernel log: whether its own limit or the node ran out is not known.", capitalize(who)),
+			[]string{"Give `kubectl get pod " + or(d.Pod, "NAME") + " -o json` (its limits and termination) and the node's kernel log for this time: the kernel's report says which limit was hit."}
 	}
 	if runtimeOOMSeen(d) {
 		exited := ""

@@ -233,7 +233,8 @@ func samePodIdentity(c *caseFile, s *sighting) bool {
 	case s.podUID != "" && c.d.PodUID != "":
 		return s.podUID == c.d.PodUID
 	case s.pod != "" && c.d.Pod != "":
-		return s.pod == c.d.Pod && s.namespace == c.d.Namespace
+		// a pasted row or message may not show the namespace: the name alone then decides
+		return s.pod == c.d.Pod && (s.namespace == c.d.Namespace || s.namespace == "" || c.d.Namespace == "")
 	}
 	return false
 }
@@ -302,8 +303,10 @@ func attach(c *caseFile, s sighting) {
 		}
 		if d.Reason == "" {
 			d.Reason = st.reason
-			code := int(st.exitCode)
-			d.ExitCode = &code
+			if !st.exitUnknown {
+				code := int(st.exitCode)
+				d.ExitCode = &code
+			}
 		}
 	}
 	if (s.kind == seenExit || s.kind == seenDied) && d.ExitCode == nil && s.exitCode != nil {

@@ -3,6 +3,7 @@ package correlate
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,9 +15,10 @@ type context struct {
 	window    time.Duration
 	pressure  []Pressure
 	facts     []nodeFact
-	kernelOn  map[string]bool // nodes with a kernel OOM report in the inputs
-	kubeletOn map[string]bool // nodes with kubelet lines in the inputs
-	events    bool            // Kubernetes Events are among the inputs
+	kernelOn  map[string]bool                // nodes with a kernel OOM report in the inputs
+	kubeletOn map[string]bool                // nodes with kubelet lines in the inputs
+	events    bool                           // Kubernetes Events are among the inputs
+	memory    map[string]*parsers.NodeMemory // nodes' capacity and allocatable (kubectl describe node)
 }
 
 // finish settles a case: its time, and for a case without a kernel report the mechanism the
@@ -34,7 +36,55 @@ func finish(c *caseFile, ctx *context) Death {
 		linkEpisode(d, ctx)
 	}
 	d.LeadUp = leadUp(c, ctx)
+	if note := humanNote(c); note != "" {
+		d.Notes = append(d.Notes, note)
+	}
+	if m := ctx.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == KernelOOM || d.Mechanism == KubeletEviction) {
+		d.Notes = append(d.Notes, "node "+d.Node+" has "+or(m.Capacity, "?")+" of memory, "+or(m.Allocatable, "?")+
+			" of it allocatable to pods (kubectl describe node): the rest is kept for the system and the eviction threshold")
+	}
 	return *d
+}
+
+// humanNote says what the kubectl output a death was read from leaves out, when no other
+// input gave it, and which command shows it.
+func humanNote(c *caseFile) string {
+	forms := []string{}
+	for _, s := range c.seen {
+		if s.human == "" {
+			return "" // an API object or a log line is among the evidence
+		}
+		forms = appendNew(forms, s.human)
+	}
+	if len(forms) == 0 {
+		return ""
+	}
+	d := &c.d
+	var lacks []string
+	if d.Node == "" {
+		lacks = append(lacks, "the node")
+	}
+	if d.Container == "" && !c.has(seenEvicted) {
+		lacks = append(lacks, "the container")
+	}
+	if d.ContainerID == "" && d.Container != "" || d.ContainerID == "" && !c.has(seenEvicted) {
+		lacks = append(lacks, "the container ID")
+	}
+	if d.ExitCode == nil && !c.has(seenEvicted) {
+		lacks = append(lacks, "the exit code")
+	}
+	if d.Time == nil {
+		lacks = append(lacks, "the time (ages are relative to when kubectl ran; --now dates them)")
+	}
+	if len(lacks) == 0 {
+		return ""
+	}
+	cmd := "kubectl get pod " + or(d.Pod, "NAME")
+	if d.Namespace != "" {
+		cmd += " -n " + d.Namespace
+	}
+	return "read from " + strings.Join(forms, " and ") + ", which does not show " + strings.Join(lacks, ", ") +
+		"; `" + cmd + " -o json` and `kubectl get events -o json` give them, with the node's kernel log"
 }
 
 // settleTime gives a case without a kernel time the time of its death (the best-ranked
@@ -79,6 +129,9 @@ func settleTime(c *caseFile, window time.Duration) {
 				d.Notes = append(d.Notes, "the time is taken from "+timeSourceOf(c, t)+": the kernel log gave only time since boot")
 			}
 		}
+	}
+	if d.Time == nil && d.BootTime == nil {
+		d.Age = ageOf(c)
 	}
 	if !logT.IsZero() && !apiT.IsZero() {
 		if gap := logT.Sub(apiT); gap > window || gap < -window {
@@ -161,7 +214,16 @@ func leadUp(c *caseFile, ctx *context) []LeadUp {
 	if p := episodeAt(ctx.pressure, d.Node, *d.Time, ctx.window); p != nil && len(p.Evidence) > 0 {
 		e := p.Evidence[0]
 		if e.Time != nil {
-			add(*e.Time, "node pressure began: "+strings.TrimSuffix(p.Summary, "."), e)
+			what := "node pressure began"
+			switch {
+			case len(p.Resources) > 0:
+				what += " (" + strings.Join(p.Resources, " and ") + ")"
+			case len(p.Conditions) > 0:
+				what += " (node conditions " + strings.Join(p.Conditions, ", ") + ")"
+			case p.NodeOOMs > 0:
+				what += " (node-wide OOM kills)"
+			}
+			add(*e.Time, what, e)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(*out[j].Time) })
@@ -447,12 +509,24 @@ func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
 		if !containsEvidence(d.Evidence, sysOOM.ev) {
 			d.Evidence = append(d.Evidence, sysOOM.ev)
 		}
+	case memcgEvent(c) != nil:
+		s := memcgEvent(c)
+		d.Mechanism, d.Confidence = CgroupOOM, "medium"
+		d.Notes = append(d.Notes, "the kubelet's OOM watcher recorded a CgroupOOM Event ("+s.message+"): the kernel's OOM killer acted inside a memory cgroup below the root, so a cgroup's own limit was hit, not the node's memory")
+		if sm := reSystemOOMVictim.FindStringSubmatch(s.message); sm != nil && len(d.Victims) == 0 {
+			pid, _ := strconv.Atoi(sm[2])
+			d.Victims = append(d.Victims, Victim{PID: pid, Process: sm[1], From: "event"})
+			d.Victim = &d.Victims[0]
+		}
 	case limit != "":
 		d.Mechanism, d.Confidence = CgroupOOM, "low"
 		if runtimeSaw && (ctx.events || ctx.kubeletOn[nodeKey(d.Node)]) {
 			d.Confidence = "medium"
 		}
 		d.Notes = append(d.Notes, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
+	case st != nil && st.limitUnknown:
+		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Notes = append(d.Notes, "OOMKilled, so the kernel's OOM killer killed it, but "+or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
 	case st != nil:
 		d.Mechanism, d.Confidence = KernelOOM, "low"
 		d.Notes = append(d.Notes, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
@@ -460,6 +534,33 @@ func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
 		d.Mechanism, d.Confidence = Unknown, "low"
 		d.Notes = append(d.Notes, "the runtime saw an OOM kill in this container; without the kernel's report or the container's limit the evidence does not say whose limit was hit")
 	}
+}
+
+// ageOf is the relative age that dates a death known only from kubectl's tables: the age of
+// its best-ranked sighting that has one.
+func ageOf(c *caseFile) string {
+	best, rank := "", 1<<30
+	for i := range c.seen {
+		s := &c.seen[i]
+		r, ok := deathOrder[s.kind]
+		if !ok {
+			r = 100
+		}
+		if s.ev.Age != "" && r < rank {
+			best, rank = s.ev.Age, r
+		}
+	}
+	return best
+}
+
+// memcgEvent is the case's CgroupOOM Event, nil when it has none.
+func memcgEvent(c *caseFile) *sighting {
+	for _, s := range c.all(seenRuntimeOOM) {
+		if s.memcg {
+			return s
+		}
+	}
+	return nil
 }
 
 // nodeOOMNear finds a node-wide OOM (kubelet OOM watcher, SystemOOM event) on the node
@@ -606,7 +707,7 @@ func linkEpisode(d *Death, ctx *context) {
 }
 
 func (p *Pressure) covers(t time.Time, window time.Duration) bool {
-	if t.IsZero() {
+	if t.IsZero() || p.Start == nil {
 		return false
 	}
 	return !t.Before(p.Start.Add(-window)) && !t.After(p.End.Add(window))

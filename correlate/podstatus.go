@@ -23,6 +23,10 @@ type statusDeath struct {
 	memoryVolumes                     string // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
 	restarts                          int32
 	pos                               parsers.Pos
+	human                             string // the kubectl output it was read from, "" for an API object
+	exitUnknown                       bool   // the output does not show the exit code (kubectl get pods)
+	limitUnknown                      bool   // the evidence does not show the container's spec, so its limit is not known
+	age                               string // when it terminated, relative to when kubectl ran ("19s" of "2 (19s ago)")
 }
 
 // statusDeaths lists the terminations of a pod that can be memory deaths: OOMKilled, a
@@ -44,7 +48,10 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 			d := statusDeath{namespace: p.Namespace, pod: p.Name, podUID: string(p.UID), node: p.Spec.NodeName,
 				qos: strings.ToLower(string(p.Status.QOSClass)), container: cs.Name, reason: t.Reason, exitCode: t.ExitCode,
 				finished: t.FinishedAt.Time, podReason: p.Status.Reason, podMessage: p.Status.Message, pos: ps.Pos,
-				restarts: cs.RestartCount}
+				restarts: cs.RestartCount, human: ps.Human, exitUnknown: ps.Human != "" && strings.HasPrefix(ps.Human, "kubectl get pods") && t.ExitCode == 0}
+			if ps.RestartAge != nil && d.finished.IsZero() {
+				d.age = ps.RestartAge.Text
+			}
 			id := t.ContainerID
 			if id == "" && st.Terminated == cs.State.Terminated {
 				id = cs.ContainerID
@@ -53,6 +60,7 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 			if d.containerID == "" {
 				d.runtime, d.containerID = "", d.runtime
 			}
+			d.limitUnknown = len(specs) == 0
 			if c, ok := specs[cs.Name]; ok {
 				if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
 					d.limit = q.String()
@@ -112,8 +120,15 @@ func memoryEmptyDirs(p *corev1.Pod) string {
 
 // statusEvidence quotes the termination as a line of proof.
 func statusEvidence(s statusDeath) Evidence {
-	e := Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status",
-		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, exit code %d", s.namespace, s.pod, s.container, or(s.reason, "-"), s.exitCode)}
+	exit := fmt.Sprintf("exit code %d", s.exitCode)
+	if s.exitUnknown {
+		exit = "exit code not shown"
+	}
+	e := Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status", Age: s.age,
+		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, %s", s.namespace, s.pod, or(s.container, "(not shown)"), or(s.reason, "-"), exit)}
+	if s.human != "" {
+		e.Text = s.human + ": " + e.Text
+	}
 	if s.podReason != "" {
 		e.Text += fmt.Sprintf("; pod %s: %s", s.podReason, strings.TrimSpace(s.podMessage))
 	}

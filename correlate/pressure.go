@@ -40,10 +40,13 @@ func episodes(facts []nodeFact) []Pressure {
 			}
 			continue
 		}
-		if f.at.IsZero() || !isPressure(f) {
+		if !isPressure(f) {
 			continue
 		}
 		k := nodeKey(f.node)
+		if f.at.IsZero() { // pasted kubectl output: relative ages, or no time at all
+			k = "\x00" + k
+		}
 		if _, ok := byNode[k]; !ok {
 			nodes = append(nodes, k)
 		}
@@ -53,6 +56,12 @@ func episodes(facts []nodeFact) []Pressure {
 	out := []Pressure{}
 	for _, n := range nodes {
 		fs := byNode[n]
+		if strings.HasPrefix(n, "\x00") { // timeless facts of one node make one episode without a span
+			p := episodeOf(fs)
+			p.Start, p.End = nil, nil
+			out = append(out, p)
+			continue
+		}
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].at.Before(fs[j].at) })
 		start := 0
 		for i := 1; i <= len(fs); i++ {
@@ -114,7 +123,7 @@ func episodeOf(fs []nodeFact) Pressure {
 			case "NodeHasInsufficientMemory":
 				p.Resources = appendNew(p.Resources, "memory")
 			case "SystemOOM":
-				p.NodeOOMs++
+				p.NodeOOMs += int(max(e.Count, 1))
 			case "Evicted": // an admission refusal ("The node had condition: [MemoryPressure]")
 				p.AdmissionRefused = appendNew(p.AdmissionRefused, e.Object.Namespace+"/"+e.Object.Name)
 				p.Conditions = appendAll(p.Conditions, conditionResources(parseEvictionMessage(e.Message).conditions))
@@ -181,9 +190,12 @@ func summarizePressure(p *Pressure) string {
 	default:
 		what = "signs of pressure for a resource the evidence does not name"
 	}
-	span := p.Start.Format("15:04:05")
-	if !p.End.Equal(*p.Start) {
-		span += "–" + p.End.Format("15:04:05")
+	span := "at a time the evidence does not give"
+	if p.Start != nil {
+		span = p.Start.Format("15:04:05")
+		if !p.End.Equal(*p.Start) {
+			span += "–" + p.End.Format("15:04:05")
+		}
 	}
 	var parts []string
 	if p.ThresholdsMet > 0 {
@@ -207,7 +219,10 @@ func summarizePressure(p *Pressure) string {
 	if len(parts) == 0 {
 		parts = append(parts, "the kubelet reported it")
 	}
-	return fmt.Sprintf("Node %s had %s on %s UTC: %s.", node, what, span, strings.Join(parts, "; "))
+	if p.Start != nil {
+		span = "on " + span + " UTC"
+	}
+	return fmt.Sprintf("Node %s had %s %s: %s.", node, what, span, strings.Join(parts, "; "))
 }
 
 // count says "1 pod", "2 pods".

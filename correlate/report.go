@@ -118,6 +118,9 @@ type Death struct {
 
 	Time     *time.Time `json:"time"`     // UTC; nil when only boot-relative time is known
 	BootTime *float64   `json:"bootTime"` // seconds since boot; nil when unknown
+	// Age is when it died relative to when kubectl printed the evidence ("7m24s"), when
+	// only kubectl's relative ages date it; "" otherwise.
+	Age string `json:"age,omitempty"`
 
 	Mechanism  string `json:"mechanism"`
 	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, allocatable, conmon, cgroup (cgroup-oom only)
@@ -251,6 +254,9 @@ type Evidence struct {
 	Role     string     `json:"role,omitempty"`
 	Decisive bool       `json:"decisive,omitempty"` // the line the verdict rests on
 	Text     string     `json:"text"`
+	// Age is the line's time as kubectl printed it, relative to when kubectl ran ("7m24s",
+	// "18m (x2 over 18m)"), when no wall-clock time is known (pasted tables; see --now).
+	Age string `json:"age,omitempty"`
 }
 
 // Task is one row of a kernel OOM report's task table.

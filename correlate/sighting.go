@@ -29,6 +29,8 @@ type sighting struct {
 	component                    string
 	annotations                  map[string]string // an Evicted Event's offending_* and starved_resource
 	qos                          string            // pod status: the QoS class
+	memcg                        bool              // the OOM was inside a memory cgroup below the root (a CgroupOOM Event)
+	human                        string            // the kubectl output it was read from ("kubectl get pods"), "" for objects and logs
 }
 
 type sightKind int
@@ -74,14 +76,15 @@ func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []
 	for i := range statuses {
 		s := &statuses[i]
 		out = append(out, sighting{kind: seenTerminated, node: s.node, namespace: s.namespace, pod: s.pod, podUID: s.podUID,
-			container: s.container, containerID: s.containerID, runtime: s.runtime, at: s.finished, ev: statusEvidence(*s), status: s})
+			container: s.container, containerID: s.containerID, runtime: s.runtime, at: s.finished, ev: statusEvidence(*s), status: s,
+			human: s.human})
 		if s.podReason == "Evicted" || s.podReason == "Preempting" {
 			kind := seenEvicted
 			if s.podReason == "Preempting" {
 				kind = seenPreempted
 			}
 			out = append(out, sighting{kind: kind, node: s.node, namespace: s.namespace, pod: s.pod, podUID: s.podUID,
-				at: s.finished, ev: statusEvidence(*s), message: s.podMessage, component: "pod status"})
+				at: s.finished, ev: statusEvidence(*s), message: s.podMessage, component: "pod status", human: s.human})
 		}
 	}
 	for _, ev := range events {
@@ -194,7 +197,7 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	}
 	s := sighting{node: eventNode(e), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
 		container: containerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
-		message: e.Message, component: e.Component, annotations: e.Annotations}
+		message: e.Message, component: e.Component, annotations: e.Annotations, human: e.Human}
 	switch e.Reason {
 	case "Evicted":
 		if parseEvictionMessage(e.Message).admission {
@@ -203,6 +206,8 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 		s.kind = seenEvicted
 	case "Killing":
 		s.kind = seenKilling
+	case "CgroupOOM": // the kubelet's OOM watcher, for a kill inside the pod's cgroup: "Cgroup OOM encountered, victim process: x, pid: N"
+		s.kind, s.memcg = seenRuntimeOOM, true
 	case "Unhealthy":
 		switch {
 		case strings.HasPrefix(e.Message, "Liveness probe"):
@@ -249,6 +254,9 @@ func eventEvidence(e *parsers.KubeEvent) Evidence {
 	if e.Line != nil {
 		ev := lineEvidence(*e.Line)
 		ev.Role = "event-" + strings.ToLower(e.Reason)
+		if e.Age != nil && ev.Time == nil {
+			ev.Age = e.Age.Text
+		}
 		return ev
 	}
 	obj := e.Object.Name
@@ -322,7 +330,8 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 		}
 	}
 	return sighting{kind: seenEvicted, node: p.Spec.NodeName, namespace: p.Namespace, pod: p.Name, podUID: string(p.UID),
-		at: at, ev: ev, message: p.Status.Message, component: "pod status", qos: strings.ToLower(string(p.Status.QOSClass))}, nodeFact{}, true
+		at: at, ev: ev, message: p.Status.Message, component: "pod status", qos: strings.ToLower(string(p.Status.QOSClass)),
+		human: ps.Human}, nodeFact{}, true
 }
 
 // evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget

@@ -70,7 +70,10 @@ func checkHTML(t *testing.T, page, report string) {
 			Node string
 			Time *string
 		} `json:"hostKills"`
-		Pressure []struct{ Node string } `json:"pressure"`
+		Pressure []struct {
+			Node  string
+			Start *string
+		} `json:"pressure"`
 	}
 	if err := json.Unmarshal([]byte(report), &rep); err != nil {
 		return // a run that failed before rendering has no report to compare with
@@ -82,7 +85,9 @@ func checkHTML(t *testing.T, page, report string) {
 		}
 	}
 	for _, p := range rep.Pressure {
-		want[orUnknown(p.Node)]++
+		if p.Start != nil { // an episode known only from relative ages has no place on a time axis
+			want[orUnknown(p.Node)]++
+		}
 	}
 	for node, n := range want {
 		if marks[node] != n {

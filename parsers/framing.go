@@ -9,7 +9,10 @@ type Clock struct {
 	Year    int            // the year of year-less stamps; 0 infers it from ModTime
 	Loc     *time.Location // the zone of zone-less stamps; UTC when nil
 	ModTime time.Time      // when the input was last written: year-less stamps lie before it
-	rel     relClock       // the previous record's time, for stamps relative to it (dmesg -e)
+	// Now is the moment kubectl's relative ages ("7m24s", "3d2h") count back from, set by
+	// --now; zero keeps them relative, since the paste does not say when kubectl ran.
+	Now time.Time
+	rel relClock // the previous record's time, for stamps relative to it (dmesg -e)
 }
 
 func (c *Clock) loc() *time.Location {

@@ -12,6 +12,12 @@ import (
 type PodStatus struct {
 	Pos Pos
 	Pod *corev1.Pod
+	// Human names the kubectl output the Pod was read from ("kubectl describe pod", "kubectl
+	// get pods"), "" for an API object; such a Pod holds only what that output shows.
+	Human string
+	// RestartAge is when the last restart happened, relative to when kubectl ran (the
+	// RESTARTS column's "2 (19s ago)"); nil when not shown.
+	RestartAge *Age
 }
 
 // First implements Event.
@@ -36,14 +42,33 @@ type KubeEvent struct {
 	// Line is the log line the event came from when a kubelet log recorded it ("Event
 	// occurred"); nil for Event objects.
 	Line *Evidence
+	// Human names the kubectl output the Event was read from ("kubectl describe pod",
+	// "kubectl get events"), "" for an API object or a log line.
+	Human string
+	// Age is when the Event happened relative to when kubectl ran, for a table that prints
+	// ages; FirstTime and LastTime are zero then, unless --now gave that moment.
+	Age *Age
 }
 
 // First implements Event.
 func (e *KubeEvent) First() Pos { return e.Pos }
 
+// NodeMemory is a node's memory capacity and allocatable as kubectl describe node shows
+// them: what the kubelet could give pods before it evicts, next to what the node has.
+type NodeMemory struct {
+	Pos         Pos
+	Node        string
+	Capacity    string // "8148452Ki", "" when not shown
+	Allocatable string
+}
+
+// First implements Event.
+func (n *NodeMemory) First() Pos { return n.Pos }
+
 var (
 	_ Event = (*PodStatus)(nil)
 	_ Event = (*KubeEvent)(nil)
+	_ Event = (*NodeMemory)(nil)
 )
 
 func fromCoreEvent(pos Pos, e *corev1.Event) *KubeEvent {

@@ -14,7 +14,7 @@ var MemoryEventReasons = map[string]bool{
 	"Evicted": true, "Killing": true, "OOMKilling": true, "SystemOOM": true,
 	"EvictionThresholdMet": true, "NodeHasInsufficientMemory": true, "NodeHasSufficientMemory": true,
 	"Preempting": true, "Preempted": true, "Unhealthy": true, "BackOff": true,
-	"PreemptContainer": true, "ContainerGCFailed": true, "Shutdown": true,
+	"PreemptContainer": true, "ContainerGCFailed": true, "Shutdown": true, "CgroupOOM": true,
 }
 
 // The event broadcaster's log line, printf era (StartLogging):

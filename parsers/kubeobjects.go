@@ -196,6 +196,12 @@ func (d *objectDecoder) object(raw json.RawMessage, itemKind string, line int) {
 		return
 	}
 	kind := head.Kind
+	if kind == "" && itemKind == "" {
+		if inner, ok := watchEventObject(raw); ok { // {"type":"ADDED","object":{…}}, eventrouter's {"verb":…,"event":{…}}
+			d.object(inner, "", line)
+			return
+		}
+	}
 	if kind == "" {
 		kind = itemKind
 	}
@@ -246,4 +252,24 @@ func sniffKind(raw json.RawMessage) (kind, apiVersion string) {
 		return "Event", "events.k8s.io/v1"
 	}
 	return "", ""
+}
+
+// watchEventObject unwraps a watch event: the API's and kubectl get -w -o json's
+// {"type":"ADDED","object":{…}}, and eventrouter's {"verb":"ADDED","event":{…}}.
+func watchEventObject(raw json.RawMessage) (json.RawMessage, bool) {
+	var w struct {
+		Type   string          `json:"type"`
+		Verb   string          `json:"verb"`
+		Object json.RawMessage `json:"object"`
+		Event  json.RawMessage `json:"event"`
+	}
+	if json.Unmarshal(raw, &w) != nil || w.Type == "" && w.Verb == "" {
+		return nil, false
+	}
+	for _, inner := range []json.RawMessage{w.Object, w.Event} {
+		if len(inner) > 0 && inner[0] == '{' {
+			return inner, true
+		}
+	}
+	return nil, false
 }

@@ -26,6 +26,7 @@ type parsed struct {
 	ooms       []*KernelOOM
 	incomplete []*IncompleteOOM
 	fed        []string
+	events     []Event // every event, the kernel's included
 	res        *InputResult
 }
 
@@ -37,6 +38,7 @@ func parsePasted(t *testing.T, name, text string) parsed {
 	p.parsers = append(p.parsers, rec)
 	var out parsed
 	out.res = p.parse(in, func(e Event) {
+		out.events = append(out.events, e)
 		switch e := e.(type) {
 		case *KernelOOM:
 			out.ooms = append(out.ooms, e)

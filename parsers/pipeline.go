@@ -65,12 +65,19 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 		p.objects(first, next, emit)
 		return p.finish()
 	}
+	if p.forced == nil && p.export == nil && !p.noFraming || in.Kind == KubectlText {
+		p.kubectl = newKubectlReader(p.res.Name, p.clock.Now, emit, p.warn)
+		p.kubectl.isLogLine = p.isLogLine
+	}
 	for ; ok; first, err, ok = next() {
 		if err != nil {
 			p.readError(first.Line, err)
 			break
 		}
 		p.record(first, emit)
+	}
+	if p.kubectl != nil {
+		p.kubectl.flush()
 	}
 	if p.export != nil { // the last entry may lack its closing empty line
 		p.exportLine(sources.Record{Line: p.res.Lines + 1}, emit)
@@ -132,6 +139,7 @@ type run struct {
 	events    int                    // events the parsers emitted
 	sniff     sniffer                // what the first lines look like, for an input nothing of which was understood
 	dropped   int                    // warnings beyond maxWarnings
+	kubectl   *kubectlReader         // kubectl's human output, wherever in the input it is
 }
 
 func newRun(in *sources.Input, opts Options) *run {
@@ -220,6 +228,9 @@ func (p *run) record(rec sources.Record, emit func(Event)) {
 			return
 		}
 		unpasted = true
+	}
+	if !rec.Bare && p.kubectlLine(rec.Line, b) {
+		return
 	}
 	if bytes.HasPrefix(b, []byte("-- ")) {
 		p.endVerbose(emit)
@@ -570,6 +581,8 @@ func (p *run) kind() string {
 		return JournalExport
 	case p.kindName != "":
 		return p.kindName
+	case p.kubectl != nil && p.kubectl.used > 0 && p.kubectl.used >= p.framed:
+		return KubectlText
 	case p.bare && len(p.counts) == 0:
 		return "messages"
 	case p.noFraming:
@@ -602,7 +615,8 @@ func (p *run) relTimeRead() bool {
 
 // understood: some line of the input was read as a log line or fed a parser.
 func (p *run) understood() bool {
-	return p.framed > 0 || p.exports > 0 || p.verboseN > 0 || p.fed > 0 || p.events > 0 || p.kindName != ""
+	return p.framed > 0 || p.exports > 0 || p.verboseN > 0 || p.fed > 0 || p.events > 0 || p.kindName != "" ||
+		p.kubectl != nil && p.kubectl.used > 0
 }
 
 func kindIndex(kind string) int {

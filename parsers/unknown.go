@@ -64,10 +64,10 @@ func (s *sniffer) verdict(forced string) string {
 	case s.text == 0:
 		return "the input is empty; give " + logs
 	case s.eventsHeader || s.describe >= 3:
-		return "kubectl describe output, which coroner does not read yet; give `kubectl get pod NAME -o json` and " +
+		return "kubectl describe output in which no pod, node or Event could be read; give `kubectl get pod NAME -o json` and " +
 			"`kubectl get events -o json` for the pod, and " + logs + " of its node"
 	case s.table > 0:
-		return "a kubectl get table, which leaves out what coroner reads; give the same command with -o json " +
+		return "a kubectl get table in which no row could be read; give the same command with -o json " +
 			"(`kubectl get pods -o json`, `kubectl get events -o json`)"
 	case forced != "":
 		return fmt.Sprintf("no line reads as %s, the kind --kind imposed; first line: %q", forced, s.first)

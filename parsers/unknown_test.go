@@ -40,11 +40,15 @@ func TestSnifferVerdict(t *testing.T) {
 }
 
 // TestNothingUnderstood: such an input says so; one whose lines were read does not, even
-// without any death in it.
+// without any death in it. kubectl describe output is read now (kubectl_describe.go).
 func TestNothingUnderstood(t *testing.T) {
 	got := parsePasted(t, "describe", readText(t, "../testdata/excerpts/objects/describe-pod-events-cgroupoom-victim-process-k8s-100487.log"))
-	if !strings.Contains(got.res.Unrecognised, "kubectl describe") || !hasWarning(got.res, "nothing in this input was understood") {
-		t.Errorf("describe output: %q, %v", got.res.Unrecognised, got.res.Warnings)
+	if got.res.Unrecognised != "" || got.res.Kind != KubectlText || len(got.events) == 0 {
+		t.Errorf("describe output: kind %q, %q, %d events, %v", got.res.Kind, got.res.Unrecognised, len(got.events), got.res.Warnings)
+	}
+	prose := parsePasted(t, "prose", "shopping list\nmilk\n")
+	if prose.res.Unrecognised == "" || !hasWarning(prose.res, "nothing in this input was understood") {
+		t.Errorf("prose: %q, %v", prose.res.Unrecognised, prose.res.Warnings)
 	}
 	if empty := parsePasted(t, "empty", "\n\n"); empty.res.Unrecognised != "" || !hasWarning(empty.res, "the input is empty") {
 		t.Errorf("an empty input is said, and fails nothing: %q, %v", empty.res.Unrecognised, empty.res.Warnings)

@@ -17,6 +17,7 @@ type analyzeCmd struct {
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
 	TZ       []string      `name:"tz" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; NAME=ZONE sets it only for inputs whose name starts with NAME (an archive, a file); repeatable. Default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
+	Now      string        `help:"When the pasted kubectl output was printed (RFC 3339): its ages (\"7m24s\", \"3d2h\", \"(5m ago)\") become times. Default: ages stay relative, since the paste does not say."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
 	Explain  bool          `name:"explain-inputs" help:"List every file of every archive and directory with what was done with it (read as kernel, syslog, journal, unit or objects; node facts; skipped and why), in the report's archives section."`
 }
@@ -45,8 +46,12 @@ func (a *analyzeCmd) Run(env *environment) error {
 			return &exitError{exitUsage, fmt.Errorf("--boot-time %q is not an RFC 3339 time: %w", a.BootTime, err)}
 		}
 	}
+	now, err := parseNow(a.Now)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
 	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now(), Explain: a.Explain}
-	c := collect(optionsFor(a.Year, zones), src)
+	c := collect(optionsFor(a.Year, zones, now), src)
 	for _, res := range c.unreadable {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
 	}

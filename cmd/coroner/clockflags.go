@@ -55,9 +55,9 @@ func (z zoneFlags) forInput(name string) *time.Location {
 }
 
 // optionsFor gives each input its clock: the year and the zone the flags force for it.
-func optionsFor(year int, z zoneFlags) func(name string) parsers.Options {
+func optionsFor(year int, z zoneFlags, now time.Time) func(name string) parsers.Options {
 	return func(name string) parsers.Options {
-		return parsers.Options{Clock: parsers.Clock{Year: year, Loc: z.forInput(name)}}
+		return parsers.Options{Clock: parsers.Clock{Year: year, Loc: z.forInput(name), Now: now}}
 	}
 }
 
@@ -76,4 +76,16 @@ func zoneOfNode(archives []*sources.ArchiveInfo, z zoneFlags) func(string) *time
 		}
 		return z.all
 	}
+}
+
+// parseNow reads --now: the moment kubectl printed the ages of a pasted table; zero when unset.
+func parseNow(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q is not an RFC 3339 time (e.g. 2024-05-28T16:10:00Z): %w", v, err)
+	}
+	return t, nil
 }

@@ -158,7 +158,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 		}
 	}
 	src.Ctx = ctx
-	col := collect(optionsFor(0, zoneFlags{}), src)
+	col := collect(optionsFor(0, zoneFlags{}, time.Time{}), src)
 	rep := correlate.Analyze(col.results, col.events, correlate.Options{Window: c.Window})
 	tr := &correlate.Transfer{Store: store, URL: strings.Join(cfg.URLs, ","), From: from, To: to, Queries: []string{c.Index}, Shard: c.Shard,
 		Windows: src.Stats.Windows, Lines: src.Stats.Docs, Bytes: src.Stats.Bytes, ContextLines: src.Stats.ContextDocs,

@@ -122,7 +122,7 @@ func (l *lokiCmd) Run(env *environment) error {
 			}
 		}
 	}
-	c := collect(optionsFor(0, zoneFlags{all: nil}), src)
+	c := collect(optionsFor(0, zoneFlags{all: nil}, time.Time{}), src)
 	rep := correlate.Analyze(c.results, c.events, correlate.Options{Window: l.Window})
 	tr := &correlate.Transfer{Store: "loki", URL: l.URL, From: from, To: to, Queries: []string{src.NodeQuery}, Shard: l.Shard,
 		Windows: src.Stats.Windows, Lines: src.Stats.Lines, Bytes: src.Stats.Bytes, ContextLines: src.Stats.ContextLines,

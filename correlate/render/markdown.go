@@ -75,6 +75,9 @@ func deathTitle(d *correlate.Death, label string) string {
 	if d.Node != "" {
 		t += " on " + d.Node
 	}
+	if d.Age != "" {
+		return t + ", " + d.Age + " before kubectl printed it"
+	}
 	return t + ", " + when(d.Time, d.BootTime)
 }
 

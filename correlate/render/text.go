@@ -164,7 +164,11 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if label == "" {
 		label = d.Mechanism
 	}
-	t.printf("\n%s (%s confidence)  %s", t.color(mechColor(d.Mechanism), "● "+label), d.Confidence, when(d.Time, d.BootTime))
+	at := when(d.Time, d.BootTime)
+	if d.Age != "" {
+		at = d.Age + " before kubectl printed it (--now dates it)"
+	}
+	t.printf("\n%s (%s confidence)  %s", t.color(mechColor(d.Mechanism), "● "+label), d.Confidence, at)
 	if d.Node != "" {
 		t.printf("  node %s", d.Node)
 	}
