@@ -98,7 +98,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		// A pod over its own local storage limit is no sign of node pressure.
 		if s := evictionSighting(c); s != nil && parseEvictionMessage(s.message).scope != scopePod &&
 			parseEvictionMessage(s.message).scope != scopeContainer && parseEvictionMessage(s.message).scope != scopeEmptyDir {
-			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: c.d.Namespace + "/" + c.d.Pod,
+			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
 				resource: parseEvictionMessage(s.message).resource})
 		}
 	}
@@ -121,6 +121,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for i := range rep.HostKills {
 		attribute(&rep.HostKills[i])
 		explain(&rep.HostKills[i])
+		nodeMemoryNote(&rep.HostKills[i], ctx)
 	}
 	enrich(rep.Deaths, ctx, opts.ZoneOf)
 	enrich(rep.HostKills, ctx, opts.ZoneOf)
@@ -233,4 +234,12 @@ func firstBefore(a, b Death) bool {
 		return x.Input < y.Input
 	}
 	return x.Line < y.Line
+}
+
+// podName is "ns/name", or what is known of it when a paste leaves out the name.
+func podName(namespace, name string) string {
+	if name == "" {
+		return "(a pod the evidence does not name)"
+	}
+	return namespace + "/" + name
 }

@@ -39,11 +39,16 @@ func finish(c *caseFile, ctx *context) Death {
 	if note := humanNote(c); note != "" {
 		d.Notes = append(d.Notes, note)
 	}
+	nodeMemoryNote(d, ctx)
+	return *d
+}
+
+// nodeMemoryNote gives a node-wide death the node's memory as kubectl describe node showed it.
+func nodeMemoryNote(d *Death, ctx *context) {
 	if m := ctx.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == KernelOOM || d.Mechanism == KubeletEviction) {
 		d.Notes = append(d.Notes, "node "+d.Node+" has "+or(m.Capacity, "?")+" of memory, "+or(m.Allocatable, "?")+
 			" of it allocatable to pods (kubectl describe node): the rest is kept for the system and the eviction threshold")
 	}
-	return *d
 }
 
 // humanNote says what the kubectl output a death was read from leaves out, when no other

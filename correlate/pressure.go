@@ -46,6 +46,9 @@ func episodes(facts []nodeFact) []Pressure {
 		k := nodeKey(f.node)
 		if f.at.IsZero() { // pasted kubectl output: relative ages, or no time at all
 			k = "\x00" + k
+			if f.node == "" { // unnamed nodes of different pastes are not one node
+				k += "\x00" + f.ev.Input
+			}
 		}
 		if _, ok := byNode[k]; !ok {
 			nodes = append(nodes, k)

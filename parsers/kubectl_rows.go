@@ -224,6 +224,39 @@ func getEventRowTokens(t string) (*KubeEvent, bool) {
 	return nil, false
 }
 
+// oldGetEventRowTokens reads a row of kubectl get events before 1.14, whose alignment a paste
+// lost: "5m  5m  1  name.hash  Pod  [spec.containers{c}]  Warning  Evicted  kubelet, node-7
+// message".
+func oldGetEventRowTokens(t string) (*KubeEvent, bool) {
+	f := fieldsAt(t)
+	last, i, ok := takeAge(f, 0)
+	if !ok {
+		return nil, false
+	}
+	first, i, ok := takeAge(f, i)
+	if !ok || i+4 >= len(f) || !isDigits(f[i].text) {
+		return nil, false
+	}
+	n, _ := strconv.Atoi(f[i].text)
+	e := &KubeEvent{Count: int32(n)}
+	e.Object.Name, e.Object.Kind = eventObjectName(f[i+1].text), f[i+2].text
+	i += 3
+	if strings.Contains(f[i].text, "{") || strings.HasPrefix(f[i].text, "spec.") {
+		e.Object.FieldPath = f[i].text
+		i++
+	}
+	if i+1 >= len(f) || !isEventType(f[i].text) || !isReason(f[i+1].text) {
+		return nil, false
+	}
+	e.Type, e.Reason = f[i].text, f[i+1].text
+	src, i := takeSource(f, i+2)
+	e.Component, e.Host = eventSource(src)
+	e.Message = rest(t, f, i)
+	last.First, last.Count = first.Last, e.Count
+	e.Age = &last
+	return e, true
+}
+
 // A podRow is what a kubectl get pods row shows of a pod.
 type podRow struct {
 	namespace, name, status, restarts, node string

@@ -198,6 +198,15 @@ func (tb *tableBlock) feed(k *kubectlReader, line int, s, t string) bool {
 	return false
 }
 
+func (tb *tableBlock) hasColumn(name string) bool {
+	for _, c := range tb.cols {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // oldLayout: describe's 2015–2016 Events table, "FirstSeen LastSeen Count From
 // SubobjectPath [Type] Reason Message".
 func (tb *tableBlock) oldLayout() bool {
@@ -208,6 +217,9 @@ func (tb *tableBlock) oldLayout() bool {
 func (tb *tableBlock) getEventRow(k *kubectlReader, s, t string) (*KubeEvent, bool) {
 	cells, ok := tb.cells(s)
 	if !ok {
+		if tb.hasColumn("KIND") {
+			return oldGetEventRowTokens(t)
+		}
 		return getEventRowTokens(t)
 	}
 	last := firstNonEmpty(cells["LAST SEEN"], cells["LASTSEEN"])
