@@ -67,7 +67,13 @@ func run(args []string, env *environment) int {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		return exitUsage
 	}
+	if len(args) == 0 { // a bare coroner: the usage, as kubectl does
+		args = []string{"--help"}
+	}
 	ctx, err := parser.Parse(args)
+	if err != nil && helped { // kong goes on parsing after printing the help; it asked for nothing else
+		return exitOK
+	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		fmt.Fprintf(env.stderr, "coroner: hint: run \"coroner --help\" for usage\n")

@@ -29,7 +29,8 @@ func TestCLI(t *testing.T) {
 		wantErr  string // a substring of standard error
 	}{
 		{"version prints the build's version", "", []string{"version"}, 0, "coroner dev", ""},
-		{"no command is a usage error", "", nil, 2, "", "coroner: hint:"},
+		{"a bare coroner prints the usage", "", nil, 0, "Usage: coroner <command>", ""},
+		{"an unknown command is a usage error", "", []string{"autopsy"}, 2, "", "coroner: hint:"},
 		{"an unknown --kind is a usage error", "", []string{"analyze", "--kind", "nope", "-"}, 2, "", "--kind"},
 		{"a bad --boot-time is a usage error", "", []string{"analyze", "--boot-time", "yesterday", "-"}, 2, "", "RFC 3339"},
 		{"- reads standard input", string(report), []string{"analyze", "-f", "json", "-"}, 0, `"mechanism": "cgroup-oom"`, ""},
@@ -41,6 +42,18 @@ func TestCLI(t *testing.T) {
 		out, errs, code := runMain(t, tt.stdin, tt.args...)
 		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errs, tt.wantErr) {
 			t.Errorf("%s: coroner %v\nexit %d (want %d)\nstdout: %.300s\nstderr: %s", tt.reason, tt.args, code, tt.wantCode, out, errs)
+		}
+	}
+}
+
+// TestHelpExitsZero: --help and -h on every command print the help and exit 0, with no error
+// after it (kong goes on parsing after printing it).
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"analyze", "--help"}, {"analyze", "-h"}, {"node", "--help"},
+		{"loki", "--help"}, {"elasticsearch", "--help"}, {"opensearch", "--help"}, {"merge", "--help"}} {
+		out, errs, code := runMain(t, "", args...)
+		if code != 0 || errs != "" || !strings.Contains(out, "Usage: coroner") {
+			t.Errorf("coroner %v: exit %d, stderr %q, stdout %.100q", args, code, errs, out)
 		}
 	}
 }
