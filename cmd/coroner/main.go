@@ -29,6 +29,7 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 type cli struct {
+	ShowVersion kong.VersionFlag `name:"version" help:"Print the version and exit."`
 	Analyze       analyzeCmd `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
 	Node          nodeCmd    `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
 	Loki          lokiCmd    `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
@@ -41,7 +42,7 @@ type cli struct {
 type versionCmd struct{}
 
 func (versionCmd) Run(env *environment) error {
-	fmt.Fprintf(env.stdout, "coroner %s\n", version)
+	fmt.Fprintf(env.stdout, "coroner %s\n", versionString())
 	return nil
 }
 
@@ -60,7 +61,8 @@ func run(args []string, env *environment) int {
 	helped := false
 	parser, err := kong.New(&c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
-		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Writers(env.stdout, env.stderr),
+		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
+		kong.Writers(env.stdout, env.stderr),
 		kong.Exit(func(int) { helped = true })) // --help printed: run nothing
 
 	if err != nil {

@@ -28,7 +28,8 @@ func TestCLI(t *testing.T) {
 		wantOut  string // a substring of standard output
 		wantErr  string // a substring of standard error
 	}{
-		{"version prints the build's version", "", []string{"version"}, 0, "coroner dev", ""},
+		{"version prints the build's version", "", []string{"version"}, 0, "coroner " + versionString(), ""},
+		{"--version prints it too, and exits 0", "", []string{"--version"}, 0, "coroner " + versionString(), ""},
 		{"a bare coroner prints the usage", "", nil, 0, "Usage: coroner <command>", ""},
 		{"an unknown command is a usage error", "", []string{"autopsy"}, 2, "", "coroner: hint:"},
 		{"an unknown --kind is a usage error", "", []string{"analyze", "--kind", "nope", "-"}, 2, "", "--kind"},
