@@ -149,7 +149,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 			src.EventsIndex = "" // the cluster's Events are read once, by shard 0
 		}
 	}
-	if c.Progress || wantsColor(env.stderr) {
+	if c.Progress || isTerminal(env.stderr) {
 		src.Progress = func(done, total, docs int) {
 			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %d documents", done, total, docs)
 			if done == total {

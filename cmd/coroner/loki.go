@@ -114,7 +114,7 @@ func (l *lokiCmd) Run(env *environment) error {
 	if !l.NoCount {
 		src.Unfiltered = nodeSel
 	}
-	if l.Progress || wantsColor(env.stderr) {
+	if l.Progress || isTerminal(env.stderr) {
 		src.Progress = func(done, total, lines int) {
 			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %d lines", done, total, lines)
 			if done == total {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/correlate/render"
-	"golang.org/x/sys/unix"
 )
 
 // outputFlags choose what of the report is written, how and where; analyze and node share them.
@@ -17,6 +16,7 @@ type outputFlags struct {
 	Only      string `enum:"${mechanisms}" default:"" help:"Show only deaths of this mechanism: ${mechanismlist}."`
 	Namespace string `help:"Show only deaths in this namespace."`
 	Pod       string `help:"Show only deaths of this pod."`
+	Color     string `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never."`
 }
 
 func outputVars() map[string]string {
@@ -51,7 +51,10 @@ func (o *outputFlags) write(env *environment, rep *correlate.Report) error {
 		defer f.Close()
 		w = f
 	} else {
-		color = format == "text" && wantsColor(env.stdout)
+		color = format == "text" && wantsColor(env.stdout, o.Color)
+	}
+	if o.Color == "always" && format == "text" {
+		color = true
 	}
 	if err := render.Write(w, format, rep, render.Options{Color: color}); err != nil {
 		return &exitError{exitUsage, err}
@@ -59,15 +62,28 @@ func (o *outputFlags) write(env *environment, rep *correlate.Report) error {
 	return nil
 }
 
-// wantsColor: colour only on a terminal, and never when NO_COLOR is set (no-color.org).
-func wantsColor(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+// wantsColor: colour only on a terminal, never when NO_COLOR is set (no-color.org) or the
+// terminal is dumb, unless --color says otherwise. A terminal is told by its file being a
+// character device, which works on every platform (the ioctl it replaced was Linux-only).
+func wantsColor(w io.Writer, mode string) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
 		return false
 	}
+	if _, set := os.LookupEnv("NO_COLOR"); set || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return isTerminal(w)
+}
+
+// isTerminal says whether w is a terminal (for colour and progress lines).
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
