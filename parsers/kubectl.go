@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -116,7 +117,7 @@ func (k *kubectlReader) feed(line int, raw []byte) bool {
 		k.used++
 		return true
 	}
-	if tb := startTable(k, line, s); tb != nil {
+	if tb := startTable(s); tb != nil {
 		k.table = tb
 		k.used++
 		return true
@@ -283,15 +284,20 @@ func (k *kubectlReader) open() bool {
 }
 
 // strongStart: a line that opens kubectl output unmistakably.
+// It runs on every line of a long log, so it compares bytes and allocates nothing.
+// It runs on every line of a long log, so it compares bytes and allocates nothing.
 func strongStart(b []byte) bool {
-	t := strings.TrimLeft(string(b[:min(len(b), 64)]), " \t")
-	for _, p := range []string{"Events:", "Name:", "Containers:", "Conditions:", "NAME ", "NAMESPACE ", "LAST SEEN ", "Type ", "FirstSeen"} {
-		if strings.HasPrefix(t, p) {
+	t := bytes.TrimLeft(b, " \t")
+	for _, p := range strongStarts {
+		if bytes.HasPrefix(t, p) {
 			return true
 		}
 	}
 	return false
 }
+
+var strongStarts = [][]byte{[]byte("Events:"), []byte("Name:"), []byte("Containers:"), []byte("Conditions:"),
+	[]byte("NAME "), []byte("NAMESPACE "), []byte("LAST SEEN "), []byte("Type "), []byte("FirstSeen")}
 
 // isLogLine says whether a line is a log line some framing reads (the kubelet logs eviction
 // messages too); the bare framing, which takes any kernel-like text, does not count.

@@ -37,7 +37,6 @@ type describeBlock struct {
 	inits     []corev1.ContainerStatus
 	specs     []corev1.Container
 	initSpecs []corev1.Container
-	shown     bool         // a container State or Exit Code was seen (so "no terminated container" means it)
 	rows      []*KubeEvent // the Events table's rows, emitted when the block ends and knows its object
 }
 
@@ -128,7 +127,7 @@ func (b *describeBlock) feed(k *kubectlReader, line int, s, t string) bool {
 	key, val, ok := cutDescribeKey(t)
 	if !ok {
 		if e, isRow := describeEventRow(t, false); isRow { // an Events table whose header the paste cut
-			b.section, b.events = "Events", &tableBlock{line: line, kind: tableDescribeEvents}
+			b.section, b.events = "Events", &tableBlock{kind: tableDescribeEvents}
 			k.describedEvent(b, e, line, t)
 			return true
 		}
@@ -225,7 +224,7 @@ func (b *describeBlock) top(k *kubectlReader, line int, key, val string) {
 	if topSections[key] && val == "" {
 		b.section = key
 		if key == "Events" {
-			b.events = &tableBlock{line: line, kind: tableDescribeEvents}
+			b.events = &tableBlock{kind: tableDescribeEvents}
 		}
 		return
 	}
@@ -320,7 +319,6 @@ func (b *describeBlock) containerKey(key, val string) {
 		switch {
 		case strings.HasPrefix(val, "Terminated"):
 			st.Terminated = &corev1.ContainerStateTerminated{}
-			b.shown = true
 		case strings.HasPrefix(val, "Running"):
 			st.Running = &corev1.ContainerStateRunning{}
 		case strings.HasPrefix(val, "Waiting"):

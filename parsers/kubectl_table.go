@@ -28,7 +28,6 @@ type column struct {
 }
 
 type tableBlock struct {
-	line   int
 	kind   tableKind
 	cols   []column
 	events bool // a custom table of Events rather than pods
@@ -53,8 +52,7 @@ func headerKind(s string) tableKind {
 		}
 		return false
 	}
-	switch {
-	case has("Reason") && has("Message") && (has("Age") || has("FirstSeen") || has("LastSeen")):
+	if has("Reason") && has("Message") && (has("Age") || has("FirstSeen") || has("LastSeen")) {
 		return tableDescribeEvents
 	}
 	for _, c := range cols {
@@ -74,12 +72,12 @@ func headerKind(s string) tableKind {
 }
 
 // startTable opens a table at its header.
-func startTable(k *kubectlReader, line int, s string) *tableBlock {
+func startTable(s string) *tableBlock {
 	kind := headerKind(s)
 	if kind < 0 {
 		return nil
 	}
-	tb := &tableBlock{line: line, kind: kind, cols: headerColumns(s)}
+	tb := &tableBlock{kind: kind, cols: headerColumns(s)}
 	if kind == tableCustom {
 		for _, c := range tb.cols {
 			switch c.name {
@@ -151,21 +149,17 @@ func (tb *tableBlock) feed(k *kubectlReader, line int, s, t string) bool {
 	if strings.Trim(strings.ReplaceAll(strings.ReplaceAll(t, " ", ""), "\t", ""), "-") == "" || t == "<none>" {
 		return true // the underline describe draws, or an empty table
 	}
-	if k := headerKind(s); k == tb.kind && len(tb.cols) == 0 || k == tableDescribeEvents && tb.kind == k {
+	if k := headerKind(s); k == tb.kind && (len(tb.cols) == 0 || k == tableDescribeEvents) {
 		tb.cols = headerColumns(s) // describe's Events: the header follows "Events:"
 		return true
 	}
 	switch tb.kind {
 	case tableDescribeEvents:
-		var obj *describeBlock
-		if k.desc != nil {
-			obj = k.desc
-		}
 		e, ok := describeEventRow(t, tb.oldLayout())
 		if !ok {
 			return false
 		}
-		k.describedEvent(obj, e, line, t)
+		k.describedEvent(k.desc, e, line, t)
 		return true
 	case tableGetEvents:
 		e, ok := tb.getEventRow(k, s, t)
@@ -339,14 +333,4 @@ func isReady(s string) bool {
 	return ok && isDigits(a) && isDigits(b)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+func isDigits(s string) bool { return allDigits([]byte(s)) }

@@ -142,22 +142,11 @@ func isEventRow(line string) bool {
 	return false
 }
 
-// isAge: kubectl's short durations ("4m11s", "3d", "<unknown>").
+// isAge: one of kubectl's ages as a single field ("4m11s", "3d", "<unknown>"); parseAge
+// reads them.
 func isAge(s string) bool {
-	if s == "<unknown>" || s == "<invalid>" {
-		return true
-	}
-	digits := false
-	for _, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-			digits = true
-		case strings.ContainsRune("smhdy", c):
-		default:
-			return false
-		}
-	}
-	return digits && strings.ContainsAny(s, "smhdy")
+	_, ok := parseAge(s)
+	return ok && !strings.ContainsAny(s, " \t")
 }
 
 // shortenTo cuts s to n runes, marking the cut.
