@@ -26,7 +26,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	sample, _ := filepath.Glob("../testdata/sample/*")
-	args := append([]string{"analyze", "-o", page}, sample...)
+	args := append([]string{"analyze", "--output-file", page}, sample...)
 	if _, stderr, code := runCoroner(t, ".", args); code != 0 {
 		t.Fatalf("coroner exited %d: %s", code, stderr)
 	}

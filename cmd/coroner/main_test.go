@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -38,11 +39,48 @@ func TestCLI(t *testing.T) {
 		{"--kind forces the framing: kmsg records read as syslog frame nothing, which is said and fails the run", string(report),
 			[]string{"analyze", "-f", "json", "--kind", "syslog", "-"}, 2, `"deaths": []`, "no line reads as syslog, the kind --kind imposed"},
 		{"an empty standard input is analysed, with no deaths", "", []string{"analyze", "-"}, 0, "0 container deaths", ""},
+		{"-o names the format, as in kubectl", string(report), []string{"analyze", "-o", "json", "-"}, 0, `"mechanism": "cgroup-oom"`, ""},
+		{"--output is -o's long name", string(report), []string{"analyze", "--output", "markdown", "-"}, 0, "# coroner report", ""},
+		{"-f and -o may both be given when they agree", string(report), []string{"analyze", "-o", "jsonl", "-f", "jsonl", "-"}, 0, `{"schema":`, ""},
+		{"-f and -o that disagree are a usage error", string(report), []string{"analyze", "-o", "json", "-f", "text", "-"}, 2, "", "disagree"},
+		{"a wrong format is an error that lists the valid ones", "", []string{"analyze", "-o", "yaml", "-"}, 2, "",
+			"valid formats are text, json, jsonl, markdown, html"},
+		{"-o with a file name (its old meaning) points to --output-file", "", []string{"analyze", "-o", "report.html", "-"}, 2, "",
+			"use --output-file report.html"},
+		{"-v shows every proof line, marked", string(report), []string{"analyze", "-v", "-"}, 0, "▶", ""},
 	}
 	for _, tt := range tests {
 		out, errs, code := runMain(t, tt.stdin, tt.args...)
 		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errs, tt.wantErr) {
 			t.Errorf("%s: coroner %v\nexit %d (want %d)\nstdout: %.300s\nstderr: %s", tt.reason, tt.args, code, tt.wantCode, out, errs)
+		}
+	}
+}
+
+// TestOutputFile: --output-file writes the report there, in the format its extension names
+// unless -o says otherwise, and standard output stays empty.
+func TestOutputFile(t *testing.T) {
+	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		reason, file string
+		args         []string
+		want         string
+	}{
+		{"the extension picks html", "r.html", nil, "<!DOCTYPE html>"},
+		{"the extension picks json", "r.json", nil, `"schema": "coroner/v1"`},
+		{"-o wins over the extension", "r.json", []string{"-o", "text"}, "coroner: 1 container death"},
+		{"no known extension: text", "r.out", nil, "coroner: 1 container death"},
+	} {
+		path := filepath.Join(dir, tt.file)
+		args := append(append([]string{"analyze", "--output-file", path}, tt.args...), "-")
+		out, errs, code := runMain(t, string(report), args...)
+		got, err := os.ReadFile(path)
+		if code != 0 || out != "" || err != nil || !strings.Contains(string(got), tt.want) {
+			t.Errorf("%s: coroner %v: exit %d, stdout %.80q, stderr %s, file %.200q (%v)", tt.reason, args, code, out, errs, got, err)
 		}
 	}
 }

@@ -1,22 +1,62 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/correlate/render"
+	"golang.org/x/term"
 )
 
 // outputFlags choose what of the report is written, how and where; analyze and node share them.
+// -o names the format, as in kubectl and k8sgpt; -f/--format stays as an alias because scripts
+// written before -o changed meaning use it.
 type outputFlags struct {
-	Format    string `short:"f" enum:"${formats}" default:"" help:"Output format: text, json, jsonl (one death per line), markdown or html (one self-contained page with a timeline). Default: from -o's extension, else text."`
-	Output    string `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output."`
-	Only      string `enum:"${mechanisms}" default:"" help:"Show only deaths of this mechanism: ${mechanismlist}."`
-	Namespace string `help:"Show only deaths in this namespace."`
-	Pod       string `help:"Show only deaths of this pod."`
-	Color     string `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never."`
+	Output     string `short:"o" placeholder:"FORMAT" help:"Output format: text, json, jsonl (one death per line), markdown or html (one self-contained page with a timeline). Default: from --output-file's extension, else text."`
+	Format     string `short:"f" hidden:"" help:"Alias of --output."`
+	OutputFile string `placeholder:"PATH" help:"Write the report to PATH instead of standard output."`
+	Only       string `enum:"${mechanisms}" default:"" help:"Show only deaths of this mechanism: ${mechanismlist}."`
+	Namespace  string `help:"Show only deaths in this namespace."`
+	Pod        string `help:"Show only deaths of this pod."`
+	Color      string `enum:"auto,always,never" default:"auto" help:"Colour the text report: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never."`
+	Verbose    bool   `short:"v" help:"Show every proof line, every witness of a kill and every detail in the text report (by default a death shows its few decisive lines)."`
+}
+
+// Validate runs when the flags are parsed (kong calls it), before any input is read: a wrong
+// format should not cost a sosreport's decompression.
+func (o *outputFlags) Validate() error {
+	_, err := o.format()
+	return err
+}
+
+// format resolves -o, its -f alias and the --output-file extension into one format name.
+func (o *outputFlags) format() (string, error) {
+	format := o.Output
+	if o.Format != "" {
+		if format != "" && format != o.Format {
+			return "", fmt.Errorf("-o %s and -f %s disagree; -f is an alias of -o, give one", format, o.Format)
+		}
+		format = o.Format
+	}
+	if format == "" {
+		if format = render.FormatOf(o.OutputFile); format == "" {
+			format = "text"
+		}
+	}
+	if !slices.Contains(render.Formats, format) {
+		if render.FormatOf(format) != "" || strings.ContainsAny(format, "./\\") {
+			// -o used to take the file: say what changed instead of only listing formats.
+			return "", fmt.Errorf("-o takes a format (%s); to write the report to %s, use --output-file %s",
+				strings.Join(render.Formats, ", "), format, format)
+		}
+		return "", fmt.Errorf("unknown output format %q: valid formats are %s", format, strings.Join(render.Formats, ", "))
+	}
+	return format, nil
 }
 
 func outputVars() map[string]string {
@@ -28,35 +68,33 @@ func outputVars() map[string]string {
 	}
 }
 
-// write filters the report and renders it to standard output or the -o file.
+// write filters the report and renders it to standard output or the --output-file file.
 func (o *outputFlags) write(env *environment, rep *correlate.Report) error {
 	if o.Only != "" || o.Namespace != "" || o.Pod != "" {
 		correlate.Filter(rep, o.Only, o.Namespace, o.Pod)
 		correlate.Summarize(rep)
 	}
-	format := o.Format
-	if format == "" && o.Output != "" {
-		format = render.FormatOf(o.Output)
-	}
-	if format == "" {
-		format = "text"
+	format, err := o.format()
+	if err != nil {
+		return &exitError{exitUsage, err}
 	}
 	var w io.Writer = env.stdout
-	color := false
-	if o.Output != "" {
-		f, err := os.Create(o.Output)
+	opts := render.Options{Verbose: o.Verbose, Width: outputWidth(env.stdout)}
+	if o.OutputFile != "" {
+		f, err := os.Create(o.OutputFile)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
 		defer f.Close()
 		w = f
+		opts.Width = outputWidth(f)
 	} else {
-		color = format == "text" && wantsColor(env.stdout, o.Color)
+		opts.Color = format == "text" && wantsColor(env.stdout, o.Color)
 	}
 	if o.Color == "always" && format == "text" {
-		color = true
+		opts.Color = true
 	}
-	if err := render.Write(w, format, rep, render.Options{Color: color}); err != nil {
+	if err := render.Write(w, format, rep, opts); err != nil {
 		return &exitError{exitUsage, err}
 	}
 	return nil
@@ -81,9 +119,20 @@ func wantsColor(w io.Writer, mode string) bool {
 // isTerminal says whether w is a terminal (for colour and progress lines).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// outputWidth is how wide the text report may be: the terminal's width, else $COLUMNS (what
+// shells export and what a pager or CI log honours), else 0, for no limit: a file or pipe
+// without COLUMNS gets whole lines, which grep and diff want.
+func outputWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			return width
+		}
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
