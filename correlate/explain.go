@@ -112,8 +112,14 @@ func advise(d *Death) []string {
 	var a []string
 	switch d.Mechanism {
 	case CgroupOOM:
-		if d.Memory != nil {
-			a = append(a, fmt.Sprintf("Raise the memory limit above %s, sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set.", kib(d.Memory.LimitKiB)))
+		enforced := "sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set"
+		if f := limitFix(d); f != nil && (d.LimitScope == LevelContainer || d.LimitScope == "") {
+			d.Fix = f
+			a = append(a, fixAdvice(fmt.Sprintf("Raise the memory limit from %s to %s (%s), %s", kib(d.Memory.LimitKiB), f.Limit, f.Basis, enforced), f))
+		} else if f != nil && d.LimitScope == LevelPod {
+			a = append(a, fmt.Sprintf("The pod as a whole needs about %s (%s), %s.", f.Limit, f.Basis, enforced))
+		} else if d.Memory != nil {
+			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", kib(d.Memory.LimitKiB), enforced))
 		} else {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
@@ -124,7 +130,9 @@ func advise(d *Death) []string {
 			a = []string{"The pods together used up node allocatable (capacity minus kube-reserved, system-reserved and the eviction threshold), which the kubelet enforces on the kubepods cgroup: give every pod a memory request and limit close to its real usage so the scheduler does not overcommit the node, and check kube-reserved/system-reserved: too large a reservation shrinks allocatable, too small lets the node itself run short.",
 				"Keep a memory.available eviction threshold above the allocatable margin, so the kubelet evicts pods before the kubepods cgroup's limit is hit."}
 		}
-		if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && *v.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
+		if more := compositionAdvice(d, ""); more != nil {
+			a = append(a, more...)
+		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && *v.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
 			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
 		}
 	case KernelOOM:
@@ -147,22 +155,8 @@ func advise(d *Death) []string {
 	return a
 }
 
-// kib renders a size in KiB as people read it.
-func kib(n int64) string {
-	switch {
-	case n >= 1<<40: // the "no limit" value of v1 (9007199254740988kB)
-		return "no limit"
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d GiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d MiB", n>>10)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d KiB", n)
-}
+// kib renders a size in KiB as people read it: in Kubernetes units.
+func kib(n int64) string { return Quantity(n) }
 
 func short(id string) string {
 	if len(id) > 12 {

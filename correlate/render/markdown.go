@@ -244,17 +244,7 @@ func capitalizeFirst(s string) string {
 }
 
 // kibH renders KiB as people read it.
-func kibH(n int64) string {
-	switch {
-	case n >= 1<<40:
-		return "no limit"
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d KiB", n)
-}
+func kibH(n int64) string { return correlate.Quantity(n) }
 
 func short(id string) string {
 	if len(id) > 12 {
