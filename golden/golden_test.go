@@ -201,7 +201,7 @@ func runCoroner(t *testing.T, dir string, args []string) (stdout, stderr string,
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TZ=UTC")
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TZ=UTC", "COLUMNS=100") // text goldens at a fixed width
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

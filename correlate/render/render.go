@@ -18,6 +18,12 @@ var Formats = []string{"text", "json", "jsonl", "markdown", "html"}
 // Options tune rendering.
 type Options struct {
 	Color bool // ANSI colours in text (a terminal that did not set NO_COLOR)
+	// Verbose shows every proof line, witness and detail in text; by default a death shows
+	// its decisive few.
+	Verbose bool
+	// Width is the text report's line width in columns (the terminal's, or $COLUMNS); 0
+	// keeps lines whole.
+	Width int
 }
 
 // Write renders rep in the named format.
@@ -32,7 +38,7 @@ func Write(w io.Writer, format string, rep *correlate.Report, opts Options) erro
 	case "html":
 		return HTML(w, rep)
 	case "text", "":
-		return Text(w, rep, opts.Color)
+		return Text(w, rep, opts)
 	}
 	return fmt.Errorf("unknown format %q (%s)", format, strings.Join(Formats, ", "))
 }

@@ -7,18 +7,22 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
 
-// Text writes the report for a person at a terminal: a headline, one block per death, the
-// host kills and incomplete reports, then what became of each input.
-func Text(w io.Writer, rep *correlate.Report, colors bool) error {
+// Text writes the report for a person at a terminal: the answer first (one row per death),
+// then one block per death with its decisive proof, the host kills, the pressure episodes,
+// incomplete reports, and what became of each input. opts.Verbose shows everything.
+func Text(w io.Writer, rep *correlate.Report, opts Options) error {
 	bw := bufio.NewWriter(w)
-	t := &textWriter{w: bw, colors: colors}
+	t := &textWriter{w: bw, colors: opts.Color, verbose: opts.Verbose, width: opts.Width}
 	t.headline(rep)
+	t.deathTable(rep.Deaths)
+	t.summary(rep)
 	// Several nodes: one heading per node, its deaths in time order below it.
 	nodes := deathNodes(rep.Deaths)
 	for _, n := range nodes {
@@ -40,27 +44,47 @@ func Text(w io.Writer, rep *correlate.Report, colors bool) error {
 	if len(rep.Pressure) > 0 {
 		t.printf("\nNode pressure\n")
 		for _, p := range rep.Pressure {
-			t.printf("\n◆ %s\n", p.Summary)
+			t.printf("\n")
+			t.short = shortNames(p.Evidence)
+			t.wrapped("◆ ", p.Summary)
 			if len(p.RankedPods) > 0 {
-				t.field("ranked", strings.Join(p.RankedPods, ", "))
+				t.field("ranked", t.list(p.RankedPods))
 			}
 			if len(p.AdmissionRefused) > 0 {
-				t.field("refused", strings.Join(p.AdmissionRefused, ", "))
+				t.field("refused", t.list(p.AdmissionRefused))
 			}
 			if len(p.Thresholds) > 0 {
 				t.field("config", "hard thresholds "+strings.Join(p.Thresholds, ", "))
 			}
-			t.evidence(p.Evidence)
+			t.evidenceList(p.Evidence)
 		}
 	}
 	for _, inc := range rep.Incomplete {
-		t.printf("\n? incomplete OOM report in %s: %s\n", inc.Input, inc.Reason)
-		t.evidence(inc.Evidence)
+		t.printf("\n")
+		t.short = shortNames(inc.Evidence)
+		t.wrapped("? ", fmt.Sprintf("incomplete OOM report in %s: %s", t.name(inc.Input), inc.Reason))
+		t.evidenceList(inc.Evidence)
 	}
 	t.archives(rep.Archives)
 	t.inputs(rep.Inputs)
 	t.node(rep)
+	t.footer()
 	return bw.Flush()
+}
+
+// footer says what the default view left out or cut, so nothing is hidden without a word.
+func (t *textWriter) footer() {
+	var parts []string
+	if t.omitted > 0 {
+		parts = append(parts, fmt.Sprintf("%s left out", plural(t.omitted, "proof line")))
+	}
+	if t.cut > 0 {
+		parts = append(parts, fmt.Sprintf("%s cut to fit %d columns", plural(t.cut, "line"), t.width))
+	}
+	if len(parts) > 0 {
+		t.printf("\n")
+		t.wrapped("", "("+strings.Join(parts, "; ")+": -v shows everything, -o json keeps every field)")
+	}
 }
 
 // node prints the live state coroner node read, and the run's warnings.
@@ -86,36 +110,75 @@ func (t *textWriter) node(rep *correlate.Report) {
 	}
 }
 
-func kibText(n int64) string { return fmt.Sprintf("%d KiB", n) }
+func kibText(n int64) string { return correlate.Quantity(n) }
 
 type textWriter struct {
-	w      *bufio.Writer
-	colors bool
+	w       *bufio.Writer
+	colors  bool
+	verbose bool
+	width   int               // columns; 0: no limit
+	short   map[string]string // input name → the short name, for the block being printed
+
+	omitted int // proof lines the default view left out
+	cut     int // lines cut to the width
 }
 
 func (t *textWriter) printf(format string, args ...any) { fmt.Fprintf(t.w, format, args...) }
 
+// name is how an input is called in a proof line: its short name by default, whole with -v.
+func (t *textWriter) name(input string) string {
+	if t.verbose {
+		return input
+	}
+	if s, ok := t.short[input]; ok {
+		return s
+	}
+	return baseName(input)
+}
+
+// list joins names, at most 5 of them by default.
+func (t *textWriter) list(names []string) string {
+	if t.verbose || len(names) <= 5 {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
+}
+
 func (t *textWriter) headline(rep *correlate.Report) {
 	t.printf("coroner: %s, %s in %s\n", plural(len(rep.Deaths), "container death"),
 		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input"))
+}
+
+// summary tallies the deaths when the table is too long to count by eye, names the
+// workloads that died again and again, and points to the pressure episodes.
+func (t *textWriter) summary(rep *correlate.Report) {
 	s := rep.Summary
 	if s == nil || s.Deaths < 2 && s.Pressure == 0 {
 		return
 	}
-	t.printf("\nSummary\n")
-	for _, row := range []struct {
-		name  string
-		tally map[string]int
-	}{{"mechanism", s.ByMechanism}, {"namespace", s.ByNamespace}, {"node", s.ByNode}} {
-		if len(row.tally) > 0 {
-			t.field(row.name, counts(row.tally))
+	var fields [][2]string
+	if s.Deaths >= 5 || t.verbose {
+		for _, row := range []struct {
+			name  string
+			tally map[string]int
+		}{{"mechanism", s.ByMechanism}, {"namespace", s.ByNamespace}, {"node", s.ByNode}} {
+			if len(row.tally) > 0 {
+				fields = append(fields, [2]string{row.name, counts(row.tally)})
+			}
 		}
 	}
 	for _, w := range s.TopWorkloads {
-		t.field("repeat", fmt.Sprintf("%s/%s container %s died %d times (%s)", w.Namespace, w.Name, w.Container, w.Deaths, counts(w.ByMech)))
+		fields = append(fields, [2]string{"repeat", fmt.Sprintf("%s/%s container %s died %s (%s)", w.Namespace, w.Name, w.Container, plural(w.Deaths, "time"), counts(w.ByMech))})
 	}
 	if s.Pressure > 0 {
-		t.field("pressure", plural(s.Pressure, "node pressure episode")+" (listed after the deaths)")
+		fields = append(fields, [2]string{"pressure", plural(s.Pressure, "node pressure episode") + " (listed after the deaths)"})
+	}
+	if len(fields) == 0 {
+		return
+	}
+	t.printf("\nSummary\n")
+	for _, f := range fields {
+		t.field(f[0], f[1])
 	}
 }
 
@@ -165,14 +228,22 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		label = d.Mechanism
 	}
 	at := when(d.Time, d.BootTime)
+	if !t.verbose {
+		at = shortWhen(d)
+	}
 	if d.Age != "" {
 		at = d.Age + " before kubectl printed it (--now dates it)"
 	}
-	t.printf("\n%s (%s confidence)  %s", t.color(mechColor(d.Mechanism), "● "+label), d.Confidence, at)
+	t.short = shortNames(d.Evidence)
+	head := fmt.Sprintf("%s  %s  %s confidence  %s", label, who(d), d.Confidence, at)
 	if d.Node != "" {
-		t.printf("  node %s", d.Node)
+		head += "  node " + d.Node
 	}
-	t.printf("\n")
+	lines := wrapText(head, t.width-2)
+	t.printf("\n%s%s\n", t.color(mechColor(d.Mechanism), "● "+label), strings.TrimPrefix(lines[0], label))
+	for _, l := range lines[1:] {
+		t.printf("  %s\n", l)
+	}
 	t.field("what", d.Summary)
 	if d.LocalTime != "" {
 		t.field("local", d.LocalTime+" on the node")
@@ -180,12 +251,77 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if d.Repeats > 1 || d.Restarts > 0 {
 		t.field("history", history(d))
 	}
-	for _, l := range d.LeadUp {
-		t.field("lead-up", l.Time.Format("15:04:05")+"  "+l.What)
+	if t.verbose {
+		for _, l := range d.LeadUp {
+			t.field("lead-up", l.Time.Format("15:04:05")+"  "+l.What)
+		}
+	} else {
+		for _, l := range leadUpLines(d.LeadUp) {
+			t.field("lead-up", l)
+		}
 	}
 	for _, r := range d.RuledOut {
 		t.field("ruled out", r)
 	}
+	if t.verbose {
+		t.identity(d)
+	}
+	if d.ExitCode != nil || d.Reason != "" {
+		code := "?"
+		if d.ExitCode != nil {
+			code = fmt.Sprint(*d.ExitCode)
+		}
+		t.field("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "?")))
+	}
+	if e := d.Eviction; e != nil {
+		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))
+		if len(e.RankedPods) > 0 {
+			t.field("ranked", t.list(e.RankedPods))
+		}
+		if len(e.Others) > 0 {
+			t.field("also", "evicted in the same episode: "+t.list(e.Others))
+		}
+	}
+	if k := d.Kill; k != nil {
+		t.field("kill", fmt.Sprintf("%s: %s", k.Reason, k.Message))
+	}
+	for _, v := range d.Victims {
+		t.field("victim", victim(v))
+	}
+	if r := reportParts(d); r != "" && t.verbose {
+		t.field("report", r)
+	}
+	if c := d.CgroupNow; c != nil {
+		t.field("now", fmt.Sprintf("the cgroup still exists: usage %s, %s counted", kibText(c.UsageKiB), plural(int(c.OOMKills), "OOM kill")))
+	}
+	if m := d.Memory; m != nil {
+		t.field("limit", limitLine(d, m, t.verbose))
+	}
+	if m := d.NodeMemory; m != nil {
+		t.field("node mem", nodeMemory(m))
+	}
+	for _, task := range d.TopTasks {
+		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, kibText(task.RSSKiB), task.OOMScoreAdj))
+	}
+	for _, n := range d.Notes {
+		t.field("note", n)
+	}
+	for _, m := range d.Missing {
+		t.field("missing", m)
+	}
+	for _, a := range d.Advice {
+		t.field("advice", a)
+	}
+	if t.verbose {
+		t.evidenceList(d.Evidence)
+		return
+	}
+	t.proof(selectProof(d))
+}
+
+// identity is what names the container to the machine: uid, IDs, cgroup (-v only; the
+// headline already names the pod).
+func (t *textWriter) identity(d *correlate.Death) {
 	if d.PodUID != "" {
 		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
 	}
@@ -200,57 +336,20 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 	if d.Pod != "" {
 		t.field("name", strings.TrimSpace(fmt.Sprintf("%s/%s %s", d.Namespace, d.Pod, d.Container)))
 	}
-	if d.ExitCode != nil || d.Reason != "" {
-		code := "?"
-		if d.ExitCode != nil {
-			code = fmt.Sprint(*d.ExitCode)
-		}
-		t.field("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "?")))
+}
+
+// limitLine gives the memcg counters at the kill; the cgroup path only with -v.
+func limitLine(d *correlate.Death, m *correlate.Memory, verbose bool) string {
+	s := fmt.Sprintf("%s, usage %s, failcnt %d", kibText(m.LimitKiB), kibText(m.UsageKiB), m.Failcnt)
+	switch {
+	case m.LimitCgroup == "":
+		s += " (the cgroup is not in the log)"
+	case verbose:
+		s += fmt.Sprintf(" (%s, scope %s)", m.LimitCgroup, or(d.LimitScope, "?"))
+	default:
+		s += ", scope " + or(d.LimitScope, "?")
 	}
-	if e := d.Eviction; e != nil {
-		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))
-		if len(e.RankedPods) > 0 {
-			t.field("ranked", strings.Join(e.RankedPods, ", "))
-		}
-		if len(e.Others) > 0 {
-			t.field("also", "evicted in the same episode: "+strings.Join(e.Others, ", "))
-		}
-	}
-	if k := d.Kill; k != nil {
-		t.field("kill", fmt.Sprintf("%s: %s", k.Reason, k.Message))
-	}
-	for _, v := range d.Victims {
-		t.field("victim", victim(v))
-	}
-	if r := reportParts(d); r != "" {
-		t.field("report", r)
-	}
-	if c := d.CgroupNow; c != nil {
-		t.field("now", fmt.Sprintf("the cgroup still exists: usage %d KiB, %d OOM kills counted", c.UsageKiB, c.OOMKills))
-	}
-	if m := d.Memory; m != nil {
-		where := fmt.Sprintf(" (%s, scope %s)", m.LimitCgroup, or(d.LimitScope, "?"))
-		if m.LimitCgroup == "" {
-			where = " (the cgroup is not in the log)"
-		}
-		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d%s", m.LimitKiB, m.UsageKiB, m.Failcnt, where))
-	}
-	if m := d.NodeMemory; m != nil {
-		t.field("node mem", nodeMemory(m))
-	}
-	for _, task := range d.TopTasks {
-		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %d KiB  oom_score_adj %d", task.Name, task.PID, task.RSSKiB, task.OOMScoreAdj))
-	}
-	for _, n := range d.Notes {
-		t.field("note", n)
-	}
-	for _, m := range d.Missing {
-		t.field("missing", m)
-	}
-	for _, a := range d.Advice {
-		t.field("advice", a)
-	}
-	t.evidence(d.Evidence)
+	return s
 }
 
 // history says how often the container died: in this analysis, and by pod status's count.
@@ -268,46 +367,168 @@ func history(d *correlate.Death) string {
 	return strings.Join(parts, "; ")
 }
 
+// field prints "  name       value", the value wrapped to the width under itself.
 func (t *textWriter) field(name, value string) {
-	t.printf("  %-9s  %s\n", name, value)
+	lines := wrapText(value, t.width-fieldIndent)
+	if t.width > 0 && t.width-fieldIndent < 20 { // too narrow to wrap usefully
+		lines = []string{value}
+	}
+	for i, l := range lines {
+		if i > 0 {
+			name = ""
+		}
+		t.printf("  %-9s  %s\n", name, l)
+	}
 }
 
-func (t *textWriter) evidence(ev []correlate.Evidence) {
-	for i, e := range ev {
+// para prints text wrapped to the width, its first line after first, the others after rest.
+func (t *textWriter) para(first, rest, text string) {
+	for i, l := range wrapText(text, t.width-len(rest)) {
+		if i == 0 {
+			t.printf("%s%s\n", first, l)
+		} else {
+			t.printf("%s%s\n", rest, l)
+		}
+	}
+}
+
+// wrapped prints a paragraph after a prefix, wrapped to the width.
+func (t *textWriter) wrapped(prefix, text string) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	for i, l := range wrapText(text, t.width-len(indent)) {
+		if i == 0 {
+			t.printf("%s%s\n", prefix, l)
+		} else {
+			t.printf("%s%s\n", indent, l)
+		}
+	}
+}
+
+// evidenceList prints lines of evidence: all of them with -v (whole input names, wrapped),
+// else the first few, cut to the width.
+func (t *textWriter) evidenceList(ev []correlate.Evidence) {
+	shown := ev
+	if !t.verbose && len(ev) > maxProof {
+		shown = ev[:maxProof]
+	}
+	for i, e := range shown {
 		name := ""
 		if i == 0 {
 			name = "evidence"
 		}
-		mark := " "
-		if e.Decisive {
-			mark = "▶"
-		}
-		t.printf("  %-9s %s%s:%d  %s\n", name, mark, e.Input, e.Line, e.Text)
+		t.evidenceLine(name, e)
+	}
+	if rest := len(ev) - len(shown); rest > 0 {
+		t.omitted += rest
+		t.printf("  %-9s  (%s more)\n", "", plural(rest, "line"))
 	}
 }
 
-func (t *textWriter) inputs(ins []correlate.Input) {
-	t.printf("\nInputs\n")
-	for _, in := range ins {
-		t.printf("  %s  %s, %s", in.Name, in.Kind, plural(in.Lines, "line"))
-		if in.Node != "" {
-			t.printf(", node %s", in.Node)
+// proof prints a death's decisive lines, the other inputs that repeat them, and how many
+// lines it leaves out.
+func (t *textWriter) proof(p proof) {
+	for i, e := range p.lines {
+		name := ""
+		if i == 0 {
+			name = "proof"
 		}
-		t.printf("\n")
-		if in.Error != "" {
-			t.printf("    error: %s\n", in.Error)
+		t.evidenceLine(name, e)
+	}
+	var tail []string
+	if len(p.alsoIn) > 0 {
+		names := make([]string, len(p.alsoIn))
+		for i, in := range p.alsoIn {
+			names[i] = t.name(in)
 		}
-		if in.Clock != nil {
-			t.printf("    clock: %s\n", in.Clock)
-		}
-		for _, w := range in.Warnings {
-			if w.Line > 0 {
-				t.printf("    warning: %s:%d: %s\n", in.Name, w.Line, w.Message)
-			} else {
-				t.printf("    warning: %s: %s\n", in.Name, w.Message)
-			}
+		tail = append(tail, "also in "+strings.Join(names, ", "))
+	}
+	if p.omitted > 0 {
+		t.omitted += p.omitted
+		tail = append(tail, plural(p.omitted, "more line"))
+	}
+	if len(tail) > 0 {
+		t.field("", strings.Join(tail, "; "))
+	}
+}
+
+// evidenceLine prints one line of a log, wrapped to the width under itself (the words that
+// prove a kill are often past the first row), at most maxProofRows rows by default. Decisive lines are marked
+// with -v, where they stand among the others.
+func (t *textWriter) evidenceLine(name string, e correlate.Evidence) {
+	mark := ""
+	if t.verbose {
+		mark = " "
+		if e.Decisive {
+			mark = "▶"
 		}
 	}
+	where := t.name(e.Input)
+	if e.Line > 0 {
+		where += fmt.Sprintf(":%d", e.Line)
+	}
+	lines := wrapText(mark+where+"  "+e.Text, t.width-fieldIndent)
+	if !t.verbose && len(lines) > maxProofRows { // a 600-column oom-kill summary: its head says enough
+		lines = lines[:maxProofRows]
+		lines[maxProofRows-1], _ = cutText(lines[maxProofRows-1]+" …", t.width-fieldIndent)
+		t.cut++
+	}
+	for i, l := range lines {
+		if i > 0 {
+			name = ""
+		}
+		t.printf("  %-9s  %s\n", name, l)
+	}
+}
+
+// maxProofRows is how many rows one proof line may take by default before it is cut.
+const maxProofRows = 2
+
+func (t *textWriter) inputs(ins []correlate.Input) {
+	t.printf("\nInputs\n")
+	quiet := 0
+	for _, in := range ins {
+		if !t.verbose && in.Error == "" && in.Clock == nil && len(in.Warnings) == 0 {
+			quiet++
+			continue
+		}
+		head := fmt.Sprintf("%s  %s, %s", in.Name, in.Kind, plural(in.Lines, "line"))
+		if in.Node != "" {
+			head += ", node " + in.Node
+		}
+		t.para("  ", "    ", head)
+		if in.Error != "" {
+			t.para("    ", "      ", "error: "+in.Error)
+		}
+		if in.Clock != nil {
+			t.para("    ", "      ", "clock: "+in.Clock.String())
+		}
+		warnings := in.Warnings
+		if !t.verbose && len(warnings) > maxInputWarnings {
+			warnings = warnings[:maxInputWarnings]
+		}
+		for _, w := range warnings {
+			t.inputWarning(in.Name, w)
+		}
+		if rest := len(in.Warnings) - len(warnings); rest > 0 {
+			t.printf("    (%s more; -v lists them)\n", plural(rest, "warning"))
+		}
+	}
+	switch {
+	case quiet == len(ins) && quiet > 0:
+		t.printf("  %s read, none with a warning (-v lists them)\n", plural(quiet, "input"))
+	case quiet > 0:
+		t.printf("  %s more read without a warning (-v lists them)\n", plural(quiet, "input"))
+	}
+}
+
+// maxInputWarnings is how many warnings of one input the default view prints.
+const maxInputWarnings = 10
+
+func (t *textWriter) inputWarning(name string, w correlate.Warning) {
+	if w.Line > 0 {
+		name += fmt.Sprintf(":%d", w.Line)
+	}
+	t.para("    ", "      ", "warning: "+name+": "+w.Message)
 }
 
 func victim(v correlate.Victim) string {
@@ -320,7 +541,7 @@ func victim(v correlate.Victim) string {
 		kib  *int64
 	}{{"anon-rss", v.AnonRSSKiB}, {"file-rss", v.FileRSSKiB}, {"shmem-rss", v.ShmemRSSKiB}} {
 		if f.kib != nil {
-			s += fmt.Sprintf("  %s %d KiB", f.name, *f.kib)
+			s += fmt.Sprintf("  %s %s", f.name, kibText(*f.kib))
 		}
 	}
 	if v.OOMScoreAdj != nil {
@@ -372,8 +593,7 @@ func (t *textWriter) archives(as []sources.ArchiveInfo) {
 	}
 	t.printf("\nArchives\n")
 	for _, a := range as {
-		t.printf("  %s  %s", a.Name, a.Kind)
-		var facts []string
+		facts := []string{a.Kind}
 		if a.Host != "" {
 			facts = append(facts, "node "+a.Host)
 		}
@@ -391,10 +611,10 @@ func (t *textWriter) archives(as []sources.ArchiveInfo) {
 		if !a.BootTime.IsZero() {
 			facts = append(facts, "booted "+a.BootTime.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
-		facts = append(facts, fmt.Sprintf("%d logs read, %d files for node facts, %d skipped", a.Used, a.Meta, a.Skipped))
-		t.printf(", %s\n", strings.Join(facts, ", "))
+		facts = append(facts, plural(a.Used, "log")+" read", plural(a.Meta, "file")+" for node facts", fmt.Sprintf("%d skipped", a.Skipped))
+		t.para("  ", "    ", a.Name+"  "+strings.Join(facts, ", "))
 		for _, w := range a.Warnings {
-			t.printf("    warning: %s\n", w)
+			t.para("    ", "      ", "warning: "+w)
 		}
 		for _, m := range a.Members {
 			t.printf("    %-60s %s\n", m.Path, m.Decision)

@@ -1,0 +1,201 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/k8s-coroner/coroner/correlate"
+)
+
+// deathTable is the report's first screen: one row per death, so the answer is read before
+// any proof. The last column wraps; the others are cut only when the width leaves no room.
+func (t *textWriter) deathTable(ds []correlate.Death) {
+	if len(ds) == 0 {
+		return
+	}
+	day := oneDay(ds)
+	timeHeader := "TIME (UTC)"
+	if day != "" {
+		timeHeader = day
+	}
+	header := []string{"NODE", "NAMESPACE/POD CONTAINER", "MECHANISM", "CONF.", timeHeader, "WHY"}
+	rows := [][]string{header}
+	for i := range ds {
+		d := &ds[i]
+		at := tableWhen(d)
+		if day != "" {
+			at = d.Time.UTC().Format(time.TimeOnly)
+		}
+		rows = append(rows, []string{or(d.Node, "?"), who(d), d.Mechanism, d.Confidence, at, why(d)})
+	}
+	widths := make([]int, len(header))
+	for _, r := range rows {
+		for c, cell := range r {
+			widths[c] = max(widths[c], utf8.RuneCountInString(cell))
+		}
+	}
+	t.fitColumns(widths)
+	last := len(header) - 1
+	t.printf("\n")
+	for _, r := range rows {
+		var b strings.Builder
+		b.WriteString("  ")
+		for c, cell := range r[:last] {
+			cell, cut := cutText(cell, widths[c])
+			if cut {
+				t.cut++
+			}
+			b.WriteString(padRight(cell, widths[c]) + "  ")
+		}
+		indent := strings.Repeat(" ", utf8.RuneCountInString(b.String()))
+		for i, l := range wrapText(r[last], widths[last]) {
+			if i == 0 {
+				t.printf("%s%s\n", b.String(), l)
+			} else {
+				t.printf("%s%s\n", indent, l)
+			}
+		}
+	}
+}
+
+// fitColumns narrows the columns that can bear it (why, then pod) until a row fits the width.
+func (t *textWriter) fitColumns(widths []int) {
+	if t.width <= 0 {
+		return
+	}
+	total := 2
+	for _, w := range widths {
+		total += w + 2
+	}
+	total -= 2
+	for _, c := range []struct{ col, min int }{{5, 20}, {1, 24}, {0, 8}} {
+		if over := total - t.width; over > 0 && widths[c.col] > c.min {
+			shrink := min(over, widths[c.col]-c.min)
+			widths[c.col] -= shrink
+			total -= shrink
+		}
+	}
+}
+
+// who names the dead container as a person looks for it: namespace/pod container, else what
+// the kernel log knows of it.
+func who(d *correlate.Death) string {
+	switch {
+	case d.Pod != "":
+		s := d.Pod
+		if d.Namespace != "" {
+			s = d.Namespace + "/" + s
+		}
+		if d.Container != "" {
+			s += " " + d.Container
+		}
+		return s
+	case d.ContainerID != "":
+		return "container " + shortID(d.ContainerID)
+	case d.ContainerIDPrefix != "":
+		return "container " + d.ContainerIDPrefix + "…"
+	case d.Victim != nil:
+		return "process " + d.Victim.Name()
+	case d.Cgroup != "":
+		return "cgroup " + d.Cgroup
+	}
+	return "(unnamed)"
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// oneDay is the UTC date all deaths share, if they do and all have wall-clock times: the
+// table's time column then says the date once, in its header.
+func oneDay(ds []correlate.Death) string {
+	day := ""
+	for i := range ds {
+		if ds[i].Time == nil {
+			return ""
+		}
+		d := ds[i].Time.UTC().Format(time.DateOnly)
+		if day != "" && d != day {
+			return ""
+		}
+		day = d
+	}
+	return day + " UTC"
+}
+
+// tableWhen is shortWhen without the zone, which the table's header gives.
+func tableWhen(d *correlate.Death) string {
+	if d.Time != nil {
+		return d.Time.UTC().Format(time.DateTime)
+	}
+	return shortWhen(d)
+}
+
+// shortWhen is a death's time in one column: the wall clock to the second, else the seconds
+// after boot, else kubectl's age.
+func shortWhen(d *correlate.Death) string {
+	switch {
+	case d.Time != nil:
+		return d.Time.UTC().Format("2006-01-02 15:04:05 UTC")
+	case d.BootTime != nil:
+		return fmt.Sprintf("%.1fs after boot", *d.BootTime)
+	case d.Age != "":
+		return d.Age + " ago"
+	}
+	return "unknown"
+}
+
+// why says in a few words what settled the verdict.
+func why(d *correlate.Death) string {
+	switch d.Mechanism {
+	case correlate.CgroupOOM:
+		scope := or(d.LimitScope, "own")
+		if m := d.Memory; m != nil && m.LimitKiB > 0 {
+			return fmt.Sprintf("%s limit %s hit", scope, correlate.Quantity(m.LimitKiB))
+		}
+		return scope + " memory limit hit"
+	case correlate.KernelOOM:
+		s := "node out of memory"
+		if d.Victim != nil {
+			s += "; killed " + or(d.Victim.Process, fmt.Sprintf("pid %d", d.Victim.PID))
+		}
+		return s
+	case correlate.KubeletEviction:
+		if e := d.Eviction; e != nil && e.Observed != "" && e.Threshold != "" {
+			return fmt.Sprintf("%s %s < %s", or(e.Signal, "available"), e.Observed, e.Threshold)
+		}
+		return "evicted under node memory pressure"
+	case correlate.NotMemory:
+		if k := d.Kill; k != nil && k.Reason != "" {
+			return strings.ReplaceAll(k.Reason, "-", " ") + " kill"
+		}
+		return "killed, not for memory"
+	}
+	if d.ExitCode != nil {
+		return fmt.Sprintf("exit %d; no memory evidence", *d.ExitCode)
+	}
+	return "the evidence does not say"
+}
+
+// leadUpLines drops repeats of one step at one second (two witnesses of one eviction).
+func leadUpLines(ls []correlate.LeadUp) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range ls {
+		at := "--:--:--"
+		if l.Time != nil {
+			at = l.Time.UTC().Format(time.TimeOnly)
+		}
+		s := at + "  " + l.What
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
