@@ -36,9 +36,15 @@ func (t *textWriter) deathTable(ds []correlate.Death) {
 			widths[c] = max(widths[c], utf8.RuneCountInString(cell))
 		}
 	}
-	t.fitColumns(widths)
 	last := len(header) - 1
 	t.printf("\n")
+	if !t.fitColumns(widths) || t.verbose && t.width > 0 && tableWidth(widths) > t.width {
+		// Too narrow for columns (or -v, which cuts nothing): one wrapped line per death.
+		for _, r := range rows[1:] {
+			t.para("  ", "      ", strings.Join(r, "  "))
+		}
+		return
+	}
 	for _, r := range rows {
 		var b strings.Builder
 		b.WriteString("  ")
@@ -60,23 +66,27 @@ func (t *textWriter) deathTable(ds []correlate.Death) {
 	}
 }
 
-// fitColumns narrows the columns that can bear it (why, then pod) until a row fits the width.
-func (t *textWriter) fitColumns(widths []int) {
+// fitColumns narrows the columns that can bear it (why, then pod, then node) until a row
+// fits the width; false when even the narrowest columns do not fit.
+func (t *textWriter) fitColumns(widths []int) bool {
 	if t.width <= 0 {
-		return
+		return true
 	}
+	for _, c := range []struct{ col, min int }{{5, 16}, {1, 20}, {0, 8}} {
+		if over := tableWidth(widths) - t.width; over > 0 && widths[c.col] > c.min {
+			widths[c.col] -= min(over, widths[c.col]-c.min)
+		}
+	}
+	return tableWidth(widths) <= t.width
+}
+
+// tableWidth is a row's width: the indent, the columns and the gaps between them.
+func tableWidth(widths []int) int {
 	total := 2
 	for _, w := range widths {
 		total += w + 2
 	}
-	total -= 2
-	for _, c := range []struct{ col, min int }{{5, 20}, {1, 24}, {0, 8}} {
-		if over := total - t.width; over > 0 && widths[c.col] > c.min {
-			shrink := min(over, widths[c.col]-c.min)
-			widths[c.col] -= shrink
-			total -= shrink
-		}
-	}
+	return total - 2
 }
 
 // who names the dead container as a person looks for it: namespace/pod container, else what
