@@ -33,6 +33,7 @@ type kernelBlock struct {
 	lastKill clockPoint       // when the last kill line came; zero before any
 	lastLine int              // the input line of the report's last line
 	inTable  bool
+	stats    memcgStatsAcc
 }
 
 // clockPoint is the best clock a line carries: boot time when present (monotonic within a
@@ -190,6 +191,9 @@ func (b *kernelBlock) kill(m *Message, kill Kill) {
 // stats header, Mem-Info, the task table, group kills and the reaper.
 func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 	t := m.Text
+	if b != nil && b.stats.statLine(t) {
+		return // one stat of the memcg ("anon 33312768"): part of the report, not a proof line
+	}
 	if b != nil && b.inTable {
 		if sm := reTableRow.FindStringSubmatch(t); sm != nil {
 			b.addRow(m, atoi(sm[1]), sm[2])
@@ -233,6 +237,7 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		// window of a report may start here.
 		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
 		b.oom.StatsFor = append(b.oom.StatsFor, sm[1])
+		b.stats.statsHeaderRest(t[len(sm[0]):])
 		b.add(m, "memcg-stats")
 		return
 	}
@@ -338,6 +343,7 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 		}
 	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
+	b.oom.Stats = b.stats.result()
 	emit(&b.oom)
 }
 

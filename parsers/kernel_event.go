@@ -22,8 +22,9 @@ type KernelOOM struct {
 	// Memcg counters of the OOMing memcg (memcg OOMs only): memory: always, memory+swap: and
 	// kmem: on cgroup v1, swap: on cgroup v2 (>= 5.3).
 	Memory, MemSwap, Kmem, Swap *MemCounter
-	StatsFor                    []string // paths named by "Memory cgroup stats for …:", one per memcg of the OOMing hierarchy
-	MemInfo                     bool     // a global Mem-Info dump was printed (node-wide OOM)
+	StatsFor                    []string    // paths named by "Memory cgroup stats for …:", one per memcg of the OOMing hierarchy
+	Stats                       *MemcgStats // what those stats add up to; nil when none were printed
+	MemInfo                     bool        // a global Mem-Info dump was printed (node-wide OOM)
 	Mem                         *MemPicture
 
 	Tasks []TaskRow // the task table, when oom_dump_tasks printed it

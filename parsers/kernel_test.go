@@ -54,7 +54,7 @@ func TestKernelLabReport(t *testing.T) {
 		Memory:   &MemCounter{UsageKiB: 32768, LimitKiB: 32768, Failcnt: 632},
 		MemSwap:  &MemCounter{UsageKiB: 32768, LimitKiB: 9007199254740988},
 		Kmem:     &MemCounter{UsageKiB: 240, LimitKiB: 9007199254740988},
-		StatsFor: []string{path},
+		StatsFor: []string{path}, Stats: &MemcgStats{AnonKiB: 32528, KernelKiB: -1},
 		Tasks: []TaskRow{{PID: 14068, UID: 0, TGID: 14068, TotalVMPages: 314991, RSSPages: 8332,
 			PgtablesBytes: 151552, SwapEnts: 0, OOMScoreAdj: 0, Name: "memhog"}},
 		Summary: &SummaryTask{PID: 14068, Comm: "memhog"},

@@ -133,13 +133,16 @@ type run struct {
 	relTime   bool                   // the input is dmesg -e/-H: the deltas of the lines skipped must be added up too
 	scratch   []byte                 // a line without its colour codes
 	wrap      *wrapped               // a cut message waiting for its continuation
-	tableCols int                    // numeric columns of the last task table header, to tell a cut row
-	order     order                  // the direction of the input, and what is held until it is known
-	fed       int                    // messages handed to the parsers
-	events    int                    // events the parsers emitted
-	sniff     sniffer                // what the first lines look like, for an input nothing of which was understood
-	dropped   int                    // warnings beyond maxWarnings
-	kubectl   *kubectlReader         // kubectl's human output, wherever in the input it is
+	// lastKernel is the last framed kernel message: its envelope dates the indented
+	// continuation lines dmesg prints under it.
+	lastKernel *Message
+	tableCols  int            // numeric columns of the last task table header, to tell a cut row
+	order      order          // the direction of the input, and what is held until it is known
+	fed        int            // messages handed to the parsers
+	events     int            // events the parsers emitted
+	sniff      sniffer        // what the first lines look like, for an input nothing of which was understood
+	dropped    int            // warnings beyond maxWarnings
+	kubectl    *kubectlReader // kubectl's human output, wherever in the input it is
 }
 
 func newRun(in *sources.Input, opts Options) *run {
