@@ -240,7 +240,28 @@ func memoryOf(o *parsers.KernelOOM) *Memory {
 		u, l := o.MemSwap.UsageKiB-o.Memory.UsageKiB, o.MemSwap.LimitKiB
 		m.SwapUsageKiB, m.SwapLimitKiB = &u, &l
 	}
+	m.Stats = statsOf(o)
 	return m
+}
+
+// statsOf carries the parser's memcg stats into the report, with v1's kmem: counter beside
+// them since v1's stats do not say the kernel memory.
+func statsOf(o *parsers.KernelOOM) *MemcgStats {
+	st := o.Stats
+	if st == nil {
+		return nil
+	}
+	s := &MemcgStats{AnonKiB: st.AnonKiB, FileKiB: st.FileKiB, ShmemKiB: st.ShmemKiB, DirtyKiB: st.DirtyKiB,
+		WritebackKiB: st.WritebackKiB, SlabKiB: st.SlabKiB, SockKiB: st.SockKiB}
+	if st.KernelKiB >= 0 {
+		k := st.KernelKiB
+		s.KernelKiB = &k
+	}
+	if o.Kmem != nil {
+		k := o.Kmem.UsageKiB
+		s.KmemKiB = &k
+	}
+	return s
 }
 
 func kernelOf(o *parsers.KernelOOM) *Kernel {

@@ -28,8 +28,12 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 			s = fmt.Sprintf("The kubelet evicted %s; the evidence does not say for which resource.", who)
 		}
 		a := []string{"Set memory requests close to real usage: under node pressure the kubelet evicts first the pods whose usage exceeds their request (and BestEffort pods, which request nothing)."}
+		fix := requestFix(d)
 		for _, u := range e.Usage {
 			switch {
+			case fix != nil && u.Container == d.Container:
+				d.Fix = fix
+				a = append(a, fixAdvice(fmt.Sprintf("Container %s used %s against a request of %s: set requests.memory to at least %s (%s), so the next ranking does not find it over its request", u.Container, u.Usage, or(u.Request, "none"), fix.Request, fix.Basis), fix))
 			case u.Request != "":
 				a = append(a, fmt.Sprintf("Container %s used %s against a request of %s: raise its request to its real usage, or find why it grew.", u.Container, u.Usage, u.Request))
 			case u.Usage != "":

@@ -298,6 +298,9 @@ func attach(c *caseFile, s sighting) {
 	fill(&d.QoS, s.qos)
 	if st := s.status; st != nil {
 		fill(&d.QoS, st.qos)
+		if d.Owner == nil && st.owner != nil {
+			d.Owner = st.owner
+		}
 		if st.restarts > d.Restarts {
 			d.Restarts = st.restarts
 		}

@@ -27,6 +27,7 @@ type statusDeath struct {
 	exitUnknown                       bool   // the output does not show the exit code (kubectl get pods)
 	limitUnknown                      bool   // the evidence does not show the container's spec, so its limit is not known
 	age                               string // when it terminated, relative to when kubectl ran ("19s" of "2 (19s ago)")
+	owner                             *Owner // the pod's controller, from its ownerReferences
 }
 
 // statusDeaths lists the terminations of a pod that can be memory deaths: OOMKilled, a
@@ -73,6 +74,7 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 				d.neighbours = biggerRequests(p, cs.Name)
 			}
 			d.memoryVolumes = memoryEmptyDirs(p)
+			d.owner = ownerOfPod(p)
 			out = append(out, d)
 		}
 	}

@@ -34,6 +34,7 @@ func enrich(deaths []Death, ctx *context, zoneOf func(node string) *time.Locatio
 		if d.Mechanism == KernelOOM && d.Kernel != nil {
 			d.TopTasks = topTasks(d.Kernel.tasks, 5)
 			d.NodeMemory = d.Kernel.mem
+			adviseHog(d)
 		}
 	}
 }

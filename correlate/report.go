@@ -166,8 +166,19 @@ type Death struct {
 	TopTasks []Task `json:"topTasks,omitempty"`
 	// NodeMemory is the node\'s memory from a node-wide OOM\'s Mem-Info dump.
 	NodeMemory *parsers.MemPicture `json:"nodeMemory,omitempty"`
-	Advice     []string            `json:"advice"`
-	Evidence   []Evidence          `json:"evidence"`
+	// Owner is the workload whose pod template sets the resources (Deployment, StatefulSet…).
+	Owner *Owner `json:"owner,omitempty"`
+	// Fix is the change the advice proposes, with its figures: a memory limit sized from the
+	// usage at the kill, or a request at least the usage the kubelet measured.
+	Fix *Fix `json:"fix,omitempty"`
+	// Hog is the largest process of a node-wide OOM's task table: the one that used the
+	// memory, which need not be the victim.
+	Hog *Task `json:"hog,omitempty"`
+	// Collateral marks a node-wide OOM victim that was not the hog: killed for its
+	// oom_score_adj while another process held the memory.
+	Collateral bool       `json:"collateral,omitempty"`
+	Advice     []string   `json:"advice"`
+	Evidence   []Evidence `json:"evidence"`
 }
 
 // LeadUp is one sign before a death.
@@ -223,6 +234,32 @@ type Memory struct {
 	SwapUsageKiB *int64 `json:"swapUsageKiB,omitempty"`
 	SwapLimitKiB *int64 `json:"swapLimitKiB,omitempty"`
 	CgroupV2     bool   `json:"cgroupV2"`
+	// Stats is what the cgroup held at the kill, from the report's "Memory cgroup stats".
+	Stats *MemcgStats `json:"stats,omitempty"`
+}
+
+// MemcgStats splits the cgroup's memory at the kill into what calls for different fixes.
+type MemcgStats struct {
+	AnonKiB      int64  `json:"anonKiB"`             // heap, stacks, anonymous mmap (v1 rss, v2 anon)
+	FileKiB      int64  `json:"fileKiB"`             // page cache, tmpfs and shared memory included (v1 cache, v2 file)
+	ShmemKiB     int64  `json:"shmemKiB"`            // tmpfs (emptyDir medium: Memory), /dev/shm, shared memory
+	DirtyKiB     int64  `json:"dirtyKiB"`            // page cache not yet written back
+	WritebackKiB int64  `json:"writebackKiB"`        // page cache being written back
+	KernelKiB    *int64 `json:"kernelKiB,omitempty"` // slab, stacks, page tables, sockets; nil when not shown (v1: see kmemKiB)
+	KmemKiB      *int64 `json:"kmemKiB,omitempty"`   // cgroup v1's kmem: usage counter
+	SlabKiB      int64  `json:"slabKiB"`
+	SockKiB      int64  `json:"sockKiB"`
+}
+
+// Fix is a concrete change for a death, with the figures behind it.
+type Fix struct {
+	Object    string `json:"object,omitempty"` // what to change, "deployment/api"; "" when the owner is not known
+	Namespace string `json:"namespace,omitempty"`
+	Container string `json:"container,omitempty"`
+	Limit     string `json:"limit,omitempty"`   // the memory limit to set, in Kubernetes units
+	Request   string `json:"request,omitempty"` // the memory request to set
+	Basis     string `json:"basis"`             // how the figure was reached
+	Command   string `json:"command,omitempty"` // a kubectl line that makes the change
 }
 
 // Kernel holds what the OOM report said about the invocation itself.
