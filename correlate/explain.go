@@ -45,8 +45,10 @@ func summarize(d *Death) string {
 	switch d.Mechanism {
 	case CgroupOOM:
 		limit := ""
-		if d.Memory != nil {
-			limit = fmt.Sprintf(" of %s (usage %s)", kib(d.Memory.LimitKiB), kib(d.Memory.UsageKiB))
+		if n, ok := memoryLimit(d); ok {
+			limit = fmt.Sprintf(" of %s (usage %s)", kib(n), kib(d.Memory.UsageKiB))
+		} else if d.Memory != nil {
+			limit = fmt.Sprintf(" (usage %s; the report shows the memory counter without a limit)", kib(d.Memory.UsageKiB))
 		}
 		switch d.LimitScope {
 		case LevelPod:
@@ -112,8 +114,8 @@ func advise(d *Death) []string {
 	var a []string
 	switch d.Mechanism {
 	case CgroupOOM:
-		if d.Memory != nil {
-			a = append(a, fmt.Sprintf("Raise the memory limit above %s, sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set.", kib(d.Memory.LimitKiB)))
+		if limit, ok := memoryLimit(d); ok {
+			a = append(a, fmt.Sprintf("Raise the memory limit above %s, sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set.", kib(limit)))
 		} else {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
@@ -124,7 +126,8 @@ func advise(d *Death) []string {
 			a = []string{"The pods together used up node allocatable (capacity minus kube-reserved, system-reserved and the eviction threshold), which the kubelet enforces on the kubepods cgroup: give every pod a memory request and limit close to its real usage so the scheduler does not overcommit the node, and check kube-reserved/system-reserved: too large a reservation shrinks allocatable, too small lets the node itself run short.",
 				"Keep a memory.available eviction threshold above the allocatable margin, so the kubelet evicts pods before the kubepods cgroup's limit is hit."}
 		}
-		if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && *v.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
+		if limit, ok := memoryLimit(d); ok && d.Victim != nil && d.Victim.AnonRSSKiB != nil && *d.Victim.AnonRSSKiB > 0 && *d.Victim.AnonRSSKiB*10 >= limit*8 {
+			v := d.Victim
 			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
 		}
 	case KernelOOM:
@@ -147,11 +150,17 @@ func advise(d *Death) []string {
 	return a
 }
 
+// memoryLimit is the limit the OOM report printed, when there was one.
+func memoryLimit(d *Death) (int64, bool) {
+	if d.Memory == nil {
+		return 0, false
+	}
+	return d.Memory.LimitKiB.KiB()
+}
+
 // kib renders a size in KiB as people read it.
 func kib(n int64) string {
 	switch {
-	case n >= 1<<40: // the "no limit" value of v1 (9007199254740988kB)
-		return "no limit"
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d GiB", n>>20)
 	case n >= 1<<20:

@@ -19,6 +19,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"title":   func(d *correlate.Death) string { return strings.ReplaceAll(deathTitle(d, ""), "`", "") },
 	"when":    when,
 	"kib":     kibH,
+	"limit":   limitH,
 	"victim":  victim,
 	"parts":   reportParts,
 	"history": history,

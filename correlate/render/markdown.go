@@ -111,7 +111,7 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 		add("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "none")))
 	}
 	if mem := d.Memory; mem != nil {
-		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", kibH(mem.LimitKiB), kibH(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
+		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), kibH(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
 	}
 	for _, v := range d.Victims {
 		add("victim", victim(v))
@@ -243,11 +243,17 @@ func capitalizeFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
+// limitH renders a limit as people read it, or "unlimited".
+func limitH(l correlate.Limit) string {
+	if n, ok := l.KiB(); ok {
+		return kibH(n)
+	}
+	return l.String()
+}
+
 // kibH renders KiB as people read it.
 func kibH(n int64) string {
 	switch {
-	case n >= 1<<40:
-		return "no limit"
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<20))
 	case n >= 1<<10:

@@ -73,7 +73,7 @@ func (t *textWriter) node(rep *correlate.Report) {
 		}
 		for _, c := range n.Cgroups {
 			if c.OOMKills > 0 {
-				limit := "no limit"
+				limit := "unlimited"
 				if c.LimitKiB != nil {
 					limit = kibText(*c.LimitKiB)
 				}
@@ -87,6 +87,14 @@ func (t *textWriter) node(rep *correlate.Report) {
 }
 
 func kibText(n int64) string { return fmt.Sprintf("%d KiB", n) }
+
+// limitText is a limit in exact KiB, or "unlimited".
+func limitText(l correlate.Limit) string {
+	if n, ok := l.KiB(); ok {
+		return kibText(n)
+	}
+	return l.String()
+}
 
 type textWriter struct {
 	w      *bufio.Writer
@@ -233,7 +241,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		if m.LimitCgroup == "" {
 			where = " (the cgroup is not in the log)"
 		}
-		t.field("limit", fmt.Sprintf("%d KiB, usage %d KiB, failcnt %d%s", m.LimitKiB, m.UsageKiB, m.Failcnt, where))
+		t.field("limit", fmt.Sprintf("%s, usage %d KiB, failcnt %d%s", limitText(m.LimitKiB), m.UsageKiB, m.Failcnt, where))
 	}
 	if m := d.NodeMemory; m != nil {
 		t.field("node mem", nodeMemory(m))
