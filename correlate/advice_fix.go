@@ -54,7 +54,7 @@ func setResources(d *Death, flag, value string) (object, command string) {
 // limitFix proposes a container's new memory limit from the usage the kernel saw at the kill.
 func limitFix(d *Death) *Fix {
 	m := d.Memory
-	if m == nil || m.UsageKiB <= 0 || m.LimitKiB >= 1<<40 {
+	if _, limited := memoryLimit(d); m == nil || m.UsageKiB <= 0 || !limited {
 		return nil
 	}
 	limit := Quantity(roundUpQuantity(m.UsageKiB + m.UsageKiB*headroomPercent/100))

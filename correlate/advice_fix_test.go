@@ -27,7 +27,7 @@ func TestCompositionAdvice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		st := tt.stats
-		d := &Death{Memory: &Memory{LimitKiB: 32 << 10, UsageKiB: 32 << 10, Stats: &st}}
+		d := &Death{Memory: &Memory{LimitKiB: LimitOf(32 << 10), UsageKiB: 32 << 10, Stats: &st}}
 		got := strings.Join(compositionAdvice(d, ""), "\n")
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("%s: advice lacks %q:\n%s", tt.reason, tt.want, got)
@@ -41,7 +41,7 @@ func TestCompositionAdvice(t *testing.T) {
 }
 
 func TestFixes(t *testing.T) {
-	d := &Death{Namespace: "shop", Pod: "cart-7d9f6c5b8-x2kqz", Container: "cart", Memory: &Memory{LimitKiB: 512 << 10, UsageKiB: 512 << 10}}
+	d := &Death{Namespace: "shop", Pod: "cart-7d9f6c5b8-x2kqz", Container: "cart", Memory: &Memory{LimitKiB: LimitOf(512 << 10), UsageKiB: 512 << 10}}
 	f := limitFix(d)
 	if f == nil || f.Limit != "640Mi" || f.Command != "kubectl set resources deployment/cart -n shop -c cart --limits=memory=640Mi" {
 		t.Errorf("limit fix for 512Mi at the kill: %+v", f)
@@ -51,7 +51,7 @@ func TestFixes(t *testing.T) {
 	if f == nil || f.Request != "400Mi" || f.Object != "statefulset/cart" {
 		t.Errorf("request fix for 401220Ki measured: %+v", f)
 	}
-	d = &Death{Pod: "memhog", Container: "app", Memory: &Memory{LimitKiB: 32 << 10, UsageKiB: 32 << 10}}
+	d = &Death{Pod: "memhog", Container: "app", Memory: &Memory{LimitKiB: LimitOf(32 << 10), UsageKiB: 32 << 10}}
 	if f := limitFix(d); f == nil || !strings.Contains(f.Command, "<owner of pod memhog>") || f.Object != "" {
 		t.Errorf("an unknown owner stays a visible placeholder: %+v", f)
 	}

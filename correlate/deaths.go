@@ -231,14 +231,16 @@ func memoryOf(o *parsers.KernelOOM) *Memory {
 	if o.Memory == nil {
 		return nil
 	}
-	m := &Memory{LimitKiB: o.Memory.LimitKiB, UsageKiB: o.Memory.UsageKiB, Failcnt: o.Memory.Failcnt,
+	m := &Memory{LimitKiB: LimitOf(o.Memory.LimitKiB), UsageKiB: o.Memory.UsageKiB, Failcnt: o.Memory.Failcnt,
 		LimitCgroup: limitCgroup(o), CgroupV2: o.Swap != nil}
 	if o.Swap != nil {
-		u, l := o.Swap.UsageKiB, o.Swap.LimitKiB
-		m.SwapUsageKiB, m.SwapLimitKiB = &u, &l
-	} else if o.MemSwap != nil {
-		u, l := o.MemSwap.UsageKiB-o.Memory.UsageKiB, o.MemSwap.LimitKiB
-		m.SwapUsageKiB, m.SwapLimitKiB = &u, &l
+		u := o.Swap.UsageKiB
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, LimitOf(o.Swap.LimitKiB)
+	} else if o.MemSwap != nil && o.MemSwap.UsageKiB >= o.Memory.UsageKiB {
+		// memory+swap holds memory; below it, the kernel does not account swap (swapaccount=0
+		// leaves the counter at 0) and the swap figures say nothing.
+		u := o.MemSwap.UsageKiB - o.Memory.UsageKiB
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, LimitOf(o.MemSwap.LimitKiB)
 	}
 	m.Stats = statsOf(o)
 	return m

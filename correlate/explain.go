@@ -45,8 +45,10 @@ func summarize(d *Death) string {
 	switch d.Mechanism {
 	case CgroupOOM:
 		limit := ""
-		if d.Memory != nil {
-			limit = fmt.Sprintf(" of %s (usage %s)", kib(d.Memory.LimitKiB), kib(d.Memory.UsageKiB))
+		if n, ok := memoryLimit(d); ok {
+			limit = fmt.Sprintf(" of %s (usage %s)", kib(n), kib(d.Memory.UsageKiB))
+		} else if d.Memory != nil {
+			limit = fmt.Sprintf(" (usage %s; the report shows the memory counter without a limit)", kib(d.Memory.UsageKiB))
 		}
 		switch d.LimitScope {
 		case LevelPod:
@@ -115,11 +117,11 @@ func advise(d *Death) []string {
 		enforced := "sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set"
 		if f := limitFix(d); f != nil && (d.LimitScope == LevelContainer || d.LimitScope == "") {
 			d.Fix = f
-			a = append(a, fixAdvice(fmt.Sprintf("Raise the memory limit from %s to %s (%s), %s", kib(d.Memory.LimitKiB), f.Limit, f.Basis, enforced), f))
+			a = append(a, fixAdvice(fmt.Sprintf("Raise the memory limit from %s to %s (%s), %s", d.Memory.LimitKiB, f.Limit, f.Basis, enforced), f))
 		} else if f != nil && d.LimitScope == LevelPod {
 			a = append(a, fmt.Sprintf("The pod as a whole needs about %s (%s), %s.", f.Limit, f.Basis, enforced))
-		} else if d.Memory != nil {
-			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", kib(d.Memory.LimitKiB), enforced))
+		} else if limit, ok := memoryLimit(d); ok {
+			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", kib(limit), enforced))
 		} else {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
@@ -132,7 +134,7 @@ func advise(d *Death) []string {
 		}
 		if more := compositionAdvice(d, ""); more != nil {
 			a = append(a, more...)
-		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && *v.AnonRSSKiB*10 >= d.Memory.LimitKiB*8 {
+		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && memoryLimitAtLeast(d, *v.AnonRSSKiB*10/8) {
 			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
 		}
 	case KernelOOM:
@@ -153,6 +155,20 @@ func advise(d *Death) []string {
 		a = append(a, "Collect the full kernel log (dmesg or /var/log/messages) around this time: the OOM report that says which limit was hit is missing.")
 	}
 	return a
+}
+
+// memoryLimit is the limit the OOM report printed, when there was one.
+func memoryLimit(d *Death) (int64, bool) {
+	if d.Memory == nil {
+		return 0, false
+	}
+	return d.Memory.LimitKiB.KiB()
+}
+
+// memoryLimitAtLeast says the report printed a limit and it is at most kib.
+func memoryLimitAtLeast(d *Death, kib int64) bool {
+	limit, ok := memoryLimit(d)
+	return ok && limit <= kib
 }
 
 // kib renders a size in KiB as people read it: in Kubernetes units.

@@ -9,9 +9,6 @@ func Quantity(kib int64) string {
 	if kib < 0 {
 		return "-" + Quantity(-kib)
 	}
-	if kib >= 1<<40 { // the "no limit" page-counter maximum (9007199254740988kB on 4 KiB pages)
-		return "no limit"
-	}
 	units := []struct {
 		shift  uint
 		suffix string

@@ -227,12 +227,15 @@ type ReportParts struct {
 
 // Memory is the cgroup's memory counters at the kill, as the kernel printed them.
 type Memory struct {
-	LimitKiB     int64  `json:"limitKiB"`
-	UsageKiB     int64  `json:"usageKiB"`
-	Failcnt      int64  `json:"failcnt"`
-	LimitCgroup  string `json:"limitCgroup,omitempty"` // the cgroup whose limit was hit
+	LimitKiB    Limit  `json:"limitKiB"` // null: no limit
+	UsageKiB    int64  `json:"usageKiB"`
+	Failcnt     int64  `json:"failcnt"`
+	LimitCgroup string `json:"limitCgroup,omitempty"` // the cgroup whose limit was hit
+	// SwapUsageKiB and SwapLimitKiB are swap on cgroup v2 (the "swap:" line); on v1 the
+	// usage is memory+swap less memory and the limit is the memory+swap limit. Absent when
+	// the report printed neither line; the limit is null when there is none.
 	SwapUsageKiB *int64 `json:"swapUsageKiB,omitempty"`
-	SwapLimitKiB *int64 `json:"swapLimitKiB,omitempty"`
+	SwapLimitKiB Limit  `json:"swapLimitKiB,omitzero"`
 	CgroupV2     bool   `json:"cgroupV2"`
 	// Stats is what the cgroup held at the kill, from the report's "Memory cgroup stats".
 	Stats *MemcgStats `json:"stats,omitempty"`

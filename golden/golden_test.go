@@ -86,6 +86,7 @@ func runCase(t *testing.T, path string) {
 		}
 	}
 	checkHTML(t, got["want.html"], got["want.json"])
+	checkSchema(t, dir, args, got["want.json"])
 	if *update {
 		rewrite(t, path, ar, got)
 		return

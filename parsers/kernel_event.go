@@ -85,7 +85,7 @@ const (
 
 // Seen lists the parts of the report the log shows, in report order.
 func (k *KernelOOM) Seen() []string {
-	var out []string
+	out := []string{} // never null in the JSON report
 	add := func(ok bool, part string) {
 		if ok {
 			out = append(out, part)

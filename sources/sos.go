@@ -120,19 +120,21 @@ type Member struct {
 
 // ArchiveInfo is what an archive (or directory) says about the node and the collection.
 type ArchiveInfo struct {
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"` // sosreport, must-gather, cluster-info-dump, directory, tar
-	Host       string    `json:"host,omitempty"`
-	SosVersion string    `json:"sosVersion,omitempty"`
-	Kernel     string    `json:"kernel,omitempty"`
-	Collected  time.Time `json:"collected,omitempty"` // when sos ran
-	Zone       string    `json:"zone,omitempty"`      // IANA name or fixed offset of the node's local time
-	BootTime   time.Time `json:"bootTime,omitempty"`  // proc/stat btime
-	BootID     string    `json:"bootID,omitempty"`
-	Used       int       `json:"used"`
-	Meta       int       `json:"meta"` // files read for what they say of the node and its clock
-	Skipped    int       `json:"skipped"`
-	Warnings   []string  `json:"warnings,omitempty"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // sosreport, must-gather, cluster-info-dump, directory, tar
+	Host       string `json:"host,omitempty"`
+	SosVersion string `json:"sosVersion,omitempty"`
+	Kernel     string `json:"kernel,omitempty"`
+	// Collected and BootTime are left out when unknown: omitempty never omitted a zero
+	// time.Time, which wrote "0001-01-01T00:00:00Z" into the report.
+	Collected time.Time `json:"collected,omitzero"` // when sos ran
+	Zone      string    `json:"zone,omitempty"`     // IANA name or fixed offset of the node's local time
+	BootTime  time.Time `json:"bootTime,omitzero"`  // proc/stat btime
+	BootID    string    `json:"bootID,omitempty"`
+	Used      int       `json:"used"`
+	Meta      int       `json:"meta"` // files read for what they say of the node and its clock
+	Skipped   int       `json:"skipped"`
+	Warnings  []string  `json:"warnings,omitempty"`
 	// Members lists every file and what became of it, when the source was asked to explain
 	// (--explain-inputs); empty otherwise, so a huge archive costs no memory for it.
 	Members []Member `json:"members,omitempty"`

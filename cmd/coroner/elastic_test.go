@@ -65,6 +65,7 @@ func TestElasticEquivalentToAnalyze(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
+			checkSchema(t, c.cmd+"'s report", out)
 			if got := deathsOf(t, out); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("deaths differ\nanalyze:\n%s\n%s:\n%s", strings.Join(want, "\n"), c.cmd, strings.Join(got, "\n"))
 			}

@@ -66,6 +66,7 @@ func TestLokiEquivalentToAnalyze(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("loki exited %d: %s", code, stderr)
 	}
+	checkSchema(t, "coroner loki's report", fromLoki)
 	a, b := deathsOf(t, fromFiles), deathsOf(t, fromLoki)
 	if len(a) != 4 {
 		t.Fatalf("analyze found %d deaths, want 4: the OOM kill and the three evictions", len(a))
@@ -142,6 +143,7 @@ func TestLokiAlloyEventsAndPushFindings(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	checkSchema(t, "coroner loki's report", out)
 	var rep correlate.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
@@ -251,6 +253,7 @@ func TestLokiDeadline(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "nothing could be read") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
+	checkSchema(t, "coroner loki's report of a range it could not read", out)
 	var rep correlate.Report
 	json.Unmarshal([]byte(out), &rep)
 	if rep.Transfer == nil || len(rep.Transfer.Missing) != 6 || !strings.Contains(rep.Transfer.Missing[0].Error, "deadline") {

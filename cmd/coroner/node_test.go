@@ -35,6 +35,7 @@ func TestNodeFakeRoot(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
+	checkSchema(t, "coroner node's report", out)
 	var rep struct {
 		Deaths []struct {
 			ContainerID string

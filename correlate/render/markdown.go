@@ -111,7 +111,7 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 		add("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "none")))
 	}
 	if mem := d.Memory; mem != nil {
-		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", kibH(mem.LimitKiB), kibH(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
+		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), kibH(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
 	}
 	for _, v := range d.Victims {
 		add("victim", victim(v))
@@ -241,6 +241,14 @@ func capitalizeFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// limitH renders a limit as people read it, or "unlimited".
+func limitH(l correlate.Limit) string {
+	if n, ok := l.KiB(); ok {
+		return kibH(n)
+	}
+	return l.String()
 }
 
 // kibH renders KiB as people read it.

@@ -97,7 +97,7 @@ func (t *textWriter) node(rep *correlate.Report) {
 		}
 		for _, c := range n.Cgroups {
 			if c.OOMKills > 0 {
-				limit := "no limit"
+				limit := "unlimited"
 				if c.LimitKiB != nil {
 					limit = kibText(*c.LimitKiB)
 				}
@@ -111,6 +111,14 @@ func (t *textWriter) node(rep *correlate.Report) {
 }
 
 func kibText(n int64) string { return correlate.Quantity(n) }
+
+// limitText is a limit in exact KiB, or "unlimited".
+func limitText(l correlate.Limit) string {
+	if n, ok := l.KiB(); ok {
+		return kibText(n)
+	}
+	return l.String()
+}
 
 type textWriter struct {
 	w       *bufio.Writer
@@ -340,7 +348,7 @@ func (t *textWriter) identity(d *correlate.Death) {
 
 // limitLine gives the memcg counters at the kill; the cgroup path only with -v.
 func limitLine(d *correlate.Death, m *correlate.Memory, verbose bool) string {
-	s := fmt.Sprintf("%s, usage %s, failcnt %d", kibText(m.LimitKiB), kibText(m.UsageKiB), m.Failcnt)
+	s := fmt.Sprintf("%s, usage %s, failcnt %d", limitText(m.LimitKiB), kibText(m.UsageKiB), m.Failcnt)
 	switch {
 	case m.LimitCgroup == "":
 		s += " (the cgroup is not in the log)"

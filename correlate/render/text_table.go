@@ -165,8 +165,10 @@ func why(d *correlate.Death) string {
 	switch d.Mechanism {
 	case correlate.CgroupOOM:
 		scope := or(d.LimitScope, "own")
-		if m := d.Memory; m != nil && m.LimitKiB > 0 {
-			return fmt.Sprintf("%s limit %s hit", scope, correlate.Quantity(m.LimitKiB))
+		if m := d.Memory; m != nil {
+			if limit, ok := m.LimitKiB.KiB(); ok {
+				return fmt.Sprintf("%s limit %s hit", scope, correlate.Quantity(limit))
+			}
 		}
 		return scope + " memory limit hit"
 	case correlate.KernelOOM:

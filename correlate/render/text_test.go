@@ -62,7 +62,7 @@ func TestSelectProof(t *testing.T) {
 func TestTextFitsWidth(t *testing.T) {
 	long := strings.Repeat("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null) ", 8)
 	d := correlate.Death{Node: "node-1", Namespace: "shop", Pod: "cart-7d9f6c5b8-x2kqz", Container: "cart", Mechanism: correlate.CgroupOOM,
-		Confidence: "high", Summary: strings.Repeat("words that wrap ", 12), Memory: &correlate.Memory{LimitKiB: 32768, UsageKiB: 32768},
+		Confidence: "high", Summary: strings.Repeat("words that wrap ", 12), Memory: &correlate.Memory{LimitKiB: correlate.LimitOf(32768), UsageKiB: 32768},
 		Evidence: []correlate.Evidence{{Input: "sos.tar.xz:sos_commands/kernel/dmesg", Line: 7, Role: "kill", Decisive: true, Text: long}}}
 	rep := &correlate.Report{Deaths: []correlate.Death{d}, Inputs: []correlate.Input{{Name: "x", Kind: "dmesg"}}}
 	var b strings.Builder
