@@ -37,6 +37,7 @@ type cli struct {
 	Opensearch    osCmd            `cmd:"" help:"Batch job: the same over OpenSearch."`
 	Merge         mergeCmd         `cmd:"" help:"Merge the JSON reports of sharded runs (--shard I/N) into one report."`
 	Version       versionCmd       `cmd:"" help:"Print the version."`
+	Completion    completionCmd    `cmd:"" help:"Print shell completion for bash, zsh or fish."`
 }
 
 type versionCmd struct{}
@@ -62,7 +63,7 @@ func run(args []string, env *environment) int {
 	parser, err := kong.New(&c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
 		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
-		kong.Writers(env.stdout, env.stderr),
+		kong.Writers(env.stdout, env.stderr), kong.Help(helpWithExamples),
 		kong.Exit(func(int) { helped = true })) // --help printed: run nothing
 
 	if err != nil {

@@ -89,9 +89,12 @@ func TestOutputFile(t *testing.T) {
 // after it (kong goes on parsing after printing it).
 func TestHelpExitsZero(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"analyze", "--help"}, {"analyze", "-h"}, {"node", "--help"},
-		{"loki", "--help"}, {"elasticsearch", "--help"}, {"opensearch", "--help"}, {"merge", "--help"}} {
+		{"loki", "--help"}, {"elasticsearch", "--help"}, {"opensearch", "--help"}, {"merge", "--help"},
+		{"version", "--help"}, {"completion", "--help"}} {
 		out, errs, code := runMain(t, "", args...)
-		if code != 0 || errs != "" || !strings.Contains(out, "Usage: coroner") {
+		// Every help ends with examples, the lines people copy first.
+		examples := strings.LastIndex(out, "\nExamples:\n  ")
+		if code != 0 || errs != "" || !strings.Contains(out, "Usage: coroner") || examples < 0 || strings.Contains(out[examples:], "\n  -") {
 			t.Errorf("coroner %v: exit %d, stderr %q, stdout %.100q", args, code, errs, out)
 		}
 	}
