@@ -1,9 +1,9 @@
 // Package loki reads node logs and Kubernetes Events out of Grafana Loki for coroner's batch
 // job: query_range with pushed-down line filters, time windows fetched concurrently, pages
 // merged and de-duplicated without losing identical lines of two streams, retries where Loki
-// says to retry, and findings pushed back as log lines. It speaks Loki's HTTP API with its own
-// decoder and the Apache-2.0 github.com/grafana/loki/pkg/push types; it never imports Loki
-// itself (AGPL).
+// says to retry, and findings pushed back as log lines. It speaks Loki's HTTP API (JSON both
+// ways) with its own decoder and its own copy of the wire types' shape (entry.go); it never
+// imports Loki itself (AGPL), nor pkg/push, whose generated gRPC service would come along.
 package loki
 
 import (
