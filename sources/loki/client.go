@@ -222,3 +222,14 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	}
 	return data, nil
 }
+
+// Reach asks Loki for its build information, the cheapest request there is, to learn whether
+// it can be reached at all: a wrong address, a refused connection or a certificate not trusted
+// is then said once (*batch.UnreachableError) instead of once per window. Any HTTP answer,
+// even 401 or 404 from a gateway, counts as reached.
+func (c *Client) Reach(ctx context.Context) error {
+	return batch.Reach(ctx, c.backoff(), 1, "Loki", c.base.Redacted(), func() error {
+		_, err := c.once(ctx, http.MethodGet, "/loki/api/v1/status/buildinfo", nil, nil, "")
+		return err
+	})
+}
