@@ -126,6 +126,10 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 	}
 	ctx, cancel := runContext(c.Deadline)
 	defer cancel()
+	// An address that cannot be reached is said once, not once per window.
+	if err := client.Reach(ctx); err != nil {
+		return &exitError{exitUsage, err}
+	}
 	src := &elastic.Source{Client: client, Index: c.Index, Fields: fields, Phrases: parsers.TriggerPhrases(),
 		From: from, To: to, Window: c.QueryWindow, Parallel: c.Parallel, Tiebreaker: tiebreaker,
 		Count: !c.NoCount}

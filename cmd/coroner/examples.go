@@ -74,23 +74,27 @@ func (completionCmd) examples() []string {
 	}
 }
 
-func (lokiCmd) examples() []string {
+func (*lokiCmd) examples() []string {
 	return []string{
-		"coroner loki --url http://loki:3100 --since 24h                 # the last day, every node",
-		"coroner loki --url https://loki.example --tenant prod --from 2026-11-27T00:00:00Z --to 2026-11-28T00:00:00Z -o json",
-		"coroner loki --url http://loki:3100 --shard 0/4 -o json > shard-0.json   # one of 4 parallel jobs; then coroner merge",
+		"coroner loki --addr http://loki-gateway.monitoring:3100 --org-id prod --since 24h",
+		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD=$TOKEN coroner loki --since 168h -o json > week.json",
+		"coroner loki --addr http://loki:3100 --preset alloy --node-label instance --push-findings",
+		"coroner loki --addr http://loki:3100 --node-label host --shard 0/4 -o json > s0.json   # then: coroner merge s*.json",
 	}
 }
 
-func (esCmd) examples() []string {
+func (*esCmd) examples() []string {
 	return []string{
-		"coroner elasticsearch --url https://es:9200 --api-key-file key --index 'filebeat-*' --since 24h",
-		"coroner elasticsearch --cloud-id prod:… --index 'logs-*' --events-index 'kube-events*' -o json",
+		"coroner elasticsearch --url https://es.example.com:9200 --api-key-file /run/secrets/es-key --since 24h",
+		"coroner elasticsearch --url http://es:9200 --index 'logs-*' --events-index 'kube-events*' -o json > day.json",
+		"coroner elasticsearch --cloud-id \"$ELASTIC_CLOUD_ID\" --api-key \"$KEY\" --index-findings coroner-findings",
 	}
 }
 
-func (osCmd) examples() []string {
+func (*osCmd) examples() []string {
 	return []string{
-		"coroner opensearch --url https://opensearch:9200 --username admin --password-file pw --index 'logs-*' --since 24h",
+		"coroner opensearch --url https://opensearch:9200 --username admin --password-file /run/secrets/pw --since 24h",
+		"coroner opensearch --url http://os:9200 --preset fluent-bit --index 'logstash-*' -o json > day.json",
+		"coroner opensearch --url http://os:9200 --events-index 'kube-events*' --index-findings coroner-findings",
 	}
 }

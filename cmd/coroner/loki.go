@@ -19,17 +19,18 @@ import (
 
 // lokiCmd is the batch job over Grafana Loki.
 type lokiCmd struct {
-	URL             string            `env:"LOKI_ADDR" help:"Loki's base URL, e.g. http://loki:3100."`
-	Tenant          string            `env:"LOKI_ORG_ID" help:"Tenant (X-Scope-OrgID); A|B reads several."`
+	// logcli's flag names and environment variables work too, so its users' settings carry over.
+	URL             string            `aliases:"addr" env:"LOKI_ADDR" help:"Loki's base URL, e.g. http://loki:3100 (logcli: --addr)."`
+	Tenant          string            `aliases:"org-id" env:"LOKI_ORG_ID" help:"Tenant (X-Scope-OrgID); A|B reads several (logcli: --org-id)."`
 	Username        string            `env:"LOKI_USERNAME" help:"Basic auth user."`
 	Password        string            `env:"LOKI_PASSWORD" help:"Basic auth password; never printed."`
 	BearerToken     string            `env:"LOKI_BEARER_TOKEN" help:"Bearer token; never printed."`
 	BearerTokenFile string            `env:"LOKI_BEARER_TOKEN_FILE" help:"File holding a bearer token."`
 	Header          map[string]string `help:"Extra request header NAME=VALUE (repeatable)."`
-	CAFile          string            `name:"ca-file" help:"CA certificate (PEM) to trust."`
-	CertFile        string            `name:"cert-file" help:"Client certificate (PEM)."`
-	KeyFile         string            `name:"key-file" help:"Client key (PEM)."`
-	Insecure        bool              `help:"Skip TLS certificate verification."`
+	CAFile          string            `name:"ca-file" aliases:"ca-cert" env:"LOKI_CA_CERT_PATH" help:"CA certificate (PEM) to trust (logcli: --ca-cert)."`
+	CertFile        string            `name:"cert-file" aliases:"cert" env:"LOKI_CLIENT_CERT_PATH" help:"Client certificate (PEM) (logcli: --cert)."`
+	KeyFile         string            `name:"key-file" aliases:"key" env:"LOKI_CLIENT_KEY_PATH" help:"Client key (PEM) (logcli: --key)."`
+	Insecure        bool              `aliases:"tls-skip-verify" env:"LOKI_TLS_SKIP_VERIFY" help:"Skip TLS certificate verification (logcli: --tls-skip-verify)."`
 
 	Since     time.Duration `default:"24h" help:"Analyse this long before --until."`
 	Until     string        `help:"End of the range (RFC 3339), exclusive; default now."`
@@ -74,6 +75,10 @@ func (l *lokiCmd) Run(env *environment) error {
 	}
 	ctx, cancel := runContext(l.Deadline)
 	defer cancel()
+	// An address that cannot be reached is said once, not once per window with its query.
+	if err := client.Reach(ctx); err != nil {
+		return &exitError{exitUsage, err}
+	}
 	// Event streams are read by their own query, and coroner's own findings are never evidence.
 	nodeSel, err := loki.WithMatcher(l.Selector, `job!~"`+loki.EventsJobs+`|coroner"`)
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 // shipped as a journal shipper does: MESSAGE at __REALTIME_TIMESTAMP, labelled by host and
 // transport), the three-pod eviction episode's kubelet journal and its Events (shipped as
 // kubernetes-event-exporter does: the whole Event as JSON, at export time). Everything is
-// pushed into the fake Loki with the real push protocol (protobuf + snappy).
+// pushed into the fake Loki with the real push protocol (JSON).
 func TestLokiEquivalentToAnalyze(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()

@@ -60,12 +60,7 @@ func main() {
 func run(args []string, env *environment) int {
 	var c cli
 	helped := false
-	parser, err := kong.New(&c, kong.Name("coroner"),
-		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
-		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
-		kong.Writers(env.stdout, env.stderr), kong.Help(helpWithExamples),
-		kong.Exit(func(int) { helped = true })) // --help printed: run nothing
-
+	parser, err := newParser(&c, env, func(int) { helped = true }) // --help printed: run nothing
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		return exitUsage
@@ -94,4 +89,12 @@ func run(args []string, env *environment) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// newParser is coroner's command line over c; exit is called after --help or --version.
+func newParser(c *cli, env *environment, exit func(int)) (*kong.Kong, error) {
+	return kong.New(c, kong.Name("coroner"),
+		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
+		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
+		kong.Writers(env.stdout, env.stderr), kong.Help(helpWithExamples), kong.Exit(exit))
 }

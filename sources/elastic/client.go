@@ -2,30 +2,34 @@
 // for coroner's batch job: point in time + search_after paging with sort values kept as raw
 // JSON (float64 would merge date_nanos values above 2^53 and skip or repeat documents), the
 // parsers' trigger phrases pushed into the query, field presets for the shippers people run,
-// and findings written back through _bulk. Elasticsearch is spoken through
-// github.com/elastic/go-elasticsearch/v8's esapi, OpenSearch through
-// github.com/opensearch-project/opensearch-go/v4: the Elasticsearch client refuses servers
-// that do not send X-Elastic-Product, and OpenSearch's PIT API differs.
+// and findings written back through _bulk. Both products are spoken through go-elasticsearch's
+// transport (github.com/elastic/elastic-transport-go: addresses in rotation, auth headers) with
+// the six REST calls written here: the typed and functional APIs of go-elasticsearch compile
+// about 860 packages (esapi alone is one package of 570 files) for calls coroner never makes,
+// and opensearch-go would be a second client for the same requests. The two products differ in
+// their point-in-time API and in Elasticsearch's X-Elastic-Product header, which is checked
+// as the official client checks it.
 package elastic
 
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
-	"github.com/opensearch-project/opensearch-go/v4"
 )
 
 // Config is how to reach the cluster. Credentials are never printed.
@@ -51,25 +55,25 @@ type Config struct {
 // Client talks to one cluster.
 type Client struct {
 	cfg   Config
+	urls  []*url.URL
 	drv   driver
+	rest  *rest
 	sleep func(context.Context, time.Duration) error
 }
 
-// driver is what differs between the two products: how a point in time is opened and closed,
-// and which client library carries the requests.
+// driver is what differs between the two products: how a point in time is opened and closed.
 type driver interface {
 	openPIT(ctx context.Context, index, keepAlive string) (string, error)
 	closePIT(ctx context.Context, id string) error
-	search(ctx context.Context, body []byte) ([]byte, error)
-	count(ctx context.Context, index string, body []byte) ([]byte, error)
-	bulk(ctx context.Context, body []byte) ([]byte, error)
-	putTemplate(ctx context.Context, name string, body []byte) error
 }
 
 // New builds a client for Elasticsearch or, with cfg.OpenSearch, OpenSearch.
 func New(cfg Config) (*Client, error) {
 	if len(cfg.URLs) == 0 && cfg.CloudID == "" {
 		return nil, errors.New("no cluster URL (--url, ELASTICSEARCH_URL) or --cloud-id")
+	}
+	if cfg.OpenSearch && (cfg.APIKey != "" || cfg.CloudID != "") {
+		return nil, errors.New("OpenSearch takes basic auth or a bearer token, not an Elastic API key or Cloud ID")
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = time.Minute
@@ -80,36 +84,85 @@ func New(cfg Config) (*Client, error) {
 	if cfg.KeepAlive == "" {
 		cfg.KeepAlive = "2m"
 	}
+	addrs := cfg.URLs
+	if cfg.CloudID != "" {
+		addr, err := cloudAddress(cfg.CloudID)
+		if err != nil {
+			return nil, err
+		}
+		addrs = []string{addr}
+	}
+	var urls []*url.URL
+	for _, a := range addrs {
+		u, err := url.Parse(strings.TrimRight(strings.TrimSpace(a), "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("cluster URL %q is not an http(s) URL", a)
+		}
+		urls = append(urls, u)
+	}
 	tlsCfg, err := sources.TLSConfig(cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.Insecure)
 	if err != nil {
 		return nil, err
 	}
-	transport := &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 16}
-	c := &Client{cfg: cfg}
+	tp, err := elastictransport.New(elastictransport.Config{URLs: urls, Username: cfg.Username, Password: cfg.Password,
+		APIKey: cfg.APIKey, ServiceToken: cfg.BearerToken, UserAgent: "coroner",
+		Transport:    &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 16},
+		DisableRetry: true}) // retries are ours: Retry-After, jitter, never on 4xx
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, urls: urls, rest: &rest{tp: tp}}
 	if cfg.OpenSearch {
-		header := http.Header{}
-		if cfg.BearerToken != "" {
-			header.Set("Authorization", "Bearer "+cfg.BearerToken)
-		}
-		if cfg.APIKey != "" || cfg.CloudID != "" {
-			return nil, errors.New("OpenSearch takes basic auth or a bearer token, not an Elastic API key or Cloud ID")
-		}
-		os, err := opensearch.NewClient(opensearch.Config{Addresses: cfg.URLs, Username: cfg.Username, Password: cfg.Password,
-			Header: header, Transport: transport, DisableRetry: true})
-		if err != nil {
-			return nil, err
-		}
-		c.drv = &osDriver{os}
+		c.drv = &osDriver{c.rest}
 	} else {
-		es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: cfg.URLs, CloudID: cfg.CloudID, APIKey: cfg.APIKey,
-			Username: cfg.Username, Password: cfg.Password, ServiceToken: cfg.BearerToken, Transport: transport,
-			DisableRetry: true}) // retries are ours: Retry-After, jitter, never on 4xx
-		if err != nil {
-			return nil, err
-		}
-		c.drv = &esDriver{es}
+		c.rest.product = "Elasticsearch"
+		c.drv = &esDriver{c.rest}
 	}
 	return c, nil
+}
+
+// cloudAddress is the Elasticsearch address an Elastic Cloud ID names: the ID is
+// "<deployment name>:<base64 of host$elasticsearch-id$kibana-id>", the address
+// https://<elasticsearch-id>.<host>.
+func cloudAddress(id string) (string, error) {
+	i := strings.LastIndex(id, ":")
+	if i < 0 {
+		return "", errors.New("--cloud-id is not <name>:<base64>")
+	}
+	enc := id[i+1:]
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		raw, err = base64.RawStdEncoding.DecodeString(enc)
+	}
+	if err != nil {
+		return "", fmt.Errorf("--cloud-id: the part after %q is not base64", id[:i+1])
+	}
+	parts := strings.Split(string(raw), "$")
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return "", errors.New("--cloud-id does not hold host$elasticsearch-id")
+	}
+	return "https://" + parts[1] + "." + parts[0], nil
+}
+
+// Reach makes one request (GET /, the cluster's name and version) to learn whether the
+// cluster can be reached at all: a wrong address, a refused connection or a certificate not
+// trusted is then said once (*batch.UnreachableError) instead of once per window. Any HTTP
+// answer counts as reached.
+func (c *Client) Reach(ctx context.Context) error {
+	store, shown := "Elasticsearch", make([]string, len(c.urls))
+	if c.cfg.OpenSearch {
+		store = "OpenSearch"
+	}
+	for i, u := range c.urls {
+		shown[i] = u.Redacted()
+	}
+	b := batch.Backoff{Retries: c.cfg.Retries, Base: c.cfg.Backoff, Sleep: c.sleep}
+	return batch.Reach(ctx, b, len(c.urls), store, strings.Join(shown, ","), func() error {
+		rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+		_, err := c.rest.do(rctx, http.MethodGet, "/", nil, "")
+		return err
+	})
 }
 
 // StatusError is an error answer: Elasticsearch's error type and reason say why.
@@ -206,26 +259,59 @@ func (c *Client) call(ctx context.Context, op func(ctx context.Context) ([]byte,
 	return out, err
 }
 
-// esDriver speaks Elasticsearch through go-elasticsearch's esapi.
-type esDriver struct{ es *elasticsearch.Client }
+// rest performs one request through the transport and reads the answer: the body of a 2xx,
+// else a *StatusError.
+type rest struct {
+	tp *elastictransport.Client
+	// product, when set, is what X-Elastic-Product must say on a 2xx answer before the
+	// cluster is trusted, as go-elasticsearch checks it: an OpenSearch or a proxy that is not
+	// Elasticsearch answers differently (point in time, errors) and is refused with a hint.
+	product string
+	genuine atomic.Bool
+}
 
-func read(res *esapi.Response, err error) ([]byte, error) {
+func (r *rest) do(ctx context.Context, method, path string, body []byte, contentType string) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, path, rd)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		if contentType == "" {
+			contentType = "application/json"
+		}
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := r.tp.Perform(req)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
+	data, err := io.ReadAll(res.Body)
 	if err != nil {
 		return nil, err
 	}
-	if res.IsError() {
-		return nil, statusError(res.StatusCode, res.Header, body)
+	if res.StatusCode/100 != 2 {
+		return nil, statusError(res.StatusCode, res.Header, data)
 	}
-	return body, nil
+	if r.product != "" && !r.genuine.Load() {
+		if res.Header.Get("X-Elastic-Product") != r.product {
+			return nil, fmt.Errorf("the server is not %s (its answers lack X-Elastic-Product: %s); for OpenSearch run coroner opensearch",
+				r.product, r.product)
+		}
+		r.genuine.Store(true)
+	}
+	return data, nil
 }
 
+// esDriver is Elasticsearch's point in time: POST /<index>/_pit, closed by DELETE /_pit {"id"}.
+type esDriver struct{ *rest }
+
 func (d *esDriver) openPIT(ctx context.Context, index, keepAlive string) (string, error) {
-	body, err := read(d.es.OpenPointInTime(strings.Split(index, ","), keepAlive, d.es.OpenPointInTime.WithContext(ctx)))
+	body, err := d.do(ctx, http.MethodPost, "/"+index+"/_pit?keep_alive="+url.QueryEscape(keepAlive), nil, "")
 	if err != nil {
 		return "", err
 	}
@@ -240,60 +326,16 @@ func (d *esDriver) openPIT(ctx context.Context, index, keepAlive string) (string
 
 func (d *esDriver) closePIT(ctx context.Context, id string) error {
 	b, _ := json.Marshal(map[string]string{"id": id})
-	_, err := read(d.es.ClosePointInTime(d.es.ClosePointInTime.WithContext(ctx), d.es.ClosePointInTime.WithBody(bytes.NewReader(b))))
+	_, err := d.do(ctx, http.MethodDelete, "/_pit", b, "")
 	return err
 }
 
-func (d *esDriver) search(ctx context.Context, body []byte) ([]byte, error) {
-	return read(d.es.Search(d.es.Search.WithContext(ctx), d.es.Search.WithBody(bytes.NewReader(body))))
-}
-
-func (d *esDriver) count(ctx context.Context, index string, body []byte) ([]byte, error) {
-	return read(d.es.Count(d.es.Count.WithContext(ctx), d.es.Count.WithIndex(strings.Split(index, ",")...), d.es.Count.WithBody(bytes.NewReader(body))))
-}
-
-func (d *esDriver) bulk(ctx context.Context, body []byte) ([]byte, error) {
-	return read(d.es.Bulk(bytes.NewReader(body), d.es.Bulk.WithContext(ctx)))
-}
-
-func (d *esDriver) putTemplate(ctx context.Context, name string, body []byte) error {
-	_, err := read(d.es.Indices.PutIndexTemplate(name, bytes.NewReader(body), d.es.Indices.PutIndexTemplate.WithContext(ctx)))
-	return err
-}
-
-// osDriver speaks OpenSearch through opensearch-go's client; its point in time lives at
-// /<index>/_search/point_in_time and is named pit_id.
-type osDriver struct{ os *opensearch.Client }
-
-func (d *osDriver) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, path, rd)
-	if err != nil {
-		return nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := d.os.Perform(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err != nil {
-		return nil, err
-	}
-	if res.StatusCode > 299 {
-		return nil, statusError(res.StatusCode, res.Header, data)
-	}
-	return data, nil
-}
+// osDriver is OpenSearch's point in time: it lives at /<index>/_search/point_in_time and is
+// named pit_id.
+type osDriver struct{ *rest }
 
 func (d *osDriver) openPIT(ctx context.Context, index, keepAlive string) (string, error) {
-	body, err := d.do(ctx, http.MethodPost, "/"+index+"/_search/point_in_time?keep_alive="+keepAlive, nil)
+	body, err := d.do(ctx, http.MethodPost, "/"+index+"/_search/point_in_time?keep_alive="+url.QueryEscape(keepAlive), nil, "")
 	if err != nil {
 		return "", err
 	}
@@ -308,24 +350,26 @@ func (d *osDriver) openPIT(ctx context.Context, index, keepAlive string) (string
 
 func (d *osDriver) closePIT(ctx context.Context, id string) error {
 	b, _ := json.Marshal(map[string][]string{"pit_id": {id}})
-	_, err := d.do(ctx, http.MethodDelete, "/_search/point_in_time", b)
+	_, err := d.do(ctx, http.MethodDelete, "/_search/point_in_time", b, "")
 	return err
 }
 
-func (d *osDriver) search(ctx context.Context, body []byte) ([]byte, error) {
-	return d.do(ctx, http.MethodPost, "/_search", body)
+// The calls both products share.
+
+func (c *Client) search(ctx context.Context, body []byte) ([]byte, error) {
+	return c.rest.do(ctx, http.MethodPost, "/_search", body, "")
 }
 
-func (d *osDriver) count(ctx context.Context, index string, body []byte) ([]byte, error) {
-	return d.do(ctx, http.MethodPost, "/"+index+"/_count", body)
+func (c *Client) count(ctx context.Context, index string, body []byte) ([]byte, error) {
+	return c.rest.do(ctx, http.MethodPost, "/"+index+"/_count", body, "")
 }
 
-func (d *osDriver) bulk(ctx context.Context, body []byte) ([]byte, error) {
-	return d.do(ctx, http.MethodPost, "/_bulk", body)
+func (c *Client) bulk(ctx context.Context, body []byte) ([]byte, error) {
+	return c.rest.do(ctx, http.MethodPost, "/_bulk", body, "application/x-ndjson")
 }
 
-func (d *osDriver) putTemplate(ctx context.Context, name string, body []byte) error {
-	_, err := d.do(ctx, http.MethodPut, "/_index_template/"+name, body)
+func (c *Client) putTemplate(ctx context.Context, name string, body []byte) error {
+	_, err := c.rest.do(ctx, http.MethodPut, "/_index_template/"+name, body, "")
 	return err
 }
 

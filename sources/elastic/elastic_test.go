@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -291,5 +292,24 @@ func BenchmarkSource(b *testing.B) {
 			b.ReportMetric(float64(docs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 			b.ReportMetric(float64(docs)/n*100, "%shipped")
 		})
+	}
+}
+
+// An Elastic Cloud ID names https://<elasticsearch-id>.<host>; malformed ones are said so.
+func TestCloudAddress(t *testing.T) {
+	enc := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for _, c := range []struct{ id, want string }{
+		{"prod:" + enc("europe-west1.gcp.cloud.es.io$abc123$kib456"), "https://abc123.europe-west1.gcp.cloud.es.io"},
+		{"name:with:colons:" + enc("us-east-1.aws.found.io:443$es1$kb1"), "https://es1.us-east-1.aws.found.io:443"},
+		{"raw:" + strings.TrimRight(enc("h.example$e1$k1"), "="), "https://e1.h.example"},
+	} {
+		if got, err := cloudAddress(c.id); err != nil || got != c.want {
+			t.Errorf("cloudAddress(%q) = %q, %v; want %q", c.id, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"no-colon", "x:!!!", "x:" + enc("only-host"), "x:" + enc("$id$k")} {
+		if got, err := cloudAddress(bad); err == nil {
+			t.Errorf("cloudAddress(%q) = %q, want an error", bad, got)
+		}
 	}
 }

@@ -29,7 +29,7 @@ const findingsTemplate = `{"index_patterns":[%q],"template":{"mappings":{"dynami
 func (c *Client) IndexFindings(ctx context.Context, index string, findings []Finding) error {
 	tmpl := []byte(fmt.Sprintf(findingsTemplate, index))
 	if _, err := c.call(ctx, func(rctx context.Context) ([]byte, error) {
-		return nil, c.drv.putTemplate(rctx, "coroner-findings", tmpl)
+		return nil, c.putTemplate(rctx, "coroner-findings", tmpl)
 	}); err != nil {
 		return fmt.Errorf("index template: %w", err)
 	}
@@ -49,7 +49,7 @@ func (c *Client) IndexFindings(ctx context.Context, index string, findings []Fin
 	if buf.Len() == 0 {
 		return nil
 	}
-	raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.drv.bulk(rctx, buf.Bytes()) })
+	raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.bulk(rctx, buf.Bytes()) })
 	if err != nil {
 		return err
 	}

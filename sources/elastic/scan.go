@@ -61,7 +61,7 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 			req["search_after"] = after
 		}
 		body, _ := json.Marshal(req)
-		raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.drv.search(rctx, body) })
+		raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.search(rctx, body) })
 		if pitExpired(err) && reopened < maxReopen {
 			reopened++
 			if pitID, err = c.openPIT(ctx, index); err != nil {
@@ -117,7 +117,7 @@ func (c *Client) openPIT(ctx context.Context, index string) (string, error) {
 // Count asks how many documents of index match query.
 func (c *Client) Count(ctx context.Context, index string, query map[string]any) (int64, error) {
 	body, _ := json.Marshal(map[string]any{"query": query})
-	raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.drv.count(rctx, index, body) })
+	raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.count(rctx, index, body) })
 	if err != nil {
 		return 0, err
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafana/loki/pkg/push"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -17,13 +16,13 @@ func BenchmarkSource(b *testing.B) {
 	defer srv.Close()
 	const n = 100000
 	for node := 0; node < 3; node++ {
-		var es []push.Entry
+		var es []lokitest.Entry
 		for i := node; i < n; i += 3 {
 			line := fmt.Sprintf("I1127 12:00:00.000000    1187 kubelet.go:2400] \"SyncLoop (probe)\" probe=\"readiness\" status=\"ready\" pod=\"team/web-%d\"", i%97)
 			if i%100 == 0 {
 				line = fmt.Sprintf("Memory cgroup out of memory: Killed process %d (app) total-vm:1000kB, anon-rss:900kB, file-rss:0kB", i)
 			}
-			es = append(es, push.Entry{Timestamp: t0.Add(time.Duration(i) * 864 * time.Millisecond), Line: line})
+			es = append(es, lokitest.Entry{Timestamp: t0.Add(time.Duration(i) * 864 * time.Millisecond), Line: line})
 		}
 		srv.Push("fake", map[string]string{"job": "systemd-journal", "host": fmt.Sprintf("node%d", node)}, es...)
 	}

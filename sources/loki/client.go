@@ -1,9 +1,9 @@
 // Package loki reads node logs and Kubernetes Events out of Grafana Loki for coroner's batch
 // job: query_range with pushed-down line filters, time windows fetched concurrently, pages
 // merged and de-duplicated without losing identical lines of two streams, retries where Loki
-// says to retry, and findings pushed back as log lines. It speaks Loki's HTTP API with its own
-// decoder and the Apache-2.0 github.com/grafana/loki/pkg/push types; it never imports Loki
-// itself (AGPL).
+// says to retry, and findings pushed back as log lines. It speaks Loki's HTTP API (JSON both
+// ways) with its own decoder and its own copy of the wire types' shape (entry.go); it never
+// imports Loki itself (AGPL), nor pkg/push, whose generated gRPC service would come along.
 package loki
 
 import (
@@ -221,4 +221,15 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 		return nil, se
 	}
 	return data, nil
+}
+
+// Reach asks Loki for its build information, the cheapest request there is, to learn whether
+// it can be reached at all: a wrong address, a refused connection or a certificate not trusted
+// is then said once (*batch.UnreachableError) instead of once per window. Any HTTP answer,
+// even 401 or 404 from a gateway, counts as reached.
+func (c *Client) Reach(ctx context.Context) error {
+	return batch.Reach(ctx, c.backoff(), 1, "Loki", c.base.Redacted(), func() error {
+		_, err := c.once(ctx, http.MethodGet, "/loki/api/v1/status/buildinfo", nil, nil, "")
+		return err
+	})
 }

@@ -8,15 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/grafana/loki/pkg/push"
 )
 
-// A Stream is one label set's entries, as query_range returns them, in the pkg/push types.
-// Labels are kept as a map as well as push's canonical string, for classification.
+// A Stream is one label set's entries, as query_range returns them. Labels is the canonical
+// label string ({a="1", b="2"}); Set holds the same labels as a map, for classification.
 type Stream struct {
-	push.Stream
-	Set map[string]string
+	Labels  string
+	Entries []Entry
+	Set     map[string]string
 }
 
 // response is the query_range JSON (docs: loki-http-api.md "Query logs within a range of
@@ -65,23 +64,23 @@ func decodeStreams(body []byte) ([]Stream, error) {
 }
 
 // decodeValue reads ["<ns>", "<line>"] or ["<ns>", "<line>", {…}].
-func decodeValue(raw json.RawMessage) (push.Entry, error) {
+func decodeValue(raw json.RawMessage) (Entry, error) {
 	var parts []json.RawMessage
 	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) < 2 || len(parts) > 3 {
-		return push.Entry{}, fmt.Errorf("query_range value %s is not [ts, line] or [ts, line, metadata]", truncate(raw))
+		return Entry{}, fmt.Errorf("query_range value %s is not [ts, line] or [ts, line, metadata]", truncate(raw))
 	}
 	var tsText, line string
 	if err := json.Unmarshal(parts[0], &tsText); err != nil {
-		return push.Entry{}, fmt.Errorf("query_range timestamp %s is not a string", truncate(parts[0]))
+		return Entry{}, fmt.Errorf("query_range timestamp %s is not a string", truncate(parts[0]))
 	}
 	ns, err := strconv.ParseInt(tsText, 10, 64)
 	if err != nil {
-		return push.Entry{}, fmt.Errorf("query_range timestamp %q is not nanoseconds", tsText)
+		return Entry{}, fmt.Errorf("query_range timestamp %q is not nanoseconds", tsText)
 	}
 	if err := json.Unmarshal(parts[1], &line); err != nil {
-		return push.Entry{}, fmt.Errorf("query_range line %s is not a string", truncate(parts[1]))
+		return Entry{}, fmt.Errorf("query_range line %s is not a string", truncate(parts[1]))
 	}
-	e := push.Entry{Timestamp: time.Unix(0, ns).UTC(), Line: line}
+	e := Entry{Timestamp: time.Unix(0, ns).UTC(), Line: line}
 	if len(parts) == 3 {
 		var cat struct {
 			Structured map[string]string `json:"structuredMetadata"`
@@ -89,7 +88,7 @@ func decodeValue(raw json.RawMessage) (push.Entry, error) {
 		}
 		var flat map[string]any
 		if json.Unmarshal(parts[2], &flat) != nil {
-			return push.Entry{}, fmt.Errorf("query_range metadata %s is not an object", truncate(parts[2]))
+			return Entry{}, fmt.Errorf("query_range metadata %s is not an object", truncate(parts[2]))
 		}
 		_, isCat1 := flat["structuredMetadata"]
 		_, isCat2 := flat["parsed"]
@@ -107,7 +106,7 @@ func decodeValue(raw json.RawMessage) (push.Entry, error) {
 	return e, nil
 }
 
-func adapter(m map[string]string) push.LabelsAdapter {
+func adapter(m map[string]string) LabelsAdapter {
 	if len(m) == 0 {
 		return nil
 	}
@@ -116,9 +115,9 @@ func adapter(m map[string]string) push.LabelsAdapter {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	out := make(push.LabelsAdapter, 0, len(keys))
+	out := make(LabelsAdapter, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, push.LabelAdapter{Name: k, Value: m[k]})
+		out = append(out, LabelAdapter{Name: k, Value: m[k]})
 	}
 	return out
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/grafana/loki/pkg/push"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -41,11 +40,11 @@ func tiedStreams(srv *lokitest.Server, nodes ...string) map[string]int {
 	want := map[string]int{}
 	for _, n := range nodes {
 		set := map[string]string{"job": "systemd-journal", "host": n}
-		var es []push.Entry
+		var es []lokitest.Entry
 		for i := 0; i < 40; i++ {
 			ts := t0.Add(time.Duration(i/4) * time.Second) // four entries per second in each stream
 			line := fmt.Sprintf("Killed process %d (app) tick %d", i%4, i/4)
-			es = append(es, push.Entry{Timestamp: ts, Line: line})
+			es = append(es, lokitest.Entry{Timestamp: ts, Line: line})
 			want[fmt.Sprintf("%s|%d|%s", n, ts.UnixNano(), line)]++
 		}
 		srv.Push("fake", set, es...)
@@ -83,11 +82,11 @@ func TestFetchBoundaryTies(t *testing.T) {
 func TestFetchWholePageOneTimestamp(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
-	var es []push.Entry
+	var es []lokitest.Entry
 	for i := 0; i < 20; i++ {
-		es = append(es, push.Entry{Timestamp: t0, Line: fmt.Sprintf("line %d", i)})
+		es = append(es, lokitest.Entry{Timestamp: t0, Line: fmt.Sprintf("line %d", i)})
 	}
-	es = append(es, push.Entry{Timestamp: t0.Add(time.Second), Line: "after"})
+	es = append(es, lokitest.Entry{Timestamp: t0.Add(time.Second), Line: "after"})
 	srv.Push("fake", map[string]string{"job": "x"}, es...)
 	c := newClient(t, srv, Config{MaxEntries: 8})
 	n, err := c.Fetch(context.Background(), `{job="x"}`, t0, t0.Add(time.Minute), func(Item) {})
@@ -134,7 +133,7 @@ func TestWindowNeverSucceedsIsMissing(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
 	tiedDataset(srv)
-	srv.Push("fake", map[string]string{"job": "systemd-journal", "host": "node1"}, push.Entry{Timestamp: t0.Add(3 * time.Hour), Line: "Killed process 9 (late)"})
+	srv.Push("fake", map[string]string{"job": "systemd-journal", "host": "node1"}, lokitest.Entry{Timestamp: t0.Add(3 * time.Hour), Line: "Killed process 9 (late)"})
 	bad := fmt.Sprint(t0.UnixNano())
 	srv.Fault = func(r *http.Request) (int, string) {
 		if r.URL.Query().Get("start") == bad {
@@ -176,8 +175,8 @@ func TestTenantMismatchIsNotRetried(t *testing.T) {
 		t.Errorf("%d requests, want 1: a 401 is not retried", calls.Load())
 	}
 	// With the tenant it works, and another tenant's streams stay invisible.
-	srv.Push("prod", map[string]string{"job": "x"}, push.Entry{Timestamp: t0, Line: "a"})
-	srv.Push("dev", map[string]string{"job": "x"}, push.Entry{Timestamp: t0, Line: "b"})
+	srv.Push("prod", map[string]string{"job": "x"}, lokitest.Entry{Timestamp: t0, Line: "a"})
+	srv.Push("dev", map[string]string{"job": "x"}, lokitest.Entry{Timestamp: t0, Line: "b"})
 	c = newClient(t, srv, Config{Tenant: "prod"})
 	var lines []string
 	if _, err := c.Fetch(context.Background(), `{job="x"}`, t0, t0.Add(time.Hour), func(it Item) { lines = append(lines, it.Line) }); err != nil {
@@ -221,9 +220,9 @@ func TestTimeoutSplitsWindow(t *testing.T) {
 func TestManyWindows(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
-	var es []push.Entry
+	var es []lokitest.Entry
 	for h := 0; h < 30*24; h += 7 {
-		es = append(es, push.Entry{Timestamp: t0.Add(time.Duration(h)*time.Hour + 17*time.Minute), Line: fmt.Sprintf("Killed process %d (x)", h)})
+		es = append(es, lokitest.Entry{Timestamp: t0.Add(time.Duration(h)*time.Hour + 17*time.Minute), Line: fmt.Sprintf("Killed process %d (x)", h)})
 	}
 	srv.Push("fake", map[string]string{"job": "systemd-journal", "host": "n"}, es...)
 	c := newClient(t, srv, Config{})

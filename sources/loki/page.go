@@ -9,14 +9,12 @@ import (
 	"sort"
 	"strconv"
 	"time"
-
-	"github.com/grafana/loki/pkg/push"
 )
 
 // An Item is one entry with the labels of its stream.
 type Item struct {
 	Stream *Stream
-	push.Entry
+	Entry
 }
 
 // key identifies an entry for de-duplication at page edges: its time, its stream and its

@@ -3,12 +3,11 @@ package loki
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
-
-	"github.com/golang/snappy"
-	"github.com/grafana/loki/pkg/push"
 )
 
 // A Finding is one death as a log line for Loki.
@@ -18,33 +17,44 @@ type Finding struct {
 	Line   string
 }
 
-// Push writes findings to /loki/api/v1/push as Loki's protobuf, snappy-compressed
-// (loki-http-api.md "Ingest logs"), one stream per label set. Loki keeps one entry per stream,
-// time and line, so pushing the same findings again adds nothing.
+// pushBody is the JSON form of /loki/api/v1/push (loki-http-api.md "Ingest logs"):
+// {"streams":[{"stream":{labels},"values":[["<ns>","<line>"],…]}]}. JSON rather than
+// protobuf+snappy: findings are a few lines per run, and the protobuf types would bring gRPC.
+type pushBody struct {
+	Streams []pushStream `json:"streams"`
+}
+
+type pushStream struct {
+	Stream map[string]string `json:"stream"`
+	Values [][2]string       `json:"values"`
+}
+
+// Push writes findings to /loki/api/v1/push, one stream per label set, in the order the
+// findings come. Loki keeps one entry per stream, time and line, so pushing the same
+// findings again adds nothing.
 func (c *Client) Push(ctx context.Context, findings []Finding) error {
-	streams := map[string]*push.Stream{}
-	var order []string
+	if len(findings) == 0 {
+		return nil
+	}
+	index := map[string]int{}
+	var body pushBody
 	for _, f := range findings {
 		key := labelString(f.Labels)
-		st := streams[key]
-		if st == nil {
-			st = &push.Stream{Labels: key}
-			streams[key] = st
-			order = append(order, key)
+		i, ok := index[key]
+		if !ok {
+			i = len(body.Streams)
+			index[key] = i
+			body.Streams = append(body.Streams, pushStream{Stream: f.Labels})
 		}
-		st.Entries = append(st.Entries, push.Entry{Timestamp: f.Time.UTC(), Line: f.Line})
+		ns := strconv.FormatInt(f.Time.UnixNano(), 10)
+		body.Streams[i].Values = append(body.Streams[i].Values, [2]string{ns, f.Line})
 	}
-	req := push.PushRequest{}
-	for _, k := range order {
-		req.Streams = append(req.Streams, *streams[k])
-	}
-	raw, err := req.Marshal()
+	raw, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encoding findings: %w", err)
 	}
-	body := snappy.Encode(nil, raw)
 	err = c.backoff().Do(ctx, func() error {
-		_, err := c.once(ctx, http.MethodPost, "/loki/api/v1/push", nil, bytes.NewReader(body), "application/x-protobuf")
+		_, err := c.once(ctx, http.MethodPost, "/loki/api/v1/push", nil, bytes.NewReader(raw), "application/json")
 		return err
 	}, retryable, retryAfter)
 	if err != nil {

@@ -123,6 +123,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	body, _ := io.ReadAll(r.Body)
+	// Elasticsearch 8 refuses a body it is not told is JSON (or NDJSON, for _bulk).
+	if ct := r.Header.Get("Content-Type"); len(body) > 0 && !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/x-ndjson") {
+		w.WriteHeader(http.StatusNotAcceptable)
+		fmt.Fprintf(w, `{"error":"Content-Type header [%s] is not supported","status":406}`, ct)
+		return
+	}
 	path := strings.Trim(r.URL.Path, "/")
 	parts := strings.Split(path, "/")
 	switch {

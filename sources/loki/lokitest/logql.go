@@ -158,19 +158,3 @@ func quoted(s string) (string, int, error) {
 	v, _ := strconv.Unquote(q)
 	return v, len(q), nil
 }
-
-// parseLabelString reads {a="1", b="2"} as pushed.
-func parseLabelString(s string) (map[string]string, error) {
-	q, err := parseQuery(s)
-	if err != nil {
-		return nil, err
-	}
-	set := map[string]string{}
-	for _, m := range q.matchers {
-		if m.op != "=" {
-			return nil, fmt.Errorf("stream labels %q hold a %s matcher", s, m.op)
-		}
-		set[m.name] = m.value
-	}
-	return set, nil
-}

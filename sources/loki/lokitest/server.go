@@ -1,5 +1,5 @@
 // Package lokitest is a Loki for tests: an httptest server that stores what is pushed to it
-// (protobuf+snappy or JSON, as Loki's /loki/api/v1/push takes them) and answers query_range,
+// (JSON, as Loki's /loki/api/v1/push takes it) and answers query_range,
 // instant count/bytes_over_time queries and label values the way Loki does (loki-http-api.md):
 // label matchers and line filters, start inclusive and end exclusive, limit and direction,
 // streams never merged across label sets, max_entries_limit_per_query's 400 text, 401 without a
@@ -9,7 +9,6 @@ package lokitest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -18,9 +17,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/golang/snappy"
-	"github.com/grafana/loki/pkg/push"
 )
 
 // Server is the fake Loki.
@@ -42,7 +38,13 @@ type Server struct {
 
 type stream struct {
 	set     map[string]string
-	entries []push.Entry
+	entries []Entry
+}
+
+// An Entry is one stored line.
+type Entry struct {
+	Timestamp time.Time
+	Line      string
 }
 
 // New starts a fake Loki.
@@ -86,13 +88,13 @@ func (s *Server) wrap(h func(w http.ResponseWriter, r *http.Request, tenant stri
 }
 
 // Push stores entries directly (tests that do not exercise the push protocol).
-func (s *Server) Push(tenant string, set map[string]string, entries ...push.Entry) {
+func (s *Server) Push(tenant string, set map[string]string, entries ...Entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store(tenant, set, entries)
 }
 
-func (s *Server) store(tenant string, set map[string]string, entries []push.Entry) {
+func (s *Server) store(tenant string, set map[string]string, entries []Entry) {
 	if s.tenants[tenant] == nil {
 		s.tenants[tenant] = map[string]*stream{}
 	}
@@ -116,67 +118,65 @@ func (s *Server) store(tenant string, set map[string]string, entries []push.Entr
 	sort.SliceStable(st.entries, func(i, j int) bool { return st.entries[i].Timestamp.Before(st.entries[j].Timestamp) })
 }
 
+// push takes Loki's JSON push body: {"streams":[{"stream":{labels},"values":[["<ns>","<line>"]
+// or ["<ns>","<line>",{metadata}]]}]}. Loki also takes protobuf+snappy; coroner does not send
+// it, so this fake answers it 415 rather than storing it unread.
 func (s *Server) push(w http.ResponseWriter, r *http.Request, tenant string) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		http.Error(w, "unsupported Content-Type "+strconv.Quote(r.Header.Get("Content-Type")), http.StatusUnsupportedMediaType)
 		return
 	}
-	var req push.PushRequest
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		var j struct {
-			Streams []struct {
-				Stream map[string]string `json:"stream"`
-				Values [][]string        `json:"values"`
-			} `json:"streams"`
-		}
-		if err := json.Unmarshal(body, &j); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+	var j struct {
+		Streams []struct {
+			Stream map[string]string   `json:"stream"`
+			Values [][]json.RawMessage `json:"values"`
+		} `json:"streams"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&j); err != nil {
+		http.Error(w, "loghttp.PushRequest: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	type parsed struct {
+		set     map[string]string
+		entries []Entry
+	}
+	var streams []parsed
+	for _, st := range j.Streams {
+		if len(st.Stream) == 0 {
+			http.Error(w, "error at least one label pair is required per stream", http.StatusBadRequest)
 			return
 		}
-		s.mu.Lock()
-		for _, st := range j.Streams {
-			var es []push.Entry
-			for _, v := range st.Values {
-				ns, _ := strconv.ParseInt(v[0], 10, 64)
-				es = append(es, push.Entry{Timestamp: time.Unix(0, ns).UTC(), Line: v[1]})
+		p := parsed{set: st.Stream}
+		for _, v := range st.Values {
+			var tsText, line string
+			if len(v) < 2 || len(v) > 3 || json.Unmarshal(v[0], &tsText) != nil || json.Unmarshal(v[1], &line) != nil {
+				http.Error(w, "a value is not [\"<ns>\", \"<line>\"(, {metadata})]", http.StatusBadRequest)
+				return
 			}
-			s.store(tenant, st.Stream, es)
+			ns, err := strconv.ParseInt(tsText, 10, 64)
+			if err != nil {
+				http.Error(w, "timestamp "+strconv.Quote(tsText)+" is not nanoseconds", http.StatusBadRequest)
+				return
+			}
+			p.entries = append(p.entries, Entry{Timestamp: time.Unix(0, ns).UTC(), Line: line})
 		}
-		s.mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	raw, err := snappy.Decode(nil, body)
-	if err != nil {
-		http.Error(w, "snappy: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	if err := req.Unmarshal(raw); err != nil {
-		http.Error(w, "protobuf: "+err.Error(), http.StatusBadRequest)
-		return
+		streams = append(streams, p)
 	}
 	s.mu.Lock()
-	for _, st := range req.Streams {
-		set, err := parseLabelString(st.Labels)
-		if err != nil {
-			s.mu.Unlock()
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		s.store(tenant, set, st.Entries)
+	for _, p := range streams {
+		s.store(tenant, p.set, p.entries)
 	}
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // Streams returns a tenant's stored streams (label string → lines), for tests of pushers.
-func (s *Server) Streams(tenant string) map[string][]push.Entry {
+func (s *Server) Streams(tenant string) map[string][]Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := map[string][]push.Entry{}
+	out := map[string][]Entry{}
 	for k, st := range s.tenants[tenant] {
-		out[k] = append([]push.Entry(nil), st.entries...)
+		out[k] = append([]Entry(nil), st.entries...)
 	}
 	return out
 }
@@ -204,7 +204,7 @@ func (s *Server) queryRange(w http.ResponseWriter, r *http.Request, tenant strin
 	forward := q.Get("direction") == "forward"
 	type hit struct {
 		st *stream
-		e  push.Entry
+		e  Entry
 	}
 	var hits []hit
 	s.mu.Lock()
