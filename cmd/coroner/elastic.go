@@ -155,7 +155,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 	}
 	if c.Progress || isTerminal(env.stderr) {
 		src.Progress = func(done, total, docs int) {
-			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %d documents", done, total, docs)
+			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %s", done, total, countOf(int64(docs), "document"))
 			if done == total {
 				fmt.Fprintln(env.stderr)
 			}

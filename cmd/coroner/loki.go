@@ -121,7 +121,7 @@ func (l *lokiCmd) Run(env *environment) error {
 	}
 	if l.Progress || isTerminal(env.stderr) {
 		src.Progress = func(done, total, lines int) {
-			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %d lines", done, total, lines)
+			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %s", done, total, countOf(int64(lines), "line"))
 			if done == total {
 				fmt.Fprintln(env.stderr)
 			}

@@ -136,3 +136,11 @@ func outputWidth(w io.Writer) int {
 	}
 	return 0
 }
+
+// countOf says a count with its noun, singular for one: "1 line", "2 lines".
+func countOf(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
