@@ -56,15 +56,19 @@ func main() {
 	os.Exit(run(os.Args[1:], &environment{os.Stdin, os.Stdout, os.Stderr}))
 }
 
-func run(args []string, env *environment) int {
-	var c cli
-	helped := false
-	parser, err := kong.New(&c, kong.Name("coroner"),
+// newParser is coroner's command line over c; the tests parse the deploy/ manifests' args with it.
+func newParser(c *cli, env *environment, exit func(int)) (*kong.Kong, error) {
+	return kong.New(c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
 		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
 		kong.Writers(env.stdout, env.stderr),
-		kong.Exit(func(int) { helped = true })) // --help printed: run nothing
+		kong.Exit(exit))
+}
 
+func run(args []string, env *environment) int {
+	var c cli
+	helped := false
+	parser, err := newParser(&c, env, func(int) { helped = true }) // --help printed: run nothing
 	if err != nil {
 		fmt.Fprintf(env.stderr, "coroner: error: %v\n", err)
 		return exitUsage
