@@ -8,8 +8,9 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/coroner
 
-# The test command of the README and of CI. As root on Linux with the cgroup v1 memory
-# controller it includes a real memcg OOM (golden/realoom_test.go); elsewhere that test skips.
+# The test command of the README and of CI. It creates no cgroup, so it is safe on a real
+# node; with CORONER_REAL_OOM=1 (root, Linux, cgroup v1 or v2; .ci/run sets it) it adds real
+# memcg OOMs in a tree of its own, /sys/fs/cgroup/…/coroner-test/kubepods (golden/realoom_linux_test.go).
 # -count=1: the golden tests build and run the binary, a dependency go test's cache cannot see.
 test:
 	$(GO) test -count=1 ./...

@@ -53,7 +53,7 @@ func (nodeCmd) examples() []string {
 	return []string{
 		"sudo coroner node                        # the last 6 hours of this node",
 		"coroner node --root /host --since 2h -o json",
-		"kubectl debug node/worker-1 -it --profile=sysadmin --image=ghcr.io/k8s-coroner/coroner -- coroner node --root /host",
+		"kubectl debug node/worker-1 -it --profile=sysadmin --image=$IMAGE -- coroner node --root /host   # IMAGE: see deploy/",
 	}
 }
 

@@ -31,7 +31,7 @@ func (e *exitError) Error() string { return e.err.Error() }
 type cli struct {
 	ShowVersion   kong.VersionFlag `name:"version" help:"Print the version and exit."`
 	Analyze       analyzeCmd       `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
-	Node          nodeCmd          `cmd:"" help:"Run the post-mortem on the node itself: kernel ring buffer, journal, syslog files and live memory cgroups."`
+	Node          nodeCmd          `cmd:"" help:"Run the post-mortem on the node itself (Linux only): kernel ring buffer, journal, syslog files and live memory cgroups."`
 	Loki          lokiCmd          `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
 	Elasticsearch esCmd            `cmd:"" help:"Batch job: find and explain every memory death of a time range in Elasticsearch."`
 	Opensearch    osCmd            `cmd:"" help:"Batch job: the same over OpenSearch."`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,9 @@ type nodeCmd struct {
 // Run analyses the node it runs on: the kernel ring buffer, the journal, the syslog files
 // and the live memory cgroups. It only reads. Missing pieces are warnings in the report.
 func (n *nodeCmd) Run(env *environment) error {
+	if err := linuxOnly(runtime.GOOS); err != nil {
+		return &exitError{exitUsage, err}
+	}
 	now := time.Now()
 	since := now.Add(-n.Since)
 	var warnings []string
@@ -68,6 +72,17 @@ func (n *nodeCmd) Run(env *environment) error {
 		return &exitError{exitUsage, fmt.Errorf("no evidence could be read on this node")}
 	}
 	return nil
+}
+
+// linuxOnly refuses to run elsewhere than on Linux, saying what to do instead: the ring
+// buffer, the journal and the memory cgroups are a Linux node's, and on macOS or Windows
+// each source would fail on its own, ending in a vague "no evidence could be read".
+func linuxOnly(goos string) error {
+	if goos == "linux" {
+		return nil
+	}
+	return fmt.Errorf("coroner node runs on Linux only (this is %s): it reads a Linux node's kernel ring buffer, journal and memory cgroups; "+
+		"run it on the node (kubectl debug node/NAME --profile=sysadmin, see deploy/node-debug.md) or copy the node's logs and run coroner analyze on them", goos)
 }
 
 // kmsgPath is the root's /dev/kmsg. A debug pod's host mount often lacks the host's /dev

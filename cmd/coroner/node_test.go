@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,19 @@ func TestNodeFakeRoot(t *testing.T) {
 	}
 	if len(rep.Warnings) < 2 { // two journalctl runs missing, no memory cgroups in the fake root
 		t.Errorf("want warnings for the missing journalctl and cgroups, got %v", rep.Warnings)
+	}
+}
+
+// TestNodeLinuxOnly: on another OS coroner node says it is Linux-only and what to do instead,
+// rather than failing every source one by one.
+func TestNodeLinuxOnly(t *testing.T) {
+	if err := linuxOnly("linux"); err != nil {
+		t.Errorf("linux refused: %v", err)
+	}
+	for _, goos := range []string{"darwin", "windows"} {
+		err := linuxOnly(goos)
+		if err == nil || !strings.Contains(err.Error(), "Linux only (this is "+goos+")") || !strings.Contains(err.Error(), "coroner analyze") {
+			t.Errorf("%s: %v, want a Linux-only error naming %s and coroner analyze", goos, err, goos)
+		}
 	}
 }

@@ -101,8 +101,7 @@ func (o *outputFlags) write(env *environment, rep *correlate.Report) error {
 }
 
 // wantsColor: colour only on a terminal, never when NO_COLOR is set (no-color.org) or the
-// terminal is dumb, unless --color says otherwise. A terminal is told by its file being a
-// character device, which works on every platform (the ioctl it replaced was Linux-only).
+// terminal is dumb, unless --color says otherwise.
 func wantsColor(w io.Writer, mode string) bool {
 	switch mode {
 	case "always":
@@ -116,7 +115,9 @@ func wantsColor(w io.Writer, mode string) bool {
 	return isTerminal(w)
 }
 
-// isTerminal says whether w is a terminal (for colour and progress lines).
+// isTerminal says whether w is a terminal (for colour and progress lines). x/term asks the
+// terminal itself on every platform (an ioctl on Unix, the console mode on Windows); being
+// a character device is not enough, /dev/null is one too.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command clocks prints CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME
 // (nanoseconds) as one JSON object, read back to back. Used by
 // golden/lab/capture-v1.sh to record ground-truth clocks next to OOM events.

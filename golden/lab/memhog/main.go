@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command memhog allocates anonymous memory in 1 MiB steps and touches every
 // page so that it is really resident. It is the allocator used by
 // golden/lab/capture-v1.sh to provoke real memory-cgroup OOM kills.

@@ -1,7 +1,9 @@
+//go:build unix
+
 // Command bench measures coroner end to end against grep on the same file in the same run:
 // it writes a large synthetic syslog (real OOM reports among unrelated lines), then times
 // `grep -cE <trigger words>` and `coroner analyze` over it and prints MB/s and the ratio.
-// `make bench` runs it.
+// `make bench` runs it. Unix only: the peak memory is read from getrusage.
 package main
 
 import (

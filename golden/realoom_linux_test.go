@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,29 +18,40 @@ import (
 	"time"
 )
 
-const memcgRoot = "/sys/fs/cgroup/memory"
+// realOOMEnv opts in to the tests that provoke real OOM kills. They create cgroups, so they
+// never run by default: go test on a real Kubernetes node must leave its cgroups alone.
+const realOOMEnv = "CORONER_REAL_OOM"
 
-// TestRealMemcgOOM provokes a real memcg OOM in a kubepods-style cgroup v1 hierarchy with a
-// 32 MiB limit, reads the kernel's report from /dev/kmsg and checks what coroner makes of
-// it. It needs root on Linux with the cgroup v1 memory controller, and skips elsewhere.
+// testParent is the cgroup of our own that the tests' kubepods tree lives in. The kernel then
+// prints /coroner-test/kubepods/burstable/pod…/…, a nested path as a kind node's kubelet
+// makes, and the node's own /kubepods (which the kubelet owns) is never touched.
+const testParent = "coroner-test"
+
+// TestRealMemcgOOM provokes a real memcg OOM in a kubepods-style cgroup with a 32 MiB limit
+// below a parent of its own, reads the kernel's report from /dev/kmsg and checks what
+// coroner makes of it. It runs only as root with CORONER_REAL_OOM=1.
 func TestRealMemcgOOM(t *testing.T) {
-	requireMemcgV1(t)
+	tree := requireRealOOM(t)
 	dir := t.TempDir()
 	// A raw non-blocking fd: os.File would park a read of it in the poller instead of
 	// returning EAGAIN at the end of the buffer.
 	kmsg, err := syscall.Open("/dev/kmsg", syscall.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		t.Skipf("cannot read /dev/kmsg: %v", err)
+		t.Fatalf("cannot read /dev/kmsg: %v", err)
 	}
 	defer syscall.Close(kmsg)
 	if _, err := syscall.Seek(kmsg, 0, 2); err != nil { // only records written from now on
 		t.Fatal(err)
 	}
-	oom := provokeMemcgOOM(t, dir)
+	oom := provokeMemcgOOM(t, tree, dir)
 	bootTime := oom.killedAt.Add(-uptime(t))
 
+	records := readKmsg(t, kmsg)
+	if !bytes.Contains(records, []byte("oom_memcg="+oom.cgroup)) {
+		t.Fatalf("the kernel's report does not name the nested cgroup %s:\n%s", oom.cgroup, records)
+	}
 	log := filepath.Join(dir, "kmsg.txt")
-	if err := os.WriteFile(log, readKmsg(t, kmsg), 0o644); err != nil {
+	if err := os.WriteFile(log, records, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out, stderr, code := runCoroner(t, dir, []string{"analyze", "--format", "json",
@@ -55,9 +65,9 @@ func TestRealMemcgOOM(t *testing.T) {
 // TestRealNode provokes a real memcg OOM and runs `coroner node` on this machine: it must
 // find the death in the live kernel ring buffer, with the wall-clock time within a second.
 func TestRealNode(t *testing.T) {
-	requireMemcgV1(t)
+	tree := requireRealOOM(t)
 	dir := t.TempDir()
-	oom := provokeMemcgOOM(t, dir)
+	oom := provokeMemcgOOM(t, tree, dir)
 	out, stderr, code := runCoroner(t, dir, []string{"node", "--format", "json", "--since", "2m"})
 	if code != 0 {
 		t.Fatalf("coroner node exited %d: %s", code, stderr)
@@ -65,36 +75,78 @@ func TestRealNode(t *testing.T) {
 	checkRealDeath(t, out, oom)
 }
 
-func requireMemcgV1(t *testing.T) {
+// cgroupTree is the memory cgroup hierarchy of this machine.
+type cgroupTree struct {
+	mount string // /sys/fs/cgroup/memory (v1) or /sys/fs/cgroup (v2)
+	v2    bool
+}
+
+func (c cgroupTree) limitFile() string {
+	if c.v2 {
+		return "memory.max"
+	}
+	return "memory.limit_in_bytes"
+}
+
+// requireRealOOM skips unless the real-OOM tests were asked for, and fails when they were
+// asked for but cannot run: CI sets the variable, and a skip there would hide the test.
+func requireRealOOM(t *testing.T) cgroupTree {
 	t.Helper()
-	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
-		t.Skip("needs root on Linux to create a memory cgroup and read /dev/kmsg")
+	if os.Getenv(realOOMEnv) != "1" {
+		t.Skipf("set %s=1 (as root on Linux) to provoke a real memcg OOM in /sys/fs/cgroup/…/%s/kubepods", realOOMEnv, testParent)
 	}
-	if _, err := os.Stat(filepath.Join(memcgRoot, "memory.limit_in_bytes")); err != nil {
-		t.Skipf("needs the cgroup v1 memory controller at %s: %v", memcgRoot, err)
+	if os.Geteuid() != 0 {
+		t.Fatalf("%s=1 needs root, to create memory cgroups and read /dev/kmsg", realOOMEnv)
 	}
+	if _, err := os.Stat("/sys/fs/cgroup/memory/memory.limit_in_bytes"); err == nil {
+		return cgroupTree{mount: "/sys/fs/cgroup/memory"}
+	}
+	const v2 = "/sys/fs/cgroup"
+	if !strings.Contains(firstLine(t, filepath.Join(v2, "cgroup.controllers")), "memory") {
+		t.Fatalf("%s=1 but no memory cgroup controller: neither cgroup v1 at /sys/fs/cgroup/memory nor v2 at %s", realOOMEnv, v2)
+	}
+	// The root's controllers are the host's to enable; we only enable them in our own cgroups.
+	if !strings.Contains(firstLine(t, filepath.Join(v2, "cgroup.subtree_control")), "memory") {
+		t.Fatalf("%s=1 but the memory controller is not enabled for the root's children (%s/cgroup.subtree_control)", realOOMEnv, v2)
+	}
+	return cgroupTree{mount: v2, v2: true}
+}
+
+func firstLine(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	return line
 }
 
 // realOOM is what really happened in a provoked OOM.
 type realOOM struct {
 	podUID, containerID string
+	cgroup              string // the container's cgroup as the kernel prints it
 	pid                 int
 	killedAt            time.Time
 }
 
 // provokeMemcgOOM runs our allocator in a new kubepods-style container cgroup with a
-// 32 MiB limit (pod 64 MiB) until the kernel kills it, and removes the cgroups afterwards.
-func provokeMemcgOOM(t *testing.T, dir string) realOOM {
+// 32 MiB limit (pod 64 MiB, our parent 128 MiB, so nothing can reach the host's memory)
+// until the kernel kills it, and removes the cgroups afterwards.
+func provokeMemcgOOM(t *testing.T, tree cgroupTree, dir string) realOOM {
 	t.Helper()
 	memhog := filepath.Join(dir, "memhog")
 	if out, err := exec.Command("go", "build", "-o", memhog, "./lab/memhog").CombinedOutput(); err != nil {
 		t.Fatalf("building memhog: %v\n%s", err, out)
 	}
 	oom := realOOM{podUID: newUUID(t), containerID: randomHex(t, 32)}
-	podDir := filepath.Join(memcgRoot, "kubepods", "burstable", "pod"+oom.podUID)
-	ctrDir := filepath.Join(podDir, oom.containerID)
-	makeCgroup(t, podDir, 64<<20)
-	makeCgroup(t, ctrDir, 32<<20)
+	oom.cgroup = "/" + testParent + "/kubepods/burstable/pod" + oom.podUID + "/" + oom.containerID
+	parent := filepath.Join(tree.mount, testParent)
+	podDir := filepath.Join(tree.mount, filepath.Dir(oom.cgroup))
+	ctrDir := filepath.Join(tree.mount, oom.cgroup)
+	makeCgroup(t, tree, parent, 128<<20)
+	makeCgroup(t, tree, podDir, 64<<20)
+	makeCgroup(t, tree, ctrDir, 32<<20)
 	cmd := exec.Command("sh", "-c", `echo $$ > "$1/cgroup.procs" && exec "$2" -mb 100`, "sh", ctrDir, memhog)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -112,9 +164,9 @@ func checkRealDeath(t *testing.T, out string, oom realOOM) {
 	t.Helper()
 	var rep struct {
 		Deaths []struct {
-			PodUID, QoS, ContainerID, Mechanism, LimitScope, Confidence string
-			Time                                                        *time.Time
-			Victim                                                      struct {
+			PodUID, QoS, ContainerID, Cgroup, Mechanism, LimitScope, Confidence string
+			Time                                                                *time.Time
+			Victim                                                              struct {
 				PID     int
 				Process string
 			}
@@ -139,29 +191,53 @@ func checkRealDeath(t *testing.T, out string, oom realOOM) {
 	if got != want {
 		t.Errorf("death:\n got %s\nwant %s\n%s", got, want, out)
 	}
+	if d.Cgroup != oom.cgroup {
+		t.Errorf("cgroup %q, want the nested path the kernel printed, %q", d.Cgroup, oom.cgroup)
+	}
 	if d.Time == nil || math.Abs(d.Time.Sub(oom.killedAt).Seconds()) > 1 {
 		t.Errorf("death time %v, want within a second of %v", d.Time, oom.killedAt.UTC())
 	}
 }
 
-func makeCgroup(t *testing.T, dir string, limit int64) {
+// makeCgroup creates dir and its missing parents below the mount, removing only what it
+// created, and sets dir's memory limit. On v2 a cgroup's memory files exist only when its
+// parent enables the controller for its children, which we do in cgroups of our own only.
+func makeCgroup(t *testing.T, tree cgroupTree, dir string, limit int64) {
 	t.Helper()
-	// Create missing parents (kubepods, burstable) too, and remove only what we created.
+	if rel, err := filepath.Rel(filepath.Join(tree.mount, testParent), dir); err != nil || strings.HasPrefix(rel, "..") {
+		t.Fatalf("refusing to create %s: outside our own %s", dir, testParent)
+	}
 	var created []string
-	for p := dir; p != memcgRoot; p = filepath.Dir(p) {
+	for p := dir; p != tree.mount; p = filepath.Dir(p) {
 		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
 			created = append([]string{p}, created...)
 		}
 	}
 	for _, p := range created {
+		if tree.v2 && filepath.Dir(p) != tree.mount {
+			enableMemory(t, filepath.Dir(p))
+		}
 		if err := os.Mkdir(p, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		p := p
 		t.Cleanup(func() { removeCgroup(t, p) })
 	}
-	if err := os.WriteFile(filepath.Join(dir, "memory.limit_in_bytes"), []byte(strconv.FormatInt(limit, 10)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, tree.limitFile()), []byte(strconv.FormatInt(limit, 10)), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if tree.v2 { // a limit hit must kill, not swap
+		if err := os.WriteFile(filepath.Join(dir, "memory.swap.max"), []byte("0"), 0o644); err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+}
+
+// enableMemory lets the children of one of our v2 cgroups have memory limits.
+func enableMemory(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "cgroup.subtree_control"), []byte("+memory"), 0o644); err != nil {
+		t.Fatalf("enabling the memory controller below %s: %v", dir, err)
 	}
 }
 
