@@ -153,8 +153,8 @@ func (t *textWriter) list(names []string) string {
 }
 
 func (t *textWriter) headline(rep *correlate.Report) {
-	t.printf("coroner: %s, %s in %s\n", plural(len(rep.Deaths), "container death"),
-		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input"))
+	t.para("", "  ", fmt.Sprintf("coroner: %s, %s in %s", plural(len(rep.Deaths), "container death"),
+		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input")))
 }
 
 // summary tallies the deaths when the table is too long to count by eye, names the
@@ -248,7 +248,11 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		head += "  node " + d.Node
 	}
 	lines := wrapText(head, t.width-2)
-	t.printf("\n%s%s\n", t.color(mechColor(d.Mechanism), "● "+label), strings.TrimPrefix(lines[0], label))
+	if first := lines[0]; strings.HasPrefix(first, label) {
+		t.printf("\n%s%s\n", t.color(mechColor(d.Mechanism), "● "+label), first[len(label):])
+	} else { // a label wider than the line: it was wrapped itself
+		t.printf("\n%s\n", t.color(mechColor(d.Mechanism), "● "+first))
+	}
 	for _, l := range lines[1:] {
 		t.printf("  %s\n", l)
 	}
@@ -518,14 +522,14 @@ func (t *textWriter) inputs(ins []correlate.Input) {
 			t.inputWarning(in.Name, w)
 		}
 		if rest := len(in.Warnings) - len(warnings); rest > 0 {
-			t.printf("    (%s more; -v lists them)\n", plural(rest, "warning"))
+			t.para("    ", "      ", "("+plural(rest, "warning")+" more; -v lists them)")
 		}
 	}
 	switch {
 	case quiet == len(ins) && quiet > 0:
-		t.printf("  %s read, none with a warning (-v lists them)\n", plural(quiet, "input"))
+		t.para("  ", "    ", plural(quiet, "input")+" read, none with a warning (-v lists them)")
 	case quiet > 0:
-		t.printf("  %s more read without a warning (-v lists them)\n", plural(quiet, "input"))
+		t.para("  ", "    ", plural(quiet, "input")+" more read without a warning (-v lists them)")
 	}
 }
 
