@@ -1,0 +1,42 @@
+package golden
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestTextFitsNarrowTerminals renders every real excerpt (pastes from public threads, with
+// their long cgroup paths and log lines) for a 40-column terminal: no line of the text
+// report may be wider, whatever the input.
+func TestTextFitsNarrowTerminals(t *testing.T) {
+	var inputs []string
+	filepath.WalkDir("../testdata/excerpts", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".origin") && !strings.HasSuffix(path, ".txt") {
+			inputs = append(inputs, path)
+		}
+		return nil
+	})
+	if len(inputs) == 0 {
+		t.Fatal("no excerpts found")
+	}
+	const width = 40
+	for _, in := range inputs {
+		cmd := exec.Command(binary, "analyze", in)
+		cmd.Env = append(os.Environ(), "NO_COLOR=1", "TZ=UTC", "COLUMNS="+strconv.Itoa(width))
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		_ = cmd.Run() // exit 2 for an input of which nothing is understood is fine here
+		for _, l := range strings.Split(out.String(), "\n") {
+			if n := utf8.RuneCountInString(l); n > width {
+				t.Errorf("%s: a line of %d columns at COLUMNS=%d: %q", in, n, width, l)
+				break
+			}
+		}
+	}
+}
