@@ -16,7 +16,7 @@ func TestCompositionAdvice(t *testing.T) {
 		wantNot []string
 	}{
 		{"tmpfs: shmem counts against the limit and cannot be reclaimed", MemcgStats{AnonKiB: 4 << 10, FileKiB: 26 << 10, ShmemKiB: 25 << 10, KernelKiB: k(1 << 10)},
-			"tmpfs and shared memory", []string{"page cache (dirty", "kernel memory", "anonymous memory"}},
+			"the pod's memory-backed emptyDir cache (sizeLimit 1Gi)", []string{"page cache (dirty", "kernel memory", "anonymous memory"}},
 		{"kernel memory: slab and sockets", MemcgStats{AnonKiB: 8 << 10, KernelKiB: k(22 << 10), SlabKiB: 20 << 10, SockKiB: 2 << 10},
 			"kernel memory (slab 20Mi, sockets 2Mi)", []string{"tmpfs", "anonymous memory"}},
 		{"cgroup v1: kmem: says the kernel memory", MemcgStats{AnonKiB: 8 << 10, KmemKiB: k(20 << 10)},
@@ -28,7 +28,7 @@ func TestCompositionAdvice(t *testing.T) {
 	for _, tt := range tests {
 		st := tt.stats
 		d := &Death{Memory: &Memory{LimitKiB: LimitOf(32 << 10), UsageKiB: 32 << 10, Stats: &st}}
-		got := strings.Join(compositionAdvice(d, ""), "\n")
+		got := strings.Join(compositionAdvice(d, "cache (sizeLimit 1Gi)"), "\n")
 		if !strings.Contains(got, tt.want) {
 			t.Errorf("%s: advice lacks %q:\n%s", tt.reason, tt.want, got)
 		}

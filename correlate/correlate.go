@@ -120,7 +120,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	for i := range rep.HostKills {
 		attribute(&rep.HostKills[i])
-		explain(&rep.HostKills[i])
+		explain(&rep.HostKills[i], "")
 		nodeMemoryNote(&rep.HostKills[i], ctx)
 	}
 	enrich(rep.Deaths, ctx, opts.ZoneOf)

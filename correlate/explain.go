@@ -6,10 +6,11 @@ import (
 )
 
 // explain writes the death's summary, advice and caveats from its own fields, once all its
-// kills are joined.
-func explain(d *Death) {
+// kills are joined. memoryVolumes names the pod's memory-backed emptyDirs when pod status
+// shows them, so tmpfs advice can point at them.
+func explain(d *Death, memoryVolumes string) {
 	d.Summary = summarize(d)
-	d.Advice = advise(d)
+	d.Advice = advise(d, memoryVolumes)
 	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && ParseCgroup(d.Cgroup).Level != LevelConmon {
 		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
 	}
@@ -110,7 +111,7 @@ func describeWhere(d *Death) string {
 	return "a cgroup the log does not show"
 }
 
-func advise(d *Death) []string {
+func advise(d *Death, memoryVolumes string) []string {
 	var a []string
 	switch d.Mechanism {
 	case CgroupOOM:
@@ -132,7 +133,7 @@ func advise(d *Death) []string {
 			a = []string{"The pods together used up node allocatable (capacity minus kube-reserved, system-reserved and the eviction threshold), which the kubelet enforces on the kubepods cgroup: give every pod a memory request and limit close to its real usage so the scheduler does not overcommit the node, and check kube-reserved/system-reserved: too large a reservation shrinks allocatable, too small lets the node itself run short.",
 				"Keep a memory.available eviction threshold above the allocatable margin, so the kubelet evicts pods before the kubepods cgroup's limit is hit."}
 		}
-		if more := compositionAdvice(d, ""); more != nil {
+		if more := compositionAdvice(d, memoryVolumes); more != nil {
 			a = append(a, more...)
 		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && memoryLimitAtLeast(d, *v.AnonRSSKiB*10/8) {
 			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))

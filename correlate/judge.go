@@ -27,7 +27,11 @@ func finish(c *caseFile, ctx *context) Death {
 	d := &c.d
 	settleTime(c, ctx.window)
 	if c.kernel() {
-		explain(d)
+		vols := ""
+		if st := latestStatus(c); st != nil {
+			vols = st.memoryVolumes
+		}
+		explain(d, vols)
 		kernelExtras(c, ctx)
 	} else {
 		judge(c, ctx)
