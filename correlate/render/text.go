@@ -243,11 +243,11 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		at = d.Age + " before kubectl printed it (--now dates it)"
 	}
 	t.short = shortNames(d.Evidence)
-	head := fmt.Sprintf("%s  %s  %s confidence  %s", label, who(d), d.Confidence, at)
+	parts := []string{label, who(d), d.Confidence + " confidence", at}
 	if d.Node != "" {
-		head += "  node " + d.Node
+		parts = append(parts, "node "+d.Node)
 	}
-	lines := wrapText(head, t.width-2)
+	lines := wrapParts(parts, t.width-2)
 	if first := lines[0]; strings.HasPrefix(first, label) {
 		t.printf("\n%s%s\n", t.color(mechColor(d.Mechanism), "● "+label), first[len(label):])
 	} else { // a label wider than the line: it was wrapped itself

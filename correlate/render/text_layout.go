@@ -79,3 +79,30 @@ func padRight(s string, n int) string {
 	}
 	return s
 }
+
+// wrapParts joins parts with two spaces and breaks lines only between parts, so "node
+// coroner-lab" stays together; a part wider than the line is wrapped on its own.
+func wrapParts(parts []string, width int) []string {
+	if width <= 0 {
+		return []string{strings.Join(parts, "  ")}
+	}
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = p
+		case utf8.RuneCountInString(cur)+2+utf8.RuneCountInString(p) <= width:
+			cur += "  " + p
+		default:
+			lines = append(lines, cur)
+			cur = p
+		}
+		if utf8.RuneCountInString(cur) > width {
+			wrapped := wrapText(cur, width)
+			lines = append(lines, wrapped[:len(wrapped)-1]...)
+			cur = wrapped[len(wrapped)-1]
+		}
+	}
+	return append(lines, cur)
+}

@@ -26,6 +26,9 @@ func TestWrapText(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tt.reason, diff)
 		}
 	}
+	if diff := cmp.Diff([]string{"aa  bbb", "node x", "ccccccc", "c"}, wrapParts([]string{"aa", "bbb", "node x", "cccccccc"}, 7)); diff != "" {
+		t.Errorf("wrapParts breaks between parts only (-want +got):\n%s", diff)
+	}
 	if got, cut := cutText("abcdef", 4); got != "abc…" || !cut {
 		t.Errorf("cutText = %q, %v", got, cut)
 	}
