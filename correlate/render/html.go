@@ -24,6 +24,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"parts":   reportParts,
 	"history": history,
 	"counts":  counts,
+	"plural":  plural,
 	"cap":     capitalizeFirst,
 	"deref": func(p *int) string {
 		if p == nil {
