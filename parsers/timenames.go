@@ -6,16 +6,16 @@ package parsers
 //
 // `dmesg -T` (and other tools that print with strftime's %a and %b) writes
 // its stamps in the reader's locale, so a dump may hold "Fri Nov 27",
-// "Di Aug 12", "ven. nov. 27" or "五 3月 29". The tables monthByName and
-// weekdayByName in timenames_gen.go hold the LC_TIME names (abmon, mon,
+// "Di Aug 12", "ven. nov. 27" or "五 3月 29". The month and weekday tables of
+// internal/timenames (names.tsv, embedded, read on first use) hold the LC_TIME names (abmon, mon,
 // ab_alt_mon, alt_mon, abday, day) of all UTF-8 glibc locales, lower-cased
 // with unicode.ToLower, each also without a trailing '.'. A name that
 // locales give different meanings is kept with the meaning that more
 // locales give than all others together ("jan" is January in 80 locales and
 // June in st_ZA only); failing such a majority it is left out ("srp" is July
 // in hr_HR, August in cs_CZ), and the generated file lists both kinds.
-// Weekday names left out that way are still in ambiguousWeekdayNames, since
-// isWeekdayName needs no value.
+// Weekday names left out that way are still weekday names for isWeekdayName,
+// which needs no value.
 //
 // The two tables overlap: about fifty names are a weekday in some locales
 // and a month in others, among them "thu" (August in xh_ZA), "sat"
@@ -37,6 +37,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/k8s-coroner/coroner/parsers/internal/timenames"
 )
 
 // normalizeTimeName lower-cases tok rune by rune, as the generator did, and
@@ -51,11 +53,11 @@ func normalizeTimeName(tok string) string {
 // matter. A plain number is not a month.
 func lookupMonth(tok string) (time.Month, bool) {
 	t := normalizeTimeName(tok)
-	if m, ok := monthByName[t]; ok {
+	if m, ok := timenames.Month(t); ok {
 		return m, true
 	}
 	t = strings.TrimSuffix(t, ".")
-	if m, ok := monthByName[t]; ok {
+	if m, ok := timenames.Month(t); ok {
 		return m, true
 	}
 	return numericMonth(t)
@@ -100,7 +102,7 @@ func isWeekdayName(tok string) bool {
 		if s == "" {
 			continue
 		}
-		if _, ok := weekdayByName[s]; ok || ambiguousWeekdayNames[s] {
+		if timenames.IsWeekday(s) {
 			return true
 		}
 	}

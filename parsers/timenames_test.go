@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"github.com/k8s-coroner/coroner/parsers/internal/timenames"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,6 +159,7 @@ func TestIsWeekdayName(t *testing.T) {
 // numbers and numeric CJK forms are left to lookupMonth, and the English
 // names survived the ambiguity rule.
 func TestMonthWeekdayTables(t *testing.T) {
+	monthByName, weekdayByName, ambiguousWeekdayNames := timenames.Tables()
 	if len(monthByName) < 1000 || len(weekdayByName) < 1000 {
 		t.Fatalf("tables look truncated: %d months, %d weekdays", len(monthByName), len(weekdayByName))
 	}
@@ -249,7 +251,7 @@ func TestMonthAndWeekdayInRealDmesgStamps(t *testing.T) {
 					months = append(months, tok)
 				}
 				if isWeekdayName(tok) {
-					if d, ok := weekdayByName[strings.TrimSuffix(normalizeTimeName(tok), ".")]; ok && d == time.Friday {
+					if d, ok := timenames.Weekday(strings.TrimSuffix(normalizeTimeName(tok), ".")); ok && d == time.Friday {
 						got.Weekday = d
 					}
 				}
