@@ -62,6 +62,9 @@ type Transfer struct {
 	UnfilteredBytes int64           `json:"unfilteredBytes,omitempty"`
 	Missing         []MissingWindow `json:"missing"`          // windows not read: the analysis is incomplete there
 	Pushed          int             `json:"pushed,omitempty"` // findings written back
+	// OutsideRange counts the deaths read but left to a neighbouring range: killed at or
+	// after To (the read around a kill reaches past it), or before From.
+	OutsideRange int `json:"outsideRange,omitempty"`
 }
 
 // MissingWindow is a slice of the range that could not be read.

@@ -177,6 +177,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 		tr.Missing = append(tr.Missing, correlate.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("window %s not read: %s", m.Window, m.Err))
 	}
+	tr.OutsideRange = correlate.KeepRange(rep, from, to)
 	rep.Transfer = tr
 	if src.Stats.Docs == 0 && len(src.Missing) == 0 {
 		if err := src.CheckFields(ctx); err != nil {

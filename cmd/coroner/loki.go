@@ -139,6 +139,7 @@ func (l *lokiCmd) Run(env *environment) error {
 		tr.Missing = append(tr.Missing, correlate.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("window %s not read: %s", m.Window, m.Err))
 	}
+	tr.OutsideRange = correlate.KeepRange(rep, from, to)
 	rep.Transfer = tr
 	if l.PushFindings {
 		findings := findingsOf(rep, to)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/sources/loki"
+	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
+)
+
+// TestAdjacentRangesReportEachDeathOnce splits the day of TestLokiEquivalentToAnalyze's
+// incident at the kernel kill's own nanosecond: ranges are half-open, so the kill (whose
+// report begins before the split and whose read reaches past it) belongs to the second range
+// only, and the two ranges together hold every death of the whole day exactly once.
+func TestAdjacentRangesReportEachDeathOnce(t *testing.T) {
+	srv := lokitest.New()
+	defer srv.Close()
+	lines, events := incident(t, t.TempDir())
+	var findings []loki.Finding
+	for _, l := range lines {
+		labels := map[string]string{"job": "systemd-journal", "host": l.host}
+		if l.unit == "" {
+			labels["transport"] = "kernel"
+		} else {
+			labels["unit"] = l.unit
+		}
+		findings = append(findings, loki.Finding{Labels: labels, Time: l.at, Line: l.text})
+	}
+	for i, e := range events {
+		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
+			Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), Line: e})
+	}
+	pusher, err := loki.New(loki.Config{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pusher.Push(context.Background(), findings); err != nil {
+		t.Fatal(err)
+	}
+	run := func(from, to string) correlate.Report {
+		out, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "-o", "json", "--from", from, "--to", to, "--query-window", "6h")
+		if code != 0 {
+			t.Fatalf("loki %s..%s exited %d: %s", from, to, code, stderr)
+		}
+		var rep correlate.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	const dayFrom, dayTo = "2026-11-27T00:00:00Z", "2026-11-28T00:00:00Z"
+	whole := run(dayFrom, dayTo)
+	var kill *time.Time
+	for _, d := range whole.Deaths {
+		if d.Mechanism == correlate.CgroupOOM || d.Mechanism == correlate.KernelOOM {
+			kill = d.Time
+		}
+	}
+	if kill == nil {
+		t.Fatal("the day holds no kernel kill")
+	}
+	split := kill.UTC().Format(time.RFC3339Nano)
+	first, second := run(dayFrom, split), run(split, dayTo)
+	for _, d := range first.Deaths {
+		if d.Time != nil && !d.Time.Before(*kill) {
+			t.Errorf("the range ending at %s reports a death at %s", split, d.Time)
+		}
+	}
+	if first.Transfer.OutsideRange == 0 {
+		t.Errorf("the first range read the kill past its end but says nothing of it: %+v", first.Transfer)
+	}
+	key := func(reps ...correlate.Report) []string {
+		var out []string
+		for _, r := range reps {
+			b, _ := json.Marshal(r)
+			out = append(out, deathsOf(t, string(b))...)
+		}
+		sort.Strings(out)
+		return out
+	}
+	if got, want := strings.Join(key(first, second), "\n"), strings.Join(key(whole), "\n"); got != want {
+		t.Errorf("the two ranges together differ from the whole day\nsplit:\n%s\nwhole:\n%s", got, want)
+	}
+}
