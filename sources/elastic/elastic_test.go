@@ -138,6 +138,9 @@ func TestScanPITExpires(t *testing.T) {
 			t.Errorf("%s delivered %d times", id, n)
 		}
 	}
+	if srv.Opened != 2 || srv.Closed != srv.Opened {
+		t.Errorf("%d points in time opened, %d closed: the expired one must be closed too", srv.Opened, srv.Closed)
+	}
 }
 
 // A storm of 429s is waited out, honouring Retry-After.

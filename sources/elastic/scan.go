@@ -46,11 +46,7 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 	if err != nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = c.drv.closePIT(cctx, pitID)
-	}()
+	defer func() { c.closePIT(pitID) }()
 	seen := map[string]bool{}
 	var after []json.RawMessage
 	reopened := 0
@@ -64,7 +60,11 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 		raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.search(rctx, body) })
 		if pitExpired(err) && reopened < maxReopen {
 			reopened++
+			// Close the expired one too: "no search context" may come from one node while
+			// others still hold it, and a cluster caps the open points in time.
+			c.closePIT(pitID)
 			if pitID, err = c.openPIT(ctx, index); err != nil {
+				pitID = "" // nothing of it is left to close
 				return err
 			}
 			after = nil // sort values of the old point in time mean nothing in the new one
@@ -102,6 +102,17 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 		}
 		after = resp.Hits.Hits[len(resp.Hits.Hits)-1].Sort
 	}
+}
+
+// closePIT closes a point in time, on its own deadline: it runs at the end of a scan that may
+// have been cancelled, and a failure to close is the cluster's to expire.
+func (c *Client) closePIT(id string) {
+	if id == "" {
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = c.drv.closePIT(cctx, id)
 }
 
 func (c *Client) openPIT(ctx context.Context, index string) (string, error) {

@@ -36,6 +36,10 @@ type Server struct {
 	pits      map[string]*pit // every id a PIT ever had
 	pitSeq    int
 	Bodies    []string // search bodies, in order
+	// Opened and Closed count the points in time opened and the distinct ones closed, so a
+	// test can tell that a client leaves none open (an expired one included: a real cluster
+	// may still hold it on some shards).
+	Opened, Closed int
 	Bulk      []string // _bulk bodies
 	Templates map[string]string
 }
@@ -209,6 +213,7 @@ func (s *Server) openPIT(w http.ResponseWriter, pattern, key string) {
 		return
 	}
 	id := s.newPIT(&pit{docs: append([]doc(nil), docs...)})
+	s.Opened++
 	json.NewEncoder(w).Encode(map[string]any{key: id})
 }
 
@@ -244,6 +249,7 @@ func (s *Server) closePIT(w http.ResponseWriter, body []byte, key string) {
 			n++
 		}
 	}
+	s.Closed += n
 	json.NewEncoder(w).Encode(map[string]any{"succeeded": true, "num_freed": n})
 }
 
