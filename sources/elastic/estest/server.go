@@ -30,18 +30,18 @@ type Server struct {
 	// seconds).
 	Fault func(r *http.Request) (status int, body string, retryAfter int)
 
-	mu        sync.Mutex
-	indices   map[string][]doc
-	seq       int
-	pits      map[string]*pit // every id a PIT ever had
-	pitSeq    int
-	Bodies    []string // search bodies, in order
+	mu      sync.Mutex
+	indices map[string][]doc
+	seq     int
+	pits    map[string]*pit // every id a PIT ever had
+	pitSeq  int
+	Bodies  []string // search bodies, in order
 	// Opened and Closed count the points in time opened and the distinct ones closed, so a
 	// test can tell that a client leaves none open (an expired one included: a real cluster
 	// may still hold it on some shards).
 	Opened, Closed int
-	Bulk      []string // _bulk bodies
-	Templates map[string]string
+	Bulk           []string // _bulk bodies
+	Templates      map[string]string
 }
 
 type doc struct {
