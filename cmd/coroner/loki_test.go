@@ -32,29 +32,7 @@ func TestLokiEquivalentToAnalyze(t *testing.T) {
 	srv.RequireTenant = true
 	dir := t.TempDir()
 
-	lines, events := incident(t, dir)
-	var findings []loki.Finding // the push body, reusing the findings pusher
-	for _, l := range lines {
-		labels := map[string]string{"job": "systemd-journal", "host": l.host}
-		if l.unit == "" {
-			labels["transport"] = "kernel"
-		} else {
-			labels["unit"] = l.unit
-		}
-		findings = append(findings, loki.Finding{Labels: labels, Time: l.at, Line: l.text})
-	}
-	for i, e := range events {
-		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
-			Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), // the export time, not the Event's
-			Line: e})
-	}
-	pusher, err := loki.New(loki.Config{URL: srv.URL, Tenant: "prod"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pusher.Push(context.Background(), findings); err != nil {
-		t.Fatal(err)
-	}
+	pushIncident(t, srv, dir, "prod")
 
 	fromFiles, stderr, code := runMain(t, "", "analyze", "--format", "json", "--year", "2026", "--tz", "UTC",
 		filepath.Join(dir, "journal.json"), filepath.Join(dir, "kubelet.log"), filepath.Join(dir, "events.json"))
@@ -258,5 +236,35 @@ func TestLokiDeadline(t *testing.T) {
 	json.Unmarshal([]byte(out), &rep)
 	if rep.Transfer == nil || len(rep.Transfer.Missing) != 6 || !strings.Contains(rep.Transfer.Missing[0].Error, "deadline") {
 		t.Errorf("missing %+v", rep.Transfer)
+	}
+}
+
+// pushIncident writes the incident into the fake Loki as shippers do: journal lines labelled
+// by host and transport or unit, Events as kubernetes-event-exporter ships them (the whole
+// Event as JSON, at export time), through the real push protocol.
+func pushIncident(t *testing.T, srv *lokitest.Server, dir, tenant string) {
+	t.Helper()
+	lines, events := incident(t, dir)
+	var findings []loki.Finding
+	for _, l := range lines {
+		labels := map[string]string{"job": "systemd-journal", "host": l.host}
+		if l.unit == "" {
+			labels["transport"] = "kernel"
+		} else {
+			labels["unit"] = l.unit
+		}
+		findings = append(findings, loki.Finding{Labels: labels, Time: l.at, Line: l.text})
+	}
+	for i, e := range events {
+		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
+			Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), // the export time, not the Event's
+			Line: e})
+	}
+	pusher, err := loki.New(loki.Config{URL: srv.URL, Tenant: tenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pusher.Push(context.Background(), findings); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
-	"github.com/k8s-coroner/coroner/sources/loki"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -20,28 +18,7 @@ import (
 func TestAdjacentRangesReportEachDeathOnce(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
-	lines, events := incident(t, t.TempDir())
-	var findings []loki.Finding
-	for _, l := range lines {
-		labels := map[string]string{"job": "systemd-journal", "host": l.host}
-		if l.unit == "" {
-			labels["transport"] = "kernel"
-		} else {
-			labels["unit"] = l.unit
-		}
-		findings = append(findings, loki.Finding{Labels: labels, Time: l.at, Line: l.text})
-	}
-	for i, e := range events {
-		findings = append(findings, loki.Finding{Labels: map[string]string{"job": "kubernetes-event-exporter"},
-			Time: time.Date(2026, 11, 27, 15, 0, i, 0, time.UTC), Line: e})
-	}
-	pusher, err := loki.New(loki.Config{URL: srv.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pusher.Push(context.Background(), findings); err != nil {
-		t.Fatal(err)
-	}
+	pushIncident(t, srv, t.TempDir(), "")
 	run := func(from, to string) correlate.Report {
 		out, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "-o", "json", "--from", from, "--to", to, "--query-window", "6h")
 		if code != 0 {
