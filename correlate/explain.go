@@ -135,7 +135,7 @@ func advise(d *Death, memoryVolumes string) []string {
 		}
 		if more := compositionAdvice(d, memoryVolumes); more != nil {
 			a = append(a, more...)
-		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && d.Memory != nil && memoryLimitAtLeast(d, *v.AnonRSSKiB*10/8) {
+		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && limitAtMost(d, *v.AnonRSSKiB*10/8) {
 			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
 		}
 	case KernelOOM:
@@ -166,8 +166,8 @@ func memoryLimit(d *Death) (int64, bool) {
 	return d.Memory.LimitKiB.KiB()
 }
 
-// memoryLimitAtLeast says the report printed a limit and it is at most kib.
-func memoryLimitAtLeast(d *Death, kib int64) bool {
+// limitAtMost says the report printed a limit and it is at most kib.
+func limitAtMost(d *Death, kib int64) bool {
 	limit, ok := memoryLimit(d)
 	return ok && limit <= kib
 }

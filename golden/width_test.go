@@ -17,7 +17,7 @@ import (
 func TestTextFitsNarrowTerminals(t *testing.T) {
 	var inputs []string
 	filepath.WalkDir("../testdata/excerpts", func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".origin") && !strings.HasSuffix(path, ".txt") {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".origin") {
 			inputs = append(inputs, path)
 		}
 		return nil

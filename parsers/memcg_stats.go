@@ -69,12 +69,8 @@ func (a *memcgStatsAcc) statLine(t string) bool {
 }
 
 func (a *memcgStatsAcc) stat(l string) bool {
-	name, val, ok := strings.Cut(strings.TrimSpace(l), " ")
-	if !ok || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") != "" {
-		return false
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
-	if err != nil || n < 0 {
+	name, n, ok := statRecord(l)
+	if !ok {
 		return false
 	}
 	if total, ok := strings.CutPrefix(name, "total_"); ok {
@@ -86,6 +82,20 @@ func (a *memcgStatsAcc) stat(l string) bool {
 		a.put(a.ownMap(), name, n/1024)
 	}
 	return true
+}
+
+// statRecord reads one memory.stat-style line, "anon 33312768": a lower-case name with
+// underscores, one space, a count.
+func statRecord(l string) (name string, n int64, ok bool) {
+	name, val, ok := strings.Cut(strings.TrimSpace(l), " ")
+	if !ok || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") != "" {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+	if err != nil || n < 0 {
+		return "", 0, false
+	}
+	return name, n, true
 }
 
 func (a *memcgStatsAcc) ownMap() map[string]int64 {

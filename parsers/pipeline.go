@@ -135,14 +135,15 @@ type run struct {
 	wrap      *wrapped               // a cut message waiting for its continuation
 	// lastKernel is the last framed kernel message: its envelope dates the indented
 	// continuation lines dmesg prints under it.
-	lastKernel *Message
-	tableCols  int            // numeric columns of the last task table header, to tell a cut row
-	order      order          // the direction of the input, and what is held until it is known
-	fed        int            // messages handed to the parsers
-	events     int            // events the parsers emitted
-	sniff      sniffer        // what the first lines look like, for an input nothing of which was understood
-	dropped    int            // warnings beyond maxWarnings
-	kubectl    *kubectlReader // kubectl's human output, wherever in the input it is
+	lastKernel     Message
+	haveLastKernel bool
+	tableCols      int            // numeric columns of the last task table header, to tell a cut row
+	order          order          // the direction of the input, and what is held until it is known
+	fed            int            // messages handed to the parsers
+	events         int            // events the parsers emitted
+	sniff          sniffer        // what the first lines look like, for an input nothing of which was understood
+	dropped        int            // warnings beyond maxWarnings
+	kubectl        *kubectlReader // kubectl's human output, wherever in the input it is
 }
 
 func newRun(in *sources.Input, opts Options) *run {

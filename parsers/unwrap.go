@@ -114,18 +114,17 @@ func (p *run) unwrap(e *entry, emit func(Event)) {
 		}
 		p.put(&w.e, emit)
 	}
-	if !e.framed && e.kind == entryLine && p.lastKernel != nil && statContinuation(e.raw) {
+	if !e.framed && e.kind == entryLine && p.haveLastKernel && statContinuation(e.raw) {
 		// dmesg prints a printk's continuation lines indented under its text, without a
 		// stamp: the memcg stats of a report ("               file 0") are such lines.
-		m := *p.lastKernel
+		m := p.lastKernel
 		m.Text, m.Raw = string(bytes.TrimSpace(e.raw)), string(e.raw)
 		c := entry{kind: entryLine, line: e.line, m: m, framed: true, hit: true}
 		p.put(&c, emit)
 		return
 	}
 	if e.framed && e.m.Program == "kernel" {
-		last := e.m
-		p.lastKernel = &last
+		p.lastKernel, p.haveLastKernel = e.m, true
 		if head, ok := shortened(e.m.Text); ok {
 			e.m.Text = head
 			p.putWarning(e.line, "line shortened with '...'; what is left is read", emit)
@@ -199,19 +198,6 @@ func statContinuation(b []byte) bool {
 	if len(b) == 0 || (b[0] != ' ' && b[0] != '\t') {
 		return false
 	}
-	name, val, ok := bytes.Cut(bytes.TrimSpace(b), []byte(" "))
-	if !ok || len(name) == 0 || len(val) == 0 {
-		return false
-	}
-	for _, c := range name {
-		if (c < 'a' || c > 'z') && c != '_' {
-			return false
-		}
-	}
-	for _, c := range val {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	_, _, ok := statRecord(string(b))
+	return ok
 }

@@ -303,19 +303,17 @@ func parseCoroner(t *testing.T, where string, args []string) parsedArgs {
 		if c.Loki.URL == "" {
 			t.Errorf("%s: no Loki URL (--url or LOKI_ADDR)", where)
 		}
-	case "elasticsearch":
+	case "elasticsearch", "opensearch":
 		e := c.Elasticsearch.esCommon
+		if a.command == "opensearch" {
+			e = c.Opensearch.esCommon
+		}
 		_, _, err := rangeOf(e.Since, e.Until, e.From, e.To, now)
 		check(err)
 		a.shard, a.output = e.Shard, e.OutputFile
-		if len(c.Elasticsearch.URL) == 0 && c.Elasticsearch.CloudID == "" {
+		if a.command == "elasticsearch" && len(c.Elasticsearch.URL) == 0 && c.Elasticsearch.CloudID == "" {
 			t.Errorf("%s: no Elasticsearch URL (--url or ELASTICSEARCH_URL)", where)
 		}
-	case "opensearch":
-		e := c.Opensearch.esCommon
-		_, _, err := rangeOf(e.Since, e.Until, e.From, e.To, now)
-		check(err)
-		a.shard, a.output = e.Shard, e.OutputFile
 	case "merge":
 		a.reports, a.output = c.Merge.Reports, c.Merge.OutputFile
 	case "node":

@@ -90,7 +90,7 @@ func (t *textWriter) footer() {
 // node prints the live state coroner node read, and the run's warnings.
 func (t *textWriter) node(rep *correlate.Report) {
 	if n := rep.Node; n != nil {
-		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), kibText(n.MemTotalKiB), or(n.CgroupVersion, "?"))
+		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), kibH(n.MemTotalKiB), or(n.CgroupVersion, "?"))
 		if k := n.Kubelet; k != nil {
 			t.printf("  kubelet   cgroup driver %s, evictionHard %v, evictionSoft %v, kubeReserved %v, systemReserved %v\n",
 				or(k.CgroupDriver, "?"), k.EvictionHard, k.EvictionSoft, k.KubeReserved, k.SystemReserved)
@@ -99,25 +99,15 @@ func (t *textWriter) node(rep *correlate.Report) {
 			if c.OOMKills > 0 {
 				limit := "unlimited"
 				if c.LimitKiB != nil {
-					limit = kibText(*c.LimitKiB)
+					limit = kibH(*c.LimitKiB)
 				}
-				t.printf("  cgroup    %s: limit %s, usage %s, %d OOM kills so far\n", c.Path, limit, kibText(c.UsageKiB), c.OOMKills)
+				t.printf("  cgroup    %s: limit %s, usage %s, %d OOM kills so far\n", c.Path, limit, kibH(c.UsageKiB), c.OOMKills)
 			}
 		}
 	}
 	for _, w := range rep.Warnings {
 		t.printf("warning: %s\n", w)
 	}
-}
-
-func kibText(n int64) string { return correlate.Quantity(n) }
-
-// limitText is a limit in exact KiB, or "unlimited".
-func limitText(l correlate.Limit) string {
-	if n, ok := l.KiB(); ok {
-		return kibText(n)
-	}
-	return l.String()
 }
 
 type textWriter struct {
@@ -304,7 +294,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		t.field("report", r)
 	}
 	if c := d.CgroupNow; c != nil {
-		t.field("now", fmt.Sprintf("the cgroup still exists: usage %s, %s counted", kibText(c.UsageKiB), plural(int(c.OOMKills), "OOM kill")))
+		t.field("now", fmt.Sprintf("the cgroup still exists: usage %s, %s counted", kibH(c.UsageKiB), plural(int(c.OOMKills), "OOM kill")))
 	}
 	if m := d.Memory; m != nil {
 		t.field("limit", limitLine(d, m, t.verbose))
@@ -313,7 +303,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		t.field("node mem", nodeMemory(m))
 	}
 	for _, task := range d.TopTasks {
-		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, kibText(task.RSSKiB), task.OOMScoreAdj))
+		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, kibH(task.RSSKiB), task.OOMScoreAdj))
 	}
 	for _, n := range d.Notes {
 		t.field("note", n)
@@ -352,7 +342,7 @@ func (t *textWriter) identity(d *correlate.Death) {
 
 // limitLine gives the memcg counters at the kill; the cgroup path only with -v.
 func limitLine(d *correlate.Death, m *correlate.Memory, verbose bool) string {
-	s := fmt.Sprintf("%s, usage %s, failcnt %d", limitText(m.LimitKiB), kibText(m.UsageKiB), m.Failcnt)
+	s := fmt.Sprintf("%s, usage %s, failcnt %d", limitH(m.LimitKiB), kibH(m.UsageKiB), m.Failcnt)
 	switch {
 	case m.LimitCgroup == "":
 		s += " (the cgroup is not in the log)"
@@ -553,7 +543,7 @@ func victim(v correlate.Victim) string {
 		kib  *int64
 	}{{"anon-rss", v.AnonRSSKiB}, {"file-rss", v.FileRSSKiB}, {"shmem-rss", v.ShmemRSSKiB}} {
 		if f.kib != nil {
-			s += fmt.Sprintf("  %s %s", f.name, kibText(*f.kib))
+			s += fmt.Sprintf("  %s %s", f.name, kibH(*f.kib))
 		}
 	}
 	if v.OOMScoreAdj != nil {

@@ -103,7 +103,7 @@ func who(d *correlate.Death) string {
 		}
 		return s
 	case d.ContainerID != "":
-		return "container " + shortID(d.ContainerID)
+		return "container " + short(d.ContainerID)
 	case d.ContainerIDPrefix != "":
 		return "container " + d.ContainerIDPrefix + "…"
 	case d.Victim != nil:
@@ -112,13 +112,6 @@ func who(d *correlate.Death) string {
 		return "cgroup " + d.Cgroup
 	}
 	return "(unnamed)"
-}
-
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
 }
 
 // oneDay is the UTC date all deaths share, if they do and all have wall-clock times: the
