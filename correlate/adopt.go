@@ -1,13 +1,17 @@
 package correlate
 
-import "time"
+import (
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
+)
 
 // adoptHostKills gives a kernel kill whose report does not name the victim's cgroup (a lone
 // kill line, node-problem-detector's OOMKilling Event) to the one container that pod status
 // or the runtime shows OOM-killed on that node at that time. With several candidates the
 // kill stays unattributed: a guess would be worse than none.
-func adoptHostKills(cases []*caseFile, kills []Death, window time.Duration) []Death {
-	var rest []Death
+func adoptHostKills(cases []*caseFile, kills []report.Death, window time.Duration) []report.Death {
+	var rest []report.Death
 	for _, k := range kills {
 		if k.Cgroup != "" || k.Time == nil {
 			rest = append(rest, k)
@@ -40,7 +44,7 @@ func adoptHostKills(cases []*caseFile, kills []Death, window time.Duration) []De
 			}
 		}
 		d.Notes = append(d.Notes, k.Notes...)
-		d.Attribution = AttrContainer
+		d.Attribution = report.AttrContainer
 		d.Notes = append(d.Notes, "the kill's record does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
 	}
 	return rest

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
@@ -25,7 +27,7 @@ func roundUpQuantity(kib int64) int64 {
 }
 
 // ownerOf is the object to change: the death's owner, else the one its pod name implies.
-func ownerOf(d *Death) *Owner {
+func ownerOf(d *report.Death) *report.Owner {
 	if d.Owner == nil && d.Pod != "" {
 		d.Owner = ownerFromName(d.Pod)
 	}
@@ -35,7 +37,7 @@ func ownerOf(d *Death) *Owner {
 // setResources is the kubectl line that sets a container's memory limit or request on its
 // owner; "" when the container is not known. The owner's placeholder stays visible when it
 // is not known, since a pod's resources cannot be changed by editing the pod.
-func setResources(d *Death, flag, value string) (object, command string) {
+func setResources(d *report.Death, flag, value string) (object, command string) {
 	if d.Container == "" {
 		return "", ""
 	}
@@ -52,21 +54,21 @@ func setResources(d *Death, flag, value string) (object, command string) {
 }
 
 // limitFix proposes a container's new memory limit from the usage the kernel saw at the kill.
-func limitFix(d *Death) *Fix {
+func limitFix(d *report.Death) *report.Fix {
 	m := d.Memory
 	if _, limited := memoryLimit(d); m == nil || m.UsageKiB <= 0 || !limited {
 		return nil
 	}
-	limit := Quantity(roundUpQuantity(m.UsageKiB + m.UsageKiB*headroomPercent/100))
-	f := &Fix{Namespace: d.Namespace, Container: d.Container, Limit: limit,
-		Basis: fmt.Sprintf("usage at the kill %s + %d%% headroom, rounded up", Quantity(m.UsageKiB), headroomPercent)}
+	limit := report.Quantity(roundUpQuantity(m.UsageKiB + m.UsageKiB*headroomPercent/100))
+	f := &report.Fix{Namespace: d.Namespace, Container: d.Container, Limit: limit,
+		Basis: fmt.Sprintf("usage at the kill %s + %d%% headroom, rounded up", report.Quantity(m.UsageKiB), headroomPercent)}
 	f.Object, f.Command = setResources(d, "limits", limit)
 	return f
 }
 
 // requestFix proposes an evicted container's memory request: at least what the kubelet
 // measured, so the next ranking does not find it over its request.
-func requestFix(d *Death) *Fix {
+func requestFix(d *report.Death) *report.Fix {
 	e := d.Eviction
 	if e == nil {
 		return nil
@@ -80,9 +82,9 @@ func requestFix(d *Death) *Fix {
 			return nil
 		}
 		used := (q.Value() + 1023) / 1024
-		request := Quantity(roundUpQuantity(used))
-		f := &Fix{Namespace: d.Namespace, Container: d.Container, Request: request,
-			Basis: fmt.Sprintf("usage the kubelet measured %s (%s), rounded up", u.Usage, Quantity(used))}
+		request := report.Quantity(roundUpQuantity(used))
+		f := &report.Fix{Namespace: d.Namespace, Container: d.Container, Request: request,
+			Basis: fmt.Sprintf("usage the kubelet measured %s (%s), rounded up", u.Usage, report.Quantity(used))}
 		f.Object, f.Command = setResources(d, "requests", request)
 		return f
 	}
@@ -90,7 +92,7 @@ func requestFix(d *Death) *Fix {
 }
 
 // fixAdvice says the fix in a sentence, with its kubectl line.
-func fixAdvice(what string, f *Fix) string {
+func fixAdvice(what string, f *report.Fix) string {
 	s := what
 	if f.Command != "" {
 		s += ": " + f.Command
@@ -111,7 +113,7 @@ func share(part, whole int64) int64 {
 
 // compositionAdvice tells heap from page cache from tmpfs from kernel memory in what the
 // cgroup held at the kill: each counts against the limit, and each calls for its own fix.
-func compositionAdvice(d *Death, memoryVolumes string) []string {
+func compositionAdvice(d *report.Death, memoryVolumes string) []string {
 	m := d.Memory
 	if m == nil || m.Stats == nil || m.UsageKiB <= 0 {
 		return nil
@@ -131,27 +133,27 @@ func compositionAdvice(d *Death, memoryVolumes string) []string {
 		if memoryVolumes != "" {
 			where = "the pod's memory-backed emptyDir " + memoryVolumes + ", /dev/shm or shared memory"
 		}
-		a = append(a, fmt.Sprintf("%s of the %s charged was tmpfs and shared memory (shmem): %s counts against the container's limit and, unlike page cache, cannot be reclaimed. Bound the emptyDir with sizeLimit, delete what is written there, or count it in the limit.", Quantity(st.ShmemKiB), Quantity(used), where))
+		a = append(a, fmt.Sprintf("%s of the %s charged was tmpfs and shared memory (shmem): %s counts against the container's limit and, unlike page cache, cannot be reclaimed. Bound the emptyDir with sizeLimit, delete what is written there, or count it in the limit.", report.Quantity(st.ShmemKiB), report.Quantity(used), where))
 	}
 	if share(kernel, used) >= 30 {
 		parts := []string{}
 		if st.SlabKiB > 0 {
-			parts = append(parts, "slab "+Quantity(st.SlabKiB))
+			parts = append(parts, "slab "+report.Quantity(st.SlabKiB))
 		}
 		if st.SockKiB > 0 {
-			parts = append(parts, "sockets "+Quantity(st.SockKiB))
+			parts = append(parts, "sockets "+report.Quantity(st.SockKiB))
 		}
 		detail := ""
 		if len(parts) > 0 {
 			detail = " (" + strings.Join(parts, ", ") + ")"
 		}
-		a = append(a, fmt.Sprintf("%s of the %s charged was kernel memory%s: a larger limit only buys time if a kernel-side consumer grows. Look for many open sockets or connections, files whose dentries and inodes pile up in slab, or many threads' stacks.", Quantity(kernel), Quantity(used), detail))
+		a = append(a, fmt.Sprintf("%s of the %s charged was kernel memory%s: a larger limit only buys time if a kernel-side consumer grows. Look for many open sockets or connections, files whose dentries and inodes pile up in slab, or many threads' stacks.", report.Quantity(kernel), report.Quantity(used), detail))
 	}
 	if share(cache, used) >= 30 {
-		a = append(a, fmt.Sprintf("%s of the %s charged was page cache (dirty %s, writeback %s): cache is reclaimable, so a kill with this much of it means reclaim could not keep up (dirty pages waiting for a slow disk, mapped files in use). The limit must hold it: size it from memory.usage_in_bytes (v1) or memory.current (v2), which count the cache, not from working_set, which leaves inactive cache out; fewer buffered writes (fsync, O_DIRECT) also help.", Quantity(cache), Quantity(used), Quantity(st.DirtyKiB), Quantity(st.WritebackKiB)))
+		a = append(a, fmt.Sprintf("%s of the %s charged was page cache (dirty %s, writeback %s): cache is reclaimable, so a kill with this much of it means reclaim could not keep up (dirty pages waiting for a slow disk, mapped files in use). The limit must hold it: size it from memory.usage_in_bytes (v1) or memory.current (v2), which count the cache, not from working_set, which leaves inactive cache out; fewer buffered writes (fsync, O_DIRECT) also help.", report.Quantity(cache), report.Quantity(used), report.Quantity(st.DirtyKiB), report.Quantity(st.WritebackKiB)))
 	}
 	if share(st.AnonKiB, used) >= 60 {
-		a = append(a, fmt.Sprintf("%s of the %s charged was anonymous memory (heap, stacks): the processes' own allocations. If that is more than the application should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit); otherwise the limit is too small.", Quantity(st.AnonKiB), Quantity(used)))
+		a = append(a, fmt.Sprintf("%s of the %s charged was anonymous memory (heap, stacks): the processes' own allocations. If that is more than the application should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit); otherwise the limit is too small.", report.Quantity(st.AnonKiB), report.Quantity(used)))
 	}
 	return a
 }
@@ -159,7 +161,7 @@ func compositionAdvice(d *Death, memoryVolumes string) []string {
 // adviseHog names the process that used the memory in a node-wide OOM: the largest of the
 // task table, with the task whose allocation invoked the killer. A victim that is not the
 // hog was collateral, chosen for its oom_score_adj. It leads the advice: it names who to fix.
-func adviseHog(d *Death) {
+func adviseHog(d *report.Death) {
 	if len(d.TopTasks) == 0 || d.Victim == nil {
 		return
 	}
@@ -170,19 +172,19 @@ func adviseHog(d *Death) {
 		invoker = fmt.Sprintf("; %s invoked the OOM killer, its allocation was the last straw", d.Kernel.Trigger)
 	}
 	if hog.PID == d.Victim.PID {
-		d.Advice = append([]string{fmt.Sprintf("The hog was the victim itself: %s (pid %d) held %s, the largest process on the node%s. Give its container a limit below what the node can spare, so its own cgroup stops it before the node runs out.", hog.Name, hog.PID, Quantity(hog.RSSKiB), invoker)}, d.Advice...)
+		d.Advice = append([]string{fmt.Sprintf("The hog was the victim itself: %s (pid %d) held %s, the largest process on the node%s. Give its container a limit below what the node can spare, so its own cgroup stops it before the node runs out.", hog.Name, hog.PID, report.Quantity(hog.RSSKiB), invoker)}, d.Advice...)
 		return
 	}
 	d.Collateral = true
 	victimRSS := ""
 	for _, t := range d.TopTasks {
 		if t.PID == d.Victim.PID {
-			victimRSS = " with " + Quantity(t.RSSKiB)
+			victimRSS = " with " + report.Quantity(t.RSSKiB)
 		}
 	}
 	adj := ""
 	if v := d.Victim.OOMScoreAdj; v != nil {
 		adj = fmt.Sprintf(" for its oom_score_adj %d", *v)
 	}
-	d.Advice = append([]string{fmt.Sprintf("%s was collateral: the killer chose it%s%s, while the hog was %s (pid %d, %s, oom_score_adj %d)%s. Limit the hog's container, or protect this one with requests equal to its limits.", d.Victim.Name(), adj, victimRSS, hog.Name, hog.PID, Quantity(hog.RSSKiB), hog.OOMScoreAdj, invoker)}, d.Advice...)
+	d.Advice = append([]string{fmt.Sprintf("%s was collateral: the killer chose it%s%s, while the hog was %s (pid %d, %s, oom_score_adj %d)%s. Limit the hog's container, or protect this one with requests equal to its limits.", d.Victim.Name(), adj, victimRSS, hog.Name, hog.PID, report.Quantity(hog.RSSKiB), hog.OOMScoreAdj, invoker)}, d.Advice...)
 }

@@ -3,15 +3,9 @@ package correlate
 import (
 	"fmt"
 	"strings"
-)
 
-// Attributions: how a death is tied to a container.
-const (
-	AttrContainer  = "container"   // its cgroup, or pod status matched by time, names the container
-	AttrPod        = "pod"         // its cgroup names the pod but no container
-	AttrHost       = "host"        // its cgroup is outside Kubernetes
-	AttrPodProcess = "pod-process" // no cgroup in the log, but the evidence shows a pod's process
-	AttrUnknown    = "unknown"     // the cgroup is not in the log
+	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // attribute says how a kernel death is tied to a container. A kill whose cgroup the log does
@@ -19,41 +13,41 @@ const (
 // filtered log may have lost the line that named it. The report's own task table can still
 // show a pod's process: oom_score_adj values that only the kubelet gives containers, or, in
 // a memcg OOM (whose table lists only the memcg's tasks), a pod's pause or runtime shim.
-func attribute(d *Death) {
+func attribute(d *report.Death, oom *parsers.KernelOOM) {
 	switch {
 	case d.ContainerID != "":
-		d.Attribution = AttrContainer
+		d.Attribution = report.AttrContainer
 		return
 	case d.PodUID != "":
-		d.Attribution = AttrPod
+		d.Attribution = report.AttrPod
 		return
 	case d.Cgroup != "":
-		d.Attribution = AttrHost
+		d.Attribution = report.AttrHost
 		return
 	}
-	d.Attribution = AttrUnknown
-	if why := podProcessEvidence(d); why != "" {
-		d.Attribution = AttrPodProcess
+	d.Attribution = report.AttrUnknown
+	if why := podProcessEvidence(d, oom); why != "" {
+		d.Attribution = report.AttrPodProcess
 		d.Notes = append(d.Notes, "the cgroup is not in the log, but the victim was a pod's process: "+why+"; pod status or Events of this node at this time would name the container")
 		return
 	}
 	note := "the cgroup is not in the log, so the container is unknown: it may be a pod's process or a host process"
-	if d.Mechanism == KernelOOM {
+	if d.Mechanism == report.KernelOOM {
 		note += " (kernels before 5.0 print no cgroup for a node-wide OOM)"
 	}
 	d.Notes = append(d.Notes, note)
 }
 
 // podProcessEvidence names what shows that the victim of a cgroup-less kill belonged to a pod.
-func podProcessEvidence(d *Death) string {
+func podProcessEvidence(d *report.Death, oom *parsers.KernelOOM) string {
 	if v := d.Victim; v != nil && v.OOMScoreAdj != nil && kubeletAdj(*v.OOMScoreAdj) {
 		return fmt.Sprintf("its oom_score_adj %d is one the kubelet gives containers (-997/-998 Guaranteed, 2..999 Burstable, 1000 BestEffort)", *v.OOMScoreAdj)
 	}
 	k := d.Kernel
-	if k == nil || k.GlobalOOM || d.Mechanism != CgroupOOM {
+	if k == nil || k.GlobalOOM || d.Mechanism != report.CgroupOOM || oom == nil {
 		return ""
 	}
-	for _, t := range k.tasks {
+	for _, t := range oom.Tasks {
 		if name := podHelper(t.Name); name != "" {
 			return "the OOMing memcg's task table lists " + name + ", which runs only in pods"
 		}

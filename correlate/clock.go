@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -16,7 +18,7 @@ type bootKey struct {
 
 // bootClock is the wall-clock time of a boot and how it was learned.
 type bootClock struct {
-	Clock
+	report.Clock
 	host string // the host of the input the boot was aligned with
 }
 
@@ -76,10 +78,10 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 	for key, p := range found {
 		switch {
 		case !forced.IsZero():
-			clocks[key] = &bootClock{Clock: Clock{BootTime: forced.UTC(), Source: "--boot-time"}}
+			clocks[key] = &bootClock{Clock: report.Clock{BootTime: forced.UTC(), Source: "--boot-time"}}
 		case len(p.boots) > 0:
 			sort.Slice(p.boots, func(i, j int) bool { return p.boots[i].Before(p.boots[j]) })
-			c := &bootClock{Clock: Clock{
+			c := &bootClock{Clock: report.Clock{
 				BootTime: p.boots[len(p.boots)/2].UTC(),
 				Source:   "aligned with " + joinSorted(p.inputs),
 				Matches:  len(p.boots),
@@ -100,7 +102,7 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 			}
 			clocks[key] = c
 		case key.seq == 0 && !btimes[key.input].IsZero():
-			clocks[key] = &bootClock{Clock: Clock{BootTime: btimes[key.input].UTC(), Source: "btime of the archive (proc/stat)"}}
+			clocks[key] = &bootClock{Clock: report.Clock{BootTime: btimes[key.input].UTC(), Source: "btime of the archive (proc/stat)"}}
 		}
 	}
 	return clocks
@@ -184,12 +186,4 @@ func joinSorted(set map[string]bool) string {
 		out += k
 	}
 	return out
-}
-
-func (c *Clock) String() string {
-	s := fmt.Sprintf("boot at %s (%s)", c.BootTime.Format(time.RFC3339), c.Source)
-	if c.Note != "" {
-		s += "; " + c.Note
-	}
-	return s
 }

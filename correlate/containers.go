@@ -3,6 +3,8 @@ package correlate
 import (
 	"strings"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -68,7 +70,7 @@ func (x *containerIndex) prepare(sights []sighting) []sighting {
 }
 
 // name fills the names of a death whose container ID a runtime's create line names.
-func (x *containerIndex) name(d *Death) {
+func (x *containerIndex) name(d *report.Death) {
 	n, ok := x.names[d.ContainerID]
 	if !ok || d.ContainerID == "" {
 		return

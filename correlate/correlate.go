@@ -4,8 +4,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
-	"github.com/k8s-coroner/coroner/sources"
 )
 
 // Options tunes the correlation.
@@ -17,9 +18,9 @@ type Options struct {
 	// still be one death.
 	Window time.Duration
 	// Node is the live state of the node the logs came from (coroner node); nil otherwise.
-	Node *sources.NodeState
+	Node *report.NodeState
 	// Archives are the sosreports, must-gathers and directories read, for the report.
-	Archives []*sources.ArchiveInfo
+	Archives []report.Archive
 	// ZoneOf names a node's time zone for the report's local times; nil when unknown.
 	ZoneOf func(node string) *time.Location
 }
@@ -29,15 +30,15 @@ type Options struct {
 const DefaultWindow = 2 * time.Minute
 
 // Analyze correlates the events of all inputs into a report.
-func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options) *Report {
+func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options) *report.Report {
 	if opts.Window == 0 {
 		opts.Window = DefaultWindow
 	}
-	rep := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}, Pressure: []Pressure{}}
+	rep := &report.Report{Schema: report.Schema, Deaths: []report.Death{}, HostKills: []report.Death{}, Incomplete: []report.Incomplete{}, Pressure: []report.Pressure{}}
 	var ooms []*parsers.KernelOOM
 	var incomplete []*parsers.IncompleteOOM
 	var statuses []statusDeath
-	ctx := &context{window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
+	ctx := &scene{reports: map[*report.Kernel]*parsers.KernelOOM{}, window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
@@ -68,15 +69,16 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	applyClocks(ooms, clocks)
 	rep.Inputs = describeInputs(inputs, clocks, incomplete)
 
-	var kernelDeaths []Death
+	var kernelDeaths []report.Death
 	merged, skews := mergeDuplicates(ooms)
 	for _, r := range merged {
 		for _, d := range deathsOf(r, opts.Window) {
+			ctx.reports[d.Kernel] = r
 			d.Notes = append(d.Notes, skews[r]...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
 			} else {
-				attribute(&d)
+				attribute(&d, r)
 				kernelDeaths = append(kernelDeaths, d)
 			}
 		}
@@ -92,7 +94,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	rep.HostKills = adoptHostKills(cases, rep.HostKills, opts.Window)
 	if rep.HostKills == nil {
-		rep.HostKills = []Death{}
+		rep.HostKills = []report.Death{}
 	}
 	for _, c := range cases {
 		// A pod over its own local storage limit is no sign of node pressure.
@@ -111,15 +113,15 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		}
 		d.CgroupNow = cgroupNow(opts.Node, d.Cgroup)
 		if d.Attribution == "" { // named by pod status, Events or kubelet lines
-			d.Attribution = AttrContainer
+			d.Attribution = report.AttrContainer
 			if d.Container == "" && d.ContainerID == "" {
-				d.Attribution = AttrPod
+				d.Attribution = report.AttrPod
 			}
 		}
 		rep.Deaths = append(rep.Deaths, d)
 	}
 	for i := range rep.HostKills {
-		attribute(&rep.HostKills[i])
+		attribute(&rep.HostKills[i], ctx.reports[rep.HostKills[i].Kernel])
 		explain(&rep.HostKills[i], "")
 		nodeMemoryNote(&rep.HostKills[i], ctx)
 	}
@@ -129,31 +131,29 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		p := &ctx.pressure[i]
 		for _, d := range rep.Deaths {
 			linked := d.Eviction != nil && d.Eviction.Episode != nil && *d.Eviction.Episode == i
-			if linked || d.Time != nil && sameNode(p.Node, d.Node) && p.covers(*d.Time, opts.Window) {
+			if linked || d.Time != nil && sameNode(p.Node, d.Node) && covers(&p.Pressure, *d.Time, opts.Window) {
 				p.Deaths++
 			}
 		}
-		p.Summary = summarizePressure(p)
+		p.Summary = summarizePressure(&p.Pressure)
+		rep.Pressure = append(rep.Pressure, p.Pressure)
 	}
-	rep.Pressure = ctx.pressure
 	for _, i := range incomplete {
-		rep.Incomplete = append(rep.Incomplete, Incomplete{Input: i.Lines[0].Input, Node: i.Host,
+		rep.Incomplete = append(rep.Incomplete, report.Incomplete{Input: i.Lines[0].Input, Node: i.Host,
 			Reason: i.Why, Seen: append([]string{}, i.Seen...), Evidence: evidenceOf(i.Lines)})
 	}
 	rep.Node = opts.Node
-	for _, a := range opts.Archives {
-		rep.Archives = append(rep.Archives, *a)
-	}
+	rep.Archives = opts.Archives
 	sortDeaths(rep.Deaths)
 	sortDeaths(rep.HostKills)
 	Summarize(rep)
 	return rep
 }
 
-func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock, inc []*parsers.IncompleteOOM) []Input {
-	out := make([]Input, 0, len(inputs))
+func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock, inc []*parsers.IncompleteOOM) []report.Input {
+	out := make([]report.Input, 0, len(inputs))
 	for _, in := range inputs {
-		ri := Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []Warning{}, Role: in.Role}
+		ri := report.Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []report.Warning{}, Role: in.Role}
 		if in.Archive != nil {
 			ri.Archive, ri.Node = in.Archive.Name, in.Archive.Host
 		}
@@ -165,11 +165,11 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 			ri.Error = in.Err.Error()
 		}
 		for _, w := range in.Warnings {
-			ri.Warnings = append(ri.Warnings, Warning(w))
+			ri.Warnings = append(ri.Warnings, report.Warning(w))
 		}
 		for _, i := range inc {
 			if i.Lines[0].Input == in.Name {
-				ri.Warnings = append(ri.Warnings, Warning{Line: i.Lines[0].Line,
+				ri.Warnings = append(ri.Warnings, report.Warning{Line: i.Lines[0].Line,
 					Message: "OOM report without a kill line: " + i.Why})
 			}
 		}
@@ -187,7 +187,7 @@ func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock
 }
 
 // cgroupNow finds a cgroup among those still on the node.
-func cgroupNow(node *sources.NodeState, path string) *sources.CgroupState {
+func cgroupNow(node *report.NodeState, path string) *report.CgroupState {
 	if node == nil || path == "" {
 		return nil
 	}
@@ -208,7 +208,7 @@ func lineOrder(line int) int {
 }
 
 // sortDeaths orders by time (unknown times last, by boot time), then node and first line.
-func sortDeaths(ds []Death) {
+func sortDeaths(ds []report.Death) {
 	sort.SliceStable(ds, func(i, j int) bool {
 		a, b := ds[i], ds[j]
 		switch {
@@ -225,7 +225,7 @@ func sortDeaths(ds []Death) {
 	})
 }
 
-func firstBefore(a, b Death) bool {
+func firstBefore(a, b report.Death) bool {
 	if len(a.Evidence) == 0 || len(b.Evidence) == 0 {
 		return len(a.Evidence) < len(b.Evidence)
 	}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -13,7 +15,7 @@ import (
 // kill line is not in the log still makes a death when another line proves the kill
 // decision: the summary or the reaper names the victim, the selection names it "or a child",
 // the "Task in" and memory.oom.group lines name only the cgroup.
-func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
+func deathsOf(o *parsers.KernelOOM, window time.Duration) []report.Death {
 	v := classify(o)
 	victimCg, inferred := victimCgroup(o)
 	if inferred {
@@ -31,10 +33,10 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 			cg = ParseCgroup(o.Group)
 		}
 		d := newDeath(o, cg, v)
-		return []Death{*d}
+		return []report.Death{*d}
 	}
 	var order []string
-	groups := map[string]*Death{}
+	groups := map[string]*report.Death{}
 	for i, victim := range victims {
 		cg := victimCg
 		if o.Group != "" && (i > 0 || cg.Path == "") {
@@ -54,7 +56,7 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []Death {
 		victim.Cgroup = cg.Path
 		d.Victims = append(d.Victims, victim)
 	}
-	out := make([]Death, 0, len(order))
+	out := make([]report.Death, 0, len(order))
 	for _, key := range order {
 		d := groups[key]
 		d.Victim = &d.Victims[0]
@@ -70,15 +72,15 @@ type victimHow struct {
 }
 
 // victimsOf lists the processes the report proves killed, from the strongest line it has.
-func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
+func victimsOf(o *parsers.KernelOOM) ([]report.Victim, victimHow) {
 	if len(o.Kills) > 0 {
-		out := make([]Victim, 0, len(o.Kills))
+		out := make([]report.Victim, 0, len(o.Kills))
 		for _, k := range o.Kills {
 			out = append(out, victimOf(k))
 		}
 		for _, r := range o.Reaped { // a victim whose kill line was lost but whose memory was reaped
 			if !r.Unable && !hasVictim(out, r.PID) {
-				out = append(out, Victim{PID: r.PID, Process: r.Comm, From: "reaper"})
+				out = append(out, report.Victim{PID: r.PID, Process: r.Comm, From: "reaper"})
 			}
 		}
 		return out, victimHow{confidence: "high"}
@@ -94,25 +96,25 @@ func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
 	}
 	if s := o.Summary; s != nil {
 		uid := s.UID
-		v := Victim{PID: s.PID, Process: s.Comm, UID: &uid, OOMScoreAdj: adj(s.PID), From: "summary"}
-		return []Victim{v}, victimHow{confidence: "high", note: fmt.Sprintf("the \"Killed process\" line is not in the log; the oom-kill summary, which the kernel prints once it has chosen the victim and right before it kills it, names %s (pid %d)", s.Comm, s.PID)}
+		v := report.Victim{PID: s.PID, Process: s.Comm, UID: &uid, OOMScoreAdj: adj(s.PID), From: "summary"}
+		return []report.Victim{v}, victimHow{confidence: "high", note: fmt.Sprintf("the \"Killed process\" line is not in the log; the oom-kill summary, which the kernel prints once it has chosen the victim and right before it kills it, names %s (pid %d)", s.Comm, s.PID)}
 	}
-	var reaped []Victim
+	var reaped []report.Victim
 	for _, r := range o.Reaped {
 		if !r.Unable {
-			reaped = append(reaped, Victim{PID: r.PID, Process: r.Comm, OOMScoreAdj: adj(r.PID), From: "reaper"})
+			reaped = append(reaped, report.Victim{PID: r.PID, Process: r.Comm, OOMScoreAdj: adj(r.PID), From: "reaper"})
 		}
 	}
 	if len(reaped) > 0 {
 		return reaped, victimHow{confidence: "medium", note: fmt.Sprintf("the kill line is not in the log; the oom_reaper line, which frees a killed process's memory, proves that %s (pid %d) was killed", reaped[0].Process, reaped[0].PID)}
 	}
 	if s := o.Selected; s != nil {
-		v := Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
+		v := report.Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
 		note := fmt.Sprintf("the kill line is not in the log; the kernel chose %s (pid %d, score %d) and killed it or one of its children (\"or sacrifice child\"), so the victim is pid %d or a child of it", s.Comm, s.PID, s.Score, s.PID)
 		if n := countRole(o.Lines, "selected"); n > 1 {
 			note += fmt.Sprintf("; it was selected %d times, as the kernel selects a dying victim again until it has exited", n)
 		}
-		return []Victim{v}, victimHow{confidence: "medium", note: note}
+		return []report.Victim{v}, victimHow{confidence: "medium", note: note}
 	}
 	if o.TaskIn {
 		return nil, victimHow{confidence: "medium", note: "the report's \"Task in … killed as a result of limit of …\" line, printed once the victim is chosen, names its cgroup; the kill line that would name the process is not in the log"}
@@ -120,9 +122,9 @@ func victimsOf(o *parsers.KernelOOM) ([]Victim, victimHow) {
 	return nil, victimHow{confidence: "low", note: "only the memory.oom.group line is in the log: every task of " + o.Group + " was to be killed; the victims and the rest of the report are not shown"}
 }
 
-func hasVictim(vs []Victim, pid int) bool { return victimIndex(vs, pid) >= 0 }
+func hasVictim(vs []report.Victim, pid int) bool { return victimIndex(vs, pid) >= 0 }
 
-func victimIndex(vs []Victim, pid int) int {
+func victimIndex(vs []report.Victim, pid int) int {
 	for i, v := range vs {
 		if v.PID == pid {
 			return i
@@ -140,15 +142,15 @@ func capConfidence(c, max string) string {
 	return c
 }
 
-func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
-	d := &Death{
+func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *report.Death {
+	d := &report.Death{
 		Node: o.Host, PodUID: cg.PodUID, QoS: cg.QoS, ContainerID: cg.ContainerID,
-		Runtime: cg.Runtime, Cgroup: cg.Path, Victims: []Victim{},
+		Runtime: cg.Runtime, Cgroup: cg.Path, Victims: []report.Victim{},
 		Mechanism: v.mechanism, Confidence: v.confidence, Notes: append([]string(nil), v.notes...),
 		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{}, Report: partsOf(o),
 	}
 	d.Time, d.BootTime = clocksOf(o.Decisive())
-	if v.mechanism == CgroupOOM {
+	if v.mechanism == report.CgroupOOM {
 		d.LimitScope = ParseCgroup(limitCgroup(o)).Level
 		if d.LimitScope == "" && limitCgroup(o) != "" {
 			d.LimitScope = "cgroup"
@@ -164,9 +166,9 @@ func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *Death {
 }
 
 // partsOf says which parts of the kernel's report the log shows and which it does not.
-func partsOf(o *parsers.KernelOOM) *ReportParts {
+func partsOf(o *parsers.KernelOOM) *report.ReportParts {
 	seen := o.Seen()
-	p := &ReportParts{Seen: seen, NotSeen: []string{}}
+	p := &report.ReportParts{Seen: seen, NotSeen: []string{}}
 	for _, part := range []string{parsers.PartHeader, parsers.PartMemory, parsers.PartTasks, parsers.PartCgroup, parsers.PartKill} {
 		if !contains(seen, part) {
 			p.NotSeen = append(p.NotSeen, part)
@@ -206,8 +208,8 @@ func victimCgroup(o *parsers.KernelOOM) (Cgroup, bool) {
 	return Cgroup{}, false
 }
 
-func victimOf(k parsers.Kill) Victim {
-	v := Victim{PID: k.PID, Process: k.Comm, OOMScoreAdj: k.OOMScoreAdj, From: "kill",
+func victimOf(k parsers.Kill) report.Victim {
+	v := report.Victim{PID: k.PID, Process: k.Comm, OOMScoreAdj: k.OOMScoreAdj, From: "kill",
 		TotalVMKiB: optKiB(k.TotalVMKiB), AnonRSSKiB: optKiB(k.AnonRSSKiB), FileRSSKiB: optKiB(k.FileRSSKiB), ShmemRSSKiB: optKiB(k.ShmemRSSKiB)}
 	if k.Shared {
 		v.From = "shared-mm"
@@ -227,20 +229,20 @@ func optKiB(n int64) *int64 {
 	return &n
 }
 
-func memoryOf(o *parsers.KernelOOM) *Memory {
+func memoryOf(o *parsers.KernelOOM) *report.Memory {
 	if o.Memory == nil {
 		return nil
 	}
-	m := &Memory{LimitKiB: LimitOf(o.Memory.LimitKiB), UsageKiB: o.Memory.UsageKiB, Failcnt: o.Memory.Failcnt,
+	m := &report.Memory{LimitKiB: report.LimitOf(o.Memory.LimitKiB), UsageKiB: o.Memory.UsageKiB, Failcnt: o.Memory.Failcnt,
 		LimitCgroup: limitCgroup(o), CgroupV2: o.Swap != nil}
 	if o.Swap != nil {
 		u := o.Swap.UsageKiB
-		m.SwapUsageKiB, m.SwapLimitKiB = &u, LimitOf(o.Swap.LimitKiB)
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, report.LimitOf(o.Swap.LimitKiB)
 	} else if o.MemSwap != nil && o.MemSwap.UsageKiB >= o.Memory.UsageKiB {
 		// memory+swap holds memory; below it, the kernel does not account swap (swapaccount=0
 		// leaves the counter at 0) and the swap figures say nothing.
 		u := o.MemSwap.UsageKiB - o.Memory.UsageKiB
-		m.SwapUsageKiB, m.SwapLimitKiB = &u, LimitOf(o.MemSwap.LimitKiB)
+		m.SwapUsageKiB, m.SwapLimitKiB = &u, report.LimitOf(o.MemSwap.LimitKiB)
 	}
 	m.Stats = statsOf(o)
 	return m
@@ -248,12 +250,12 @@ func memoryOf(o *parsers.KernelOOM) *Memory {
 
 // statsOf carries the parser's memcg stats into the report, with v1's kmem: counter beside
 // them since v1's stats do not say the kernel memory.
-func statsOf(o *parsers.KernelOOM) *MemcgStats {
+func statsOf(o *parsers.KernelOOM) *report.MemcgStats {
 	st := o.Stats
 	if st == nil {
 		return nil
 	}
-	s := &MemcgStats{AnonKiB: st.AnonKiB, FileKiB: st.FileKiB, ShmemKiB: st.ShmemKiB, DirtyKiB: st.DirtyKiB,
+	s := &report.MemcgStats{AnonKiB: st.AnonKiB, FileKiB: st.FileKiB, ShmemKiB: st.ShmemKiB, DirtyKiB: st.DirtyKiB,
 		WritebackKiB: st.WritebackKiB, SlabKiB: st.SlabKiB, SockKiB: st.SockKiB}
 	if st.KernelKiB >= 0 {
 		k := st.KernelKiB
@@ -266,13 +268,9 @@ func statsOf(o *parsers.KernelOOM) *MemcgStats {
 	return s
 }
 
-func kernelOf(o *parsers.KernelOOM) *Kernel {
-	k := &Kernel{Constraint: o.Constraint, OOMMemcg: o.OOMMemcg, TaskMemcg: o.TaskMemcg,
+func kernelOf(o *parsers.KernelOOM) *report.Kernel {
+	k := &report.Kernel{Constraint: o.Constraint, OOMMemcg: o.OOMMemcg, TaskMemcg: o.TaskMemcg,
 		GlobalOOM: o.GlobalOOM, OOMGroup: o.Group, Tasks: len(o.Tasks), RateLimited: o.Trigger == nil}
-	for _, t := range o.Tasks {
-		k.taskAdjs = append(k.taskAdjs, t.OOMScoreAdj)
-	}
-	k.tasks, k.mem, k.memInfo, k.reason = o.Tasks, o.Mem, o.MemInfo, killReason(o)
 	if o.Trigger != nil {
 		order := o.Trigger.Order
 		k.Trigger, k.GFPMask, k.Order = o.Trigger.Comm, o.Trigger.GFPMask, &order
@@ -284,7 +282,7 @@ func kernelOf(o *parsers.KernelOOM) *Kernel {
 }
 
 // evidenceOf converts proof lines, sorted by input and line, without duplicates.
-func evidenceOf(lines []parsers.Evidence) []Evidence {
+func evidenceOf(lines []parsers.Evidence) []report.Evidence {
 	sorted := append([]parsers.Evidence(nil), lines...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if sorted[i].Input != sorted[j].Input {
@@ -292,12 +290,12 @@ func evidenceOf(lines []parsers.Evidence) []Evidence {
 		}
 		return sorted[i].Line < sorted[j].Line
 	})
-	out := make([]Evidence, 0, len(sorted))
+	out := make([]report.Evidence, 0, len(sorted))
 	for i, e := range sorted {
 		if i > 0 && e.Pos == sorted[i-1].Pos {
 			continue
 		}
-		ev := Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
+		ev := report.Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
 		ev.Time, ev.Boot = clocksOf(e)
 		out = append(out, ev)
 	}
@@ -323,9 +321,9 @@ func clocksOf(e parsers.Evidence) (*time.Time, *float64) {
 // joinContainerDeaths merges deaths of one container instance: a container ID is never
 // reused, so every kill in it belongs to one death (two processes of a v1 container killed
 // one after the other). Without a container ID, kills in one pod within the window join.
-func joinContainerDeaths(ds []Death, window time.Duration) []Death {
+func joinContainerDeaths(ds []report.Death, window time.Duration) []report.Death {
 	sortDeaths(ds)
-	out := []Death{}
+	out := []report.Death{}
 	for _, d := range ds {
 		if i := findSame(out, d, window); i >= 0 {
 			joinDeath(&out[i], d)
@@ -336,7 +334,7 @@ func joinContainerDeaths(ds []Death, window time.Duration) []Death {
 	return out
 }
 
-func findSame(out []Death, d Death, window time.Duration) int {
+func findSame(out []report.Death, d report.Death, window time.Duration) int {
 	for i := range out {
 		o := &out[i]
 		switch {
@@ -354,7 +352,7 @@ func findSame(out []Death, d Death, window time.Duration) int {
 	return -1
 }
 
-func joinDeath(into *Death, d Death) {
+func joinDeath(into *report.Death, d report.Death) {
 	for _, v := range d.Victims {
 		// The same PID killed in the same container within the window is one kill seen twice;
 		// the kill line's record of it is the fuller one.

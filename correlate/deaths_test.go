@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/k8s-coroner/coroner/parsers"
 )
@@ -20,7 +22,7 @@ type line struct {
 var base = time.Date(2026, 11, 27, 18, 33, 44, 0, time.UTC)
 
 // analyzeLines runs the kernel parser over each input's lines and correlates the result.
-func analyzeLines(ls []line) *Report {
+func analyzeLines(ls []line) *report.Report {
 	byInput := map[string][]*parsers.Message{}
 	var order []string
 	for i, l := range ls {
@@ -51,9 +53,9 @@ const (
 )
 
 // describe renders the verdict-level fields of a report's deaths and host kills.
-func describe(r *Report) []string {
+func describe(r *report.Report) []string {
 	var out []string
-	one := func(kind string, d Death) {
+	one := func(kind string, d report.Death) {
 		victims := []string{}
 		for _, v := range d.Victims {
 			s := fmt.Sprintf("%d/%s", v.PID, v.From)
@@ -143,26 +145,29 @@ func TestAttribution(t *testing.T) {
 	adj := func(n int) *int { return &n }
 	tests := []struct {
 		reason string
-		d      Death
+		d      report.Death
+		oom    *parsers.KernelOOM // the kill's kernel report, when the case needs its task table
 		want   string
 	}{
-		{"a container cgroup", Death{ContainerID: "x"}, AttrContainer},
-		{"a pod cgroup without a container", Death{PodUID: "u"}, AttrPod},
-		{"a host cgroup", Death{Cgroup: "/system.slice/sshd.service"}, AttrHost},
-		{"no cgroup, no other evidence", Death{Victim: &Victim{OOMScoreAdj: adj(0)}}, AttrUnknown},
-		{"no cgroup, the kubelet itself (-999) is not a pod's process", Death{Victim: &Victim{OOMScoreAdj: adj(-999)}}, AttrUnknown},
-		{"no cgroup, Guaranteed's -997", Death{Victim: &Victim{OOMScoreAdj: adj(-997)}}, AttrPodProcess},
-		{"no cgroup, pre-1.14 Guaranteed's -998", Death{Victim: &Victim{OOMScoreAdj: adj(-998)}}, AttrPodProcess},
-		{"no cgroup, a Burstable score", Death{Victim: &Victim{OOMScoreAdj: adj(938)}}, AttrPodProcess},
-		{"no cgroup, BestEffort's 1000", Death{Victim: &Victim{OOMScoreAdj: adj(1000)}}, AttrPodProcess},
+		{"a container cgroup", report.Death{ContainerID: "x"}, nil, report.AttrContainer},
+		{"a pod cgroup without a container", report.Death{PodUID: "u"}, nil, report.AttrPod},
+		{"a host cgroup", report.Death{Cgroup: "/system.slice/sshd.service"}, nil, report.AttrHost},
+		{"no cgroup, no other evidence", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(0)}}, nil, report.AttrUnknown},
+		{"no cgroup, the kubelet itself (-999) is not a pod's process", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(-999)}}, nil, report.AttrUnknown},
+		{"no cgroup, Guaranteed's -997", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(-997)}}, nil, report.AttrPodProcess},
+		{"no cgroup, pre-1.14 Guaranteed's -998", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(-998)}}, nil, report.AttrPodProcess},
+		{"no cgroup, a Burstable score", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(938)}}, nil, report.AttrPodProcess},
+		{"no cgroup, BestEffort's 1000", report.Death{Victim: &report.Victim{OOMScoreAdj: adj(1000)}}, nil, report.AttrPodProcess},
 		{"no cgroup, a memcg OOM whose table lists the pause container",
-			Death{Mechanism: CgroupOOM, Victim: &Victim{}, Kernel: &Kernel{tasks: []parsers.TaskRow{{Name: "pause"}, {Name: "java"}}}}, AttrPodProcess},
+			report.Death{Mechanism: report.CgroupOOM, Victim: &report.Victim{}, Kernel: &report.Kernel{}},
+			&parsers.KernelOOM{Tasks: []parsers.TaskRow{{Name: "pause"}, {Name: "java"}}}, report.AttrPodProcess},
 		{"no cgroup, a node OOM's table lists every task of the node, pause included: not proof",
-			Death{Mechanism: KernelOOM, Victim: &Victim{OOMScoreAdj: adj(0)}, Kernel: &Kernel{GlobalOOM: true, tasks: []parsers.TaskRow{{Name: "pause"}}}}, AttrUnknown},
+			report.Death{Mechanism: report.KernelOOM, Victim: &report.Victim{OOMScoreAdj: adj(0)}, Kernel: &report.Kernel{GlobalOOM: true}},
+			&parsers.KernelOOM{Tasks: []parsers.TaskRow{{Name: "pause"}}}, report.AttrUnknown},
 	}
 	for _, tt := range tests {
 		d := tt.d
-		attribute(&d)
+		attribute(&d, tt.oom)
 		if d.Attribution != tt.want {
 			t.Errorf("%s: attribution %q, want %q (notes %q)", tt.reason, d.Attribution, tt.want, d.Notes)
 		}

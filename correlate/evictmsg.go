@@ -3,6 +3,8 @@ package correlate
 import (
 	"regexp"
 	"strings"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // evictionMessage is what the kubelet's eviction message says (pkg/kubelet/eviction/helpers.go,
@@ -25,7 +27,7 @@ type evictionMessage struct {
 	volume     string // the emptyDir volume over its sizeLimit
 	threshold  string
 	available  string
-	usage      []Usage
+	usage      []report.Usage
 	admission  bool   // a refusal at admission, not an eviction
 	conditions string // the node conditions of an admission refusal
 }
@@ -62,7 +64,7 @@ func parseEvictionMessage(msg string) evictionMessage {
 	case reCtrStorage.MatchString(msg):
 		sm := reCtrStorage.FindStringSubmatch(msg)
 		e.resource, e.scope, e.limit = "ephemeral-storage", scopeContainer, sm[2]
-		e.usage = append(e.usage, Usage{Container: sm[1]})
+		e.usage = append(e.usage, report.Usage{Container: sm[1]})
 	case reEmptyDirSize.MatchString(msg):
 		sm := reEmptyDirSize.FindStringSubmatch(msg)
 		e.resource, e.scope, e.volume, e.limit = "ephemeral-storage", scopeEmptyDir, sm[1], sm[2]
@@ -72,7 +74,7 @@ func parseEvictionMessage(msg string) evictionMessage {
 	}
 	for _, re := range []*regexp.Regexp{reUsageNew, reUsageOld} {
 		for _, sm := range re.FindAllStringSubmatch(msg, -1) {
-			e.usage = append(e.usage, Usage{Container: sm[1], Usage: sm[2], Request: sm[3]})
+			e.usage = append(e.usage, report.Usage{Container: sm[1], Usage: sm[2], Request: sm[3]})
 		}
 	}
 	if e.resource == "" {

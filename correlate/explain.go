@@ -3,12 +3,14 @@ package correlate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // explain writes the death's summary, advice and caveats from its own fields, once all its
 // kills are joined. memoryVolumes names the pod's memory-backed emptyDirs when pod status
 // shows them, so tmpfs advice can point at them.
-func explain(d *Death, memoryVolumes string) {
+func explain(d *report.Death, memoryVolumes string) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d, memoryVolumes)
 	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && ParseCgroup(d.Cgroup).Level != LevelConmon {
@@ -18,7 +20,7 @@ func explain(d *Death, memoryVolumes string) {
 
 // singleProcessNote says what a kill without memory.oom.group means for the container: on
 // cgroup v1 (and v2 without oom.group) the kernel kills one process at a time.
-func singleProcessNote(vs []Victim) string {
+func singleProcessNote(vs []report.Victim) string {
 	if len(vs) == 1 {
 		return fmt.Sprintf("the kernel killed one process (pid %d); the container died only if that was its main process (pod status would confirm)", vs[0].PID)
 	}
@@ -29,7 +31,7 @@ func singleProcessNote(vs []Victim) string {
 	return fmt.Sprintf("the kernel killed %d processes one at a time (pids %s); the container died only if one of them was its main process (pod status would confirm)", len(vs), strings.Join(pids, ", "))
 }
 
-func summarize(d *Death) string {
+func summarize(d *report.Death) string {
 	killed := "a process the log does not name"
 	if v := d.Victim; v != nil {
 		killed = v.Name()
@@ -44,12 +46,12 @@ func summarize(d *Death) string {
 	}
 	where := describeWhere(d)
 	switch d.Mechanism {
-	case CgroupOOM:
+	case report.CgroupOOM:
 		limit := ""
 		if n, ok := memoryLimit(d); ok {
-			limit = fmt.Sprintf(" of %s (usage %s)", kib(n), kib(d.Memory.UsageKiB))
+			limit = fmt.Sprintf(" of %s (usage %s)", report.Quantity(n), report.Quantity(d.Memory.UsageKiB))
 		} else if d.Memory != nil {
-			limit = fmt.Sprintf(" (usage %s; the report shows the memory counter without a limit)", kib(d.Memory.UsageKiB))
+			limit = fmt.Sprintf(" (usage %s; the report shows the memory counter without a limit)", report.Quantity(d.Memory.UsageKiB))
 		}
 		switch d.LimitScope {
 		case LevelPod:
@@ -67,7 +69,7 @@ func summarize(d *Death) string {
 			return fmt.Sprintf("The memory limit%s of cgroup %s was hit; the kernel's memcg OOM killer killed %s in %s.", limit, cg, killed, where)
 		}
 		return fmt.Sprintf("A memory cgroup limit%s was hit; the kernel's memcg OOM killer killed %s in %s.", limit, killed, where)
-	case KernelOOM:
+	case report.KernelOOM:
 		node := "The node"
 		if d.Node != "" {
 			node = "Node " + d.Node
@@ -82,7 +84,7 @@ func summarize(d *Death) string {
 }
 
 // limitCgroupOf names the cgroup whose limit was hit, when the report showed it.
-func limitCgroupOf(d *Death) string {
+func limitCgroupOf(d *report.Death) string {
 	if d.Memory != nil && d.Memory.LimitCgroup != "" {
 		return d.Memory.LimitCgroup
 	}
@@ -93,7 +95,7 @@ func limitCgroupOf(d *Death) string {
 }
 
 // describeWhere names the container as well as the evidence allows.
-func describeWhere(d *Death) string {
+func describeWhere(d *report.Death) string {
 	switch {
 	case d.Pod != "" && d.Container != "":
 		return fmt.Sprintf("container %s of pod %s/%s", d.Container, d.Namespace, d.Pod)
@@ -111,10 +113,10 @@ func describeWhere(d *Death) string {
 	return "a cgroup the log does not show"
 }
 
-func advise(d *Death, memoryVolumes string) []string {
+func advise(d *report.Death, memoryVolumes string) []string {
 	var a []string
 	switch d.Mechanism {
-	case CgroupOOM:
+	case report.CgroupOOM:
 		enforced := "sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set"
 		if f := limitFix(d); f != nil && (d.LimitScope == LevelContainer || d.LimitScope == "") {
 			d.Fix = f
@@ -122,7 +124,7 @@ func advise(d *Death, memoryVolumes string) []string {
 		} else if f != nil && d.LimitScope == LevelPod {
 			a = append(a, fmt.Sprintf("The pod as a whole needs about %s (%s), %s.", f.Limit, f.Basis, enforced))
 		} else if limit, ok := memoryLimit(d); ok {
-			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", kib(limit), enforced))
+			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", report.Quantity(limit), enforced))
 		} else {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
@@ -136,9 +138,9 @@ func advise(d *Death, memoryVolumes string) []string {
 		if more := compositionAdvice(d, memoryVolumes); more != nil {
 			a = append(a, more...)
 		} else if v := d.Victim; v != nil && v.AnonRSSKiB != nil && *v.AnonRSSKiB > 0 && limitAtMost(d, *v.AnonRSSKiB*10/8) {
-			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, kib(*v.AnonRSSKiB)))
+			a = append(a, fmt.Sprintf("%s held %s of anonymous memory, most of the limit: if that is more than it should need, look for a leak or an unbounded cache (for a JVM, check -Xmx/MaxRAMPercentage against the limit).", v.Process, report.Quantity(*v.AnonRSSKiB)))
 		}
-	case KernelOOM:
+	case report.KernelOOM:
 		a = append(a,
 			"Reserve memory for the system (kube-reserved, system-reserved) and keep a memory.available eviction threshold, so the kubelet evicts pods before the kernel has to kill.",
 			"Give every pod memory requests close to its real usage and a limit, so one pod cannot take the node's memory.")
@@ -159,7 +161,7 @@ func advise(d *Death, memoryVolumes string) []string {
 }
 
 // memoryLimit is the limit the OOM report printed, when there was one.
-func memoryLimit(d *Death) (int64, bool) {
+func memoryLimit(d *report.Death) (int64, bool) {
 	if d.Memory == nil {
 		return 0, false
 	}
@@ -167,13 +169,10 @@ func memoryLimit(d *Death) (int64, bool) {
 }
 
 // limitAtMost says the report printed a limit and it is at most kib.
-func limitAtMost(d *Death, kib int64) bool {
+func limitAtMost(d *report.Death, kib int64) bool {
 	limit, ok := memoryLimit(d)
 	return ok && limit <= kib
 }
-
-// kib renders a size in KiB as people read it: in Kubernetes units.
-func kib(n int64) string { return Quantity(n) }
 
 func short(id string) string {
 	if len(id) > 12 {

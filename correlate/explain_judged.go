@@ -3,11 +3,13 @@ package correlate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // explainJudged writes the summary and advice of a death that no kernel report explains,
 // from the Kubernetes side's evidence.
-func explainJudged(d *Death, st *statusDeath) (string, []string) {
+func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 	who := describeWhere(d)
 	if d.Container == "" && d.Pod != "" {
 		who = fmt.Sprintf("pod %s/%s", d.Namespace, d.Pod)
@@ -17,7 +19,7 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 		limit = st.limit
 	}
 	switch d.Mechanism {
-	case KubeletEviction:
+	case report.KubeletEviction:
 		e := d.Eviction
 		s := fmt.Sprintf("The kubelet evicted %s (%s) because node %s was low on memory", who, or(d.QoS, "unknown QoS"), or(d.Node, "(unknown)"))
 		if e.Threshold != "" {
@@ -42,16 +44,16 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 		}
 		a = append(a, "Reserve memory for the system (kube-reserved, system-reserved) so that node allocatable matches what pods can really use, and watch the node's memory.available before it reaches the threshold.")
 		return s, a
-	case NotMemory:
+	case report.NotMemory:
 		return notMemorySummary(d, who), notMemoryAdvice(d)
-	case CgroupOOM:
+	case report.CgroupOOM:
 		if limit == "" {
 			return fmt.Sprintf("%s was OOM-killed inside its memory cgroup: a cgroup limit (the container's or the pod's) was hit, but the kernel's OOM report, which names it, is not in the inputs.", capitalize(who)),
 				[]string{"Collect the node's kernel log (dmesg, journalctl -k or /var/log/messages) for this time to see which limit was hit, then size it from the cgroup's usage, page cache included, not from working_set."}
 		}
 		return fmt.Sprintf("%s was OOM-killed with a memory limit of %s: its own limit is the likely cause, but the kernel's OOM report is not in the inputs.", capitalize(who), limit),
 			[]string{"Collect the node's kernel log (dmesg, journalctl -k or /var/log/messages) for this time to confirm, then size the limit from the cgroup's usage, page cache included, not from working_set."}
-	case KernelOOM:
+	case report.KernelOOM:
 		if st != nil && limit == "" {
 			return fmt.Sprintf("%s was OOM-killed without a memory limit of its own: the node ran out of memory.", capitalize(who)),
 				[]string{"Give the container a memory request and limit, reserve memory for the system (kube-reserved, system-reserved), and collect the node's kernel log for this time to see the victim choice."}
@@ -80,7 +82,7 @@ func explainJudged(d *Death, st *statusDeath) (string, []string) {
 		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + or(d.Node, "(unknown)") + "."}
 }
 
-func notMemorySummary(d *Death, who string) string {
+func notMemorySummary(d *report.Death, who string) string {
 	k := d.Kill
 	switch k.Reason {
 	case "liveness-probe", "startup-probe":
@@ -101,7 +103,7 @@ func notMemorySummary(d *Death, who string) string {
 	return fmt.Sprintf("%s was killed: %s.", capitalize(who), k.Message)
 }
 
-func notMemoryAdvice(d *Death) []string {
+func notMemoryAdvice(d *report.Death) []string {
 	switch d.Kill.Reason {
 	case "liveness-probe", "startup-probe":
 		return []string{"Check the probe's timeout, period and failure threshold against how long the container can take to answer (GC pauses, load), and that the probe checks liveness only, not dependencies."}
@@ -127,7 +129,7 @@ func notMemoryAdvice(d *Death) []string {
 }
 
 // runtimeOOMSeen says whether the death's evidence holds the runtime's OOM event.
-func runtimeOOMSeen(d *Death) bool {
+func runtimeOOMSeen(d *report.Death) bool {
 	for _, e := range d.Evidence {
 		switch e.Role {
 		case "containerd-oom", "conmon-oom", "systemd-oom":

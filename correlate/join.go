@@ -4,11 +4,13 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // A caseFile is one death being assembled from everything that saw it.
 type caseFile struct {
-	d    Death
+	d    report.Death
 	seen []sighting
 }
 
@@ -81,7 +83,7 @@ func (c *caseFile) moment() *sighting {
 // reused); otherwise the pod (by UID, else namespace/name) and container name must agree and
 // the times lie within the window. Pod-level sightings (evictions) join every container of
 // the pod. A sighting that matches nothing starts a case when it is a death on its own.
-func assemble(kernelDeaths []Death, sights []sighting, window time.Duration) []*caseFile {
+func assemble(kernelDeaths []report.Death, sights []sighting, window time.Duration) []*caseFile {
 	cases := make([]*caseFile, 0, len(kernelDeaths))
 	var left []sighting // sightings that joined no case and make none on their own
 	for _, d := range kernelDeaths {
@@ -268,7 +270,7 @@ func timeGap(c *caseFile, s *sighting, window time.Duration) (time.Duration, boo
 }
 
 func newCase(s sighting) *caseFile {
-	c := &caseFile{d: Death{Victims: []Victim{}, Advice: []string{}, Evidence: []Evidence{}}}
+	c := &caseFile{d: report.Death{Victims: []report.Victim{}, Advice: []string{}, Evidence: []report.Evidence{}}}
 	attach(c, s)
 	return c
 }
@@ -321,7 +323,7 @@ func attach(c *caseFile, s sighting) {
 	}
 }
 
-func containsEvidence(list []Evidence, e Evidence) bool {
+func containsEvidence(list []report.Evidence, e report.Evidence) bool {
 	for _, x := range list {
 		if x.Input == e.Input && x.Line == e.Line && x.Text == e.Text {
 			return true

@@ -7,13 +7,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
-// context is what a verdict may consult beyond the case itself.
-type context struct {
-	window    time.Duration
-	pressure  []Pressure
+// scene is what a verdict may consult beyond the case itself.
+type scene struct {
+	window   time.Duration
+	pressure []episode
+	// reports are the kernel OOM reports the deaths came from, by the report part each
+	// death shows: the task table, Mem-Info and kill line that the JSON does not carry.
+	reports   map[*report.Kernel]*parsers.KernelOOM
 	facts     []nodeFact
 	kernelOn  map[string]bool                // nodes with a kernel OOM report in the inputs
 	kubeletOn map[string]bool                // nodes with kubelet lines in the inputs
@@ -23,7 +28,7 @@ type context struct {
 
 // finish settles a case: its time, and for a case without a kernel report the mechanism the
 // other evidence supports; then the eviction and kill details, and the caveats.
-func finish(c *caseFile, ctx *context) Death {
+func finish(c *caseFile, ctx *scene) report.Death {
 	d := &c.d
 	settleTime(c, ctx.window)
 	if c.kernel() {
@@ -48,8 +53,8 @@ func finish(c *caseFile, ctx *context) Death {
 }
 
 // nodeMemoryNote gives a node-wide death the node's memory as kubectl describe node showed it.
-func nodeMemoryNote(d *Death, ctx *context) {
-	if m := ctx.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == KernelOOM || d.Mechanism == KubeletEviction) {
+func nodeMemoryNote(d *report.Death, ctx *scene) {
+	if m := ctx.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == report.KernelOOM || d.Mechanism == report.KubeletEviction) {
 		d.Notes = append(d.Notes, "node "+d.Node+" has "+or(m.Capacity, "?")+" of memory, "+or(m.Allocatable, "?")+
 			" of it allocatable to pods (kubectl describe node): the rest is kept for the system and the eviction threshold")
 	}
@@ -183,18 +188,18 @@ func betterMoment(best, s *sighting) *sighting {
 // leadUp lists what came before the death, each with its own time: failed probes, back-offs,
 // the kubelet's kill or eviction when something later dates the death, and the first signs
 // of the node's pressure episode.
-func leadUp(c *caseFile, ctx *context) []LeadUp {
+func leadUp(c *caseFile, ctx *scene) []report.LeadUp {
 	d := &c.d
 	if d.Time == nil {
 		return nil
 	}
-	var out []LeadUp
-	add := func(at time.Time, what string, ev Evidence) {
+	var out []report.LeadUp
+	add := func(at time.Time, what string, ev report.Evidence) {
 		if at.IsZero() || at.After(*d.Time) || at.Before(d.Time.Add(-leadUpSpan)) {
 			return
 		}
 		t := at.UTC()
-		out = append(out, LeadUp{Time: &t, What: what, Input: ev.Input, Line: ev.Line})
+		out = append(out, report.LeadUp{Time: &t, What: what, Input: ev.Input, Line: ev.Line})
 	}
 	m := c.moment()
 	for i := range c.seen {
@@ -279,7 +284,7 @@ func roundGap(d time.Duration) time.Duration {
 // failed probe, preemption or shutdown; else "unknown". The order matters: a probe that failed
 // because the container was short of memory still makes the kill a probe kill, while an
 // eviction is an eviction whatever else was seen.
-func judge(c *caseFile, ctx *context) {
+func judge(c *caseFile, ctx *scene) {
 	d := &c.d
 	st := latestStatus(c)
 	missing := missingNotes(c, ctx)
@@ -290,7 +295,7 @@ func judge(c *caseFile, ctx *context) {
 	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
 		judgeOOM(c, ctx, st)
 	case probe != nil:
-		d.Mechanism, d.Kill = NotMemory, probe
+		d.Mechanism, d.Kill = report.NotMemory, probe
 		d.Confidence = "medium"
 		if c.has(seenKilling) && probeKillingMessage(c) != "" {
 			d.Confidence = "high"
@@ -298,20 +303,20 @@ func judge(c *caseFile, ctx *context) {
 		d.Notes = append(d.Notes, "no OOM kill, OOMKilled status or eviction was seen for this container")
 	case c.has(seenPreempted):
 		s := c.all(seenPreempted)[0]
-		d.Mechanism, d.Confidence = NotMemory, "high"
-		d.Kill = &Kill{Reason: "preemption", Message: or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
+		d.Mechanism, d.Confidence = report.NotMemory, "high"
+		d.Kill = &report.Kill{Reason: "preemption", Message: or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
 	case c.has(seenShutdown):
-		d.Mechanism, d.Confidence = NotMemory, "high"
-		d.Kill = &Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
+		d.Mechanism, d.Confidence = report.NotMemory, "high"
+		d.Kill = &report.Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
 	case c.has(seenKilling):
 		// The kubelet stopped it (a deletion, a rollout, a restart policy) and it did not exit
 		// within its grace period: SIGKILL, not memory.
 		s := c.all(seenKilling)[0]
-		d.Mechanism, d.Confidence = NotMemory, "medium"
-		d.Kill = &Kill{Reason: "stopped", Message: or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: or(s.component, "kubelet")}
+		d.Mechanism, d.Confidence = report.NotMemory, "medium"
+		d.Kill = &report.Kill{Reason: "stopped", Message: or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: or(s.component, "kubelet")}
 		d.Notes = append(d.Notes, "the kubelet stopped the container (Killing) before it died; a container that does not exit within its grace period is killed with SIGKILL (exit 137)")
 	default:
-		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Mechanism, d.Confidence = report.Unknown, "low"
 		code := "unknown"
 		if d.ExitCode != nil {
 			code = fmt.Sprint(*d.ExitCode)
@@ -336,7 +341,7 @@ func memoryVolumeNote(c *caseFile) {
 		return
 	}
 	switch d.Mechanism {
-	case CgroupOOM, KernelOOM, KubeletEviction:
+	case report.CgroupOOM, report.KernelOOM, report.KubeletEviction:
 		d.Notes = append(d.Notes, "the pod has emptyDir volumes with medium: Memory ("+st.memoryVolumes+"): what is written there is memory, charged to the pod's cgroup and counted against its limits and its usage under node pressure")
 	}
 }
@@ -353,7 +358,7 @@ func latestStatus(c *caseFile) *statusDeath {
 
 // judgeEviction reads the eviction: which resource (from the message, else from the
 // eviction manager's "attempting to reclaim"), and how sure that is.
-func judgeEviction(c *caseFile, ctx *context) {
+func judgeEviction(c *caseFile, ctx *scene) {
 	d := &c.d
 	var em evictionMessage
 	var raw string
@@ -377,7 +382,7 @@ func judgeEviction(c *caseFile, ctx *context) {
 	if len(em.usage) == 0 {
 		em.usage = offendingUsage(ann)
 	}
-	ev := &Eviction{Resource: em.resource, Scope: em.scope, Limit: em.limit, Volume: em.volume, Threshold: em.threshold,
+	ev := &report.Eviction{Resource: em.resource, Scope: em.scope, Limit: em.limit, Volume: em.volume, Threshold: em.threshold,
 		Observed: em.available, Usage: em.usage, Message: raw, RankedPods: []string{}, Others: []string{}}
 	if ev.Resource == "" {
 		if p := episodeAt(ctx.pressure, d.Node, c.when(), ctx.window); p != nil && len(p.Resources) == 1 {
@@ -391,20 +396,20 @@ func judgeEviction(c *caseFile, ctx *context) {
 	d.Eviction = ev
 	switch {
 	case ev.Resource == "memory":
-		d.Mechanism = KubeletEviction
+		d.Mechanism = report.KubeletEviction
 		d.Confidence = "medium"
 		if byKubelet && (em.resource != "" || from != "the eviction message") {
 			d.Confidence = "high"
 		}
 	case ev.Resource != "":
-		d.Mechanism, d.Confidence = NotMemory, "medium"
+		d.Mechanism, d.Confidence = report.NotMemory, "medium"
 		if byKubelet || em.scope != scopeNode {
 			d.Confidence = "high" // a local storage limit is named by the kubelet's own message
 		}
-		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet for " + evictionCause(ev) + ", not memory", By: "kubelet"}
+		d.Kill = &report.Kill{Reason: "eviction", Message: "evicted by the kubelet for " + evictionCause(ev) + ", not memory", By: "kubelet"}
 	default:
-		d.Mechanism, d.Confidence = Unknown, "low"
-		d.Kill = &Kill{Reason: "eviction", Message: "evicted by the kubelet; the evidence does not say for which resource", By: "kubelet"}
+		d.Mechanism, d.Confidence = report.Unknown, "low"
+		d.Kill = &report.Kill{Reason: "eviction", Message: "evicted by the kubelet; the evidence does not say for which resource", By: "kubelet"}
 		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource, so it is not taken for a memory eviction: the Evicted Event's message or the kubelet's eviction-manager lines would say")
 	}
 	if ev.Resource != "" && from != "the eviction message" {
@@ -417,7 +422,7 @@ func judgeEviction(c *caseFile, ctx *context) {
 	if c.has(seenRuntimeOOM) || d.Reason == "OOMKilled" {
 		d.Notes = append(d.Notes, "the container was also OOM-killed around the eviction")
 	}
-	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == KubeletEviction {
+	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == report.KubeletEviction {
 		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
 	}
 }
@@ -425,7 +430,7 @@ func judgeEviction(c *caseFile, ctx *context) {
 // reclaimedInInput names the one resource the eviction manager tried to reclaim in the input
 // of a timeless eviction line (a paste that cut the klog headers): without times, the input is
 // the episode.
-func reclaimedInInput(c *caseFile, ctx *context) string {
+func reclaimedInInput(c *caseFile, ctx *scene) string {
 	inputs := map[string]bool{}
 	for _, s := range c.all(seenEvicted) {
 		if s.at.IsZero() {
@@ -446,7 +451,7 @@ func reclaimedInInput(c *caseFile, ctx *context) string {
 
 // evictionCause says what was over: the node's resource, or a pod's, a container's or an
 // emptyDir's local storage limit.
-func evictionCause(ev *Eviction) string {
+func evictionCause(ev *report.Eviction) string {
 	switch ev.Scope {
 	case scopePod:
 		return "ephemeral-storage: the pod used more local storage than its containers' limits together (" + ev.Limit + ")"
@@ -480,29 +485,29 @@ func starved(ann map[string]string) string {
 
 // offendingUsage reads the Evicted Event's offending_containers and
 // offending_containers_usage annotations ("a,b" and "1Gi,2Gi").
-func offendingUsage(ann map[string]string) []Usage {
+func offendingUsage(ann map[string]string) []report.Usage {
 	names := strings.Split(ann["offending_containers"], ",")
 	usage := strings.Split(ann["offending_containers_usage"], ",")
-	var out []Usage
+	var out []report.Usage
 	for i, n := range names {
 		if n = strings.TrimSpace(n); n == "" {
 			continue
 		}
-		u := Usage{Container: n}
+		u := report.Usage{Container: n}
 		if i < len(usage) {
 			u.Usage = strings.TrimSpace(usage[i])
 		}
 		out = append(out, u)
 	}
 	if p := ann["offending_pod"]; p != "" && len(out) == 0 {
-		out = append(out, Usage{Container: "(pod " + p + ")", Usage: ann["offending_pod_usage"]})
+		out = append(out, report.Usage{Container: "(pod " + p + ")", Usage: ann["offending_pod_usage"]})
 	}
 	return out
 }
 
 // judgeOOM decides between the container's own limit and the node for an OOM kill that no
 // kernel report in the inputs describes.
-func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
+func judgeOOM(c *caseFile, ctx *scene, st *statusDeath) {
 	d := &c.d
 	runtimeSaw := c.has(seenRuntimeOOM)
 	sysOOM := nodeOOMNear(ctx, d.Node, c.when())
@@ -512,7 +517,7 @@ func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
 	}
 	switch {
 	case sysOOM != nil:
-		d.Mechanism, d.Confidence = KernelOOM, "medium"
+		d.Mechanism, d.Confidence = report.KernelOOM, "medium"
 		d.Notes = append(d.Notes, "the kubelet's OOM watcher reported a node-wide (global) OOM on this node at "+sysOOM.at.UTC().Format("15:04:05")+" UTC ("+
 			sysOOM.ev.Input+"), and the kernel report itself is not in the inputs")
 		if !containsEvidence(d.Evidence, sysOOM.ev) {
@@ -520,27 +525,27 @@ func judgeOOM(c *caseFile, ctx *context, st *statusDeath) {
 		}
 	case memcgEvent(c) != nil:
 		s := memcgEvent(c)
-		d.Mechanism, d.Confidence = CgroupOOM, "medium"
+		d.Mechanism, d.Confidence = report.CgroupOOM, "medium"
 		d.Notes = append(d.Notes, "the kubelet's OOM watcher recorded a CgroupOOM Event ("+s.message+"): the kernel's OOM killer acted inside a memory cgroup below the root, so a cgroup's own limit was hit, not the node's memory")
 		if sm := reSystemOOMVictim.FindStringSubmatch(s.message); sm != nil && len(d.Victims) == 0 {
 			pid, _ := strconv.Atoi(sm[2])
-			d.Victims = append(d.Victims, Victim{PID: pid, Process: sm[1], From: "event"})
+			d.Victims = append(d.Victims, report.Victim{PID: pid, Process: sm[1], From: "event"})
 			d.Victim = &d.Victims[0]
 		}
 	case limit != "":
-		d.Mechanism, d.Confidence = CgroupOOM, "low"
+		d.Mechanism, d.Confidence = report.CgroupOOM, "low"
 		if runtimeSaw && (ctx.events || ctx.kubeletOn[nodeKey(d.Node)]) {
 			d.Confidence = "medium"
 		}
 		d.Notes = append(d.Notes, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
 	case st != nil && st.limitUnknown:
-		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Mechanism, d.Confidence = report.Unknown, "low"
 		d.Notes = append(d.Notes, "OOMKilled, so the kernel's OOM killer killed it, but "+or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
 	case st != nil:
-		d.Mechanism, d.Confidence = KernelOOM, "low"
+		d.Mechanism, d.Confidence = report.KernelOOM, "low"
 		d.Notes = append(d.Notes, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
 	default:
-		d.Mechanism, d.Confidence = Unknown, "low"
+		d.Mechanism, d.Confidence = report.Unknown, "low"
 		d.Notes = append(d.Notes, "the runtime saw an OOM kill in this container; without the kernel's report or the container's limit the evidence does not say whose limit was hit")
 	}
 }
@@ -574,7 +579,7 @@ func memcgEvent(c *caseFile) *sighting {
 
 // nodeOOMNear finds a node-wide OOM (kubelet OOM watcher, SystemOOM event) on the node
 // within the window.
-func nodeOOMNear(ctx *context, node string, t time.Time) *nodeFact {
+func nodeOOMNear(ctx *scene, node string, t time.Time) *nodeFact {
 	for i := range ctx.facts {
 		f := &ctx.facts[i]
 		global := (f.kubelet != nil && f.kubelet.Kind == parsers.KubeletSystemOOM) || (f.event != nil && f.event.Reason == "SystemOOM")
@@ -598,9 +603,9 @@ func absDur(d time.Duration) time.Duration {
 // probeKill says whether a failed liveness or startup probe explains the kill: the kubelet
 // said so (Killing "failed liveness probe, will be restarted"), or the probe failed shortly
 // before the death.
-func probeKill(c *caseFile) *Kill {
+func probeKill(c *caseFile) *report.Kill {
 	if msg := probeKillingMessage(c); msg != "" {
-		return &Kill{Reason: probeKillReason(msg), Message: msg, By: "kubelet"}
+		return &report.Kill{Reason: probeKillReason(msg), Message: msg, By: "kubelet"}
 	}
 	for _, s := range c.all(seenProbe) {
 		reason := strings.ToLower(s.probe) + "-probe"
@@ -608,7 +613,7 @@ func probeKill(c *caseFile) *Kill {
 		if msg == "" {
 			msg = s.probe + " probe failed"
 		}
-		return &Kill{Reason: reason, Message: strings.Join(strings.Fields(msg), " "), By: or(s.component, "kubelet")}
+		return &report.Kill{Reason: reason, Message: strings.Join(strings.Fields(msg), " "), By: or(s.component, "kubelet")}
 	}
 	return nil
 }
@@ -623,7 +628,7 @@ func probeKillingMessage(c *caseFile) string {
 }
 
 // missingNotes says which evidence would have raised confidence.
-func missingNotes(c *caseFile, ctx *context) []string {
+func missingNotes(c *caseFile, ctx *scene) []string {
 	node := or(c.d.Node, "(unknown node)")
 	var out []string
 	if !ctx.kernelOn[nodeKey(c.d.Node)] {
@@ -636,7 +641,7 @@ func missingNotes(c *caseFile, ctx *context) []string {
 }
 
 // kernelExtras adds to a death the kernel explained what the Kubernetes side says about it.
-func kernelExtras(c *caseFile, ctx *context) {
+func kernelExtras(c *caseFile, ctx *scene) {
 	d := &c.d
 	if c.has(seenEvicted) {
 		judgeEvictionDetails(c, ctx)
@@ -646,8 +651,8 @@ func kernelExtras(c *caseFile, ctx *context) {
 		d.Notes = append(d.Notes, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
 	}
 	memoryVolumeNote(c)
-	if d.Mechanism == KernelOOM || d.LimitScope == "pod" {
-		if note := sidecarNote(c); note != "" {
+	if d.Mechanism == report.KernelOOM || d.LimitScope == "pod" {
+		if note := sidecarNote(c, ctx); note != "" {
 			d.Notes = append(d.Notes, note)
 		}
 	}
@@ -655,7 +660,7 @@ func kernelExtras(c *caseFile, ctx *context) {
 
 // judgeEvictionDetails fills the eviction object of a death whose mechanism the kernel
 // already gave.
-func judgeEvictionDetails(c *caseFile, ctx *context) {
+func judgeEvictionDetails(c *caseFile, ctx *scene) {
 	mech, conf, kill, notes := c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes
 	judgeEviction(c, ctx)
 	c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes = mech, conf, kill, notes
@@ -664,7 +669,7 @@ func judgeEvictionDetails(c *caseFile, ctx *context) {
 // sidecarNote names the sidecar trap (domain.md): in a Burstable pod each container's
 // oom_score_adj comes from its own request, so a sidecar with a tiny request is the first
 // victim of a node OOM even when the main container used the memory.
-func sidecarNote(c *caseFile) string {
+func sidecarNote(c *caseFile, ctx *scene) string {
 	st := latestStatus(c)
 	v := c.d.Victim
 	if v == nil || v.OOMScoreAdj == nil || *v.OOMScoreAdj < 900 || *v.OOMScoreAdj >= 1000 { // 1000 is BestEffort, not a small request
@@ -674,9 +679,11 @@ func sidecarNote(c *caseFile) string {
 		return fmt.Sprintf("the victim had oom_score_adj %d while its pod neighbours (%s) had larger memory requests and lower scores: a container with a small request is killed first even when another container used the memory (the sidecar trap); give it a realistic request", *v.OOMScoreAdj, st.neighbours)
 	}
 	low := 1000
-	for _, t := range c.d.Kernel.taskAdjs {
-		if t > -997 && t < low {
-			low = t
+	if oom := ctx.reports[c.d.Kernel]; oom != nil {
+		for _, t := range oom.Tasks {
+			if t.OOMScoreAdj > -997 && t.OOMScoreAdj < low {
+				low = t.OOMScoreAdj
+			}
 		}
 	}
 	if low <= *v.OOMScoreAdj-500 {
@@ -687,7 +694,7 @@ func sidecarNote(c *caseFile) string {
 
 // linkEpisode ties an eviction to the node's pressure episode: the ranking the kubelet
 // logged, the other pods evicted, and the grace of a hard threshold it configured.
-func linkEpisode(d *Death, ctx *context) {
+func linkEpisode(d *report.Death, ctx *scene) {
 	t := time.Time{}
 	if d.Time != nil {
 		t = *d.Time
@@ -695,7 +702,7 @@ func linkEpisode(d *Death, ctx *context) {
 	for i := range ctx.pressure {
 		p := &ctx.pressure[i]
 		me := d.Namespace + "/" + d.Pod
-		if !sameNode(p.Node, d.Node) || !(p.covers(t, ctx.window) || contains(p.Evicted, me)) {
+		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, ctx.window) || contains(p.Evicted, me)) {
 			continue
 		}
 		idx := i
@@ -715,16 +722,16 @@ func linkEpisode(d *Death, ctx *context) {
 	}
 }
 
-func (p *Pressure) covers(t time.Time, window time.Duration) bool {
+func covers(p *report.Pressure, t time.Time, window time.Duration) bool {
 	if t.IsZero() || p.Start == nil {
 		return false
 	}
 	return !t.Before(p.Start.Add(-window)) && !t.After(p.End.Add(window))
 }
 
-func episodeAt(ps []Pressure, node string, t time.Time, window time.Duration) *Pressure {
+func episodeAt(ps []episode, node string, t time.Time, window time.Duration) *episode {
 	for i := range ps {
-		if sameNode(ps[i].Node, node) && ps[i].covers(t, window) {
+		if sameNode(ps[i].Node, node) && covers(&ps[i].Pressure, t, window) {
 			return &ps[i]
 		}
 	}
@@ -733,7 +740,7 @@ func episodeAt(ps []Pressure, node string, t time.Time, window time.Duration) *P
 
 // rankingFor is the last ranking before the eviction that names the pod; the episode's first
 // when none does.
-func rankingFor(p *Pressure, pod string, t time.Time) []string {
+func rankingFor(p *episode, pod string, t time.Time) []string {
 	out := append([]string{}, p.RankedPods...)
 	for _, r := range p.rankings {
 		if r.at.After(t.Add(time.Second)) {

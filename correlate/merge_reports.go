@@ -1,15 +1,19 @@
 package correlate
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
+)
 
 // MergeReports joins the reports of several job instances (coroner loki --shard i/n, one per
 // instance) into one: deaths, host kills, episodes, inputs and archives side by side, sorted
 // again, with a fresh summary. Each shard covers its own nodes, so nothing is counted twice.
-func MergeReports(reps []*Report) (*Report, error) {
-	out := &Report{Schema: Schema, Deaths: []Death{}, HostKills: []Death{}, Incomplete: []Incomplete{}, Pressure: []Pressure{}, Inputs: []Input{}}
+func MergeReports(reps []*report.Report) (*report.Report, error) {
+	out := &report.Report{Schema: report.Schema, Deaths: []report.Death{}, HostKills: []report.Death{}, Incomplete: []report.Incomplete{}, Pressure: []report.Pressure{}, Inputs: []report.Input{}}
 	for i, r := range reps {
-		if r.Schema != Schema {
-			return nil, fmt.Errorf("report %d has schema %q, not %q", i+1, r.Schema, Schema)
+		if r.Schema != report.Schema {
+			return nil, fmt.Errorf("report %d has schema %q, not %q", i+1, r.Schema, report.Schema)
 		}
 		offset := len(out.Pressure)
 		for _, d := range r.Deaths {
@@ -31,7 +35,7 @@ func MergeReports(reps []*Report) (*Report, error) {
 			if out.Transfer == nil {
 				c := *t
 				c.Shard = ""
-				c.Missing = append([]MissingWindow{}, t.Missing...)
+				c.Missing = append([]report.MissingWindow{}, t.Missing...)
 				out.Transfer = &c
 				continue
 			}

@@ -4,31 +4,20 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	corev1 "k8s.io/api/core/v1"
 )
-
-// Owner is the object a user changes to fix a death: the Deployment, StatefulSet, DaemonSet,
-// Job or CronJob that owns the pod, not the pod, whose resources its owner rewrites.
-type Owner struct {
-	Kind string `json:"kind"` // Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, ReplicationController
-	Name string `json:"name"`
-	// From says how it is known: ownerReferences (the pod's metadata), or name (the pod
-	// name's shape, e.g. a ReplicaSet's pod-template-hash and a 5-character suffix).
-	From string `json:"from"`
-}
-
-// Ref is the owner as kubectl names it, "deployment/api".
-func (o *Owner) Ref() string { return strings.ToLower(o.Kind) + "/" + o.Name }
 
 // ownerOfPod reads the pod's controller from its ownerReferences: a ReplicaSet that the
 // pod-template-hash label says a Deployment made is that Deployment; a Job named
 // <cronjob>-<minutes> with a CronJob's 8-digit schedule stamp is that CronJob.
-func ownerOfPod(p *corev1.Pod) *Owner {
+func ownerOfPod(p *corev1.Pod) *report.Owner {
 	for _, ref := range p.OwnerReferences {
 		if ref.Controller != nil && !*ref.Controller {
 			continue
 		}
-		o := &Owner{Kind: ref.Kind, Name: ref.Name, From: "ownerReferences"}
+		o := &report.Owner{Kind: ref.Kind, Name: ref.Name, From: "ownerReferences"}
 		switch ref.Kind {
 		case "ReplicaSet":
 			if h := p.Labels["pod-template-hash"]; h != "" {
@@ -60,14 +49,14 @@ var (
 // ownerFromName guesses the owner from the pod's name when its metadata is not in the
 // evidence (a kernel log and a pasted `kubectl get pods`). A name that ends in a bare random
 // suffix (a DaemonSet's or a Job's pod) says no kind, so it gives none.
-func ownerFromName(pod string) *Owner {
+func ownerFromName(pod string) *report.Owner {
 	switch {
 	case cronJobPod.MatchString(pod):
-		return &Owner{Kind: "CronJob", Name: cronJobPod.FindStringSubmatch(pod)[1], From: "name"}
+		return &report.Owner{Kind: "CronJob", Name: cronJobPod.FindStringSubmatch(pod)[1], From: "name"}
 	case deploymentPod.MatchString(pod):
-		return &Owner{Kind: "Deployment", Name: deploymentPod.FindStringSubmatch(pod)[1], From: "name"}
+		return &report.Owner{Kind: "Deployment", Name: deploymentPod.FindStringSubmatch(pod)[1], From: "name"}
 	case statefulPod.MatchString(pod):
-		return &Owner{Kind: "StatefulSet", Name: statefulPod.FindStringSubmatch(pod)[1], From: "name"}
+		return &report.Owner{Kind: "StatefulSet", Name: statefulPod.FindStringSubmatch(pod)[1], From: "name"}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package correlate
 import (
 	"testing"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,13 +13,13 @@ import (
 func TestOwnerFromName(t *testing.T) {
 	tests := []struct {
 		reason, pod string
-		want        *Owner
+		want        *report.Owner
 	}{
-		{"a Deployment's pod: pod-template-hash and a 5-character suffix", "web-7d9f6c5b8-x2kqz", &Owner{"Deployment", "web", "name"}},
-		{"a dashed Deployment name keeps its dashes", "cart-api-6f9d4b7c8d-2hxkz", &Owner{"Deployment", "cart-api", "name"}},
-		{"a pre-1.8 decimal hash", "nginx-3137573019-h5xpl", &Owner{"Deployment", "nginx", "name"}},
-		{"a CronJob's Job: an 8-digit schedule stamp in minutes", "etl-28443210-vq5cm", &Owner{"CronJob", "etl", "name"}},
-		{"a StatefulSet's ordinal", "postgres-0", &Owner{"StatefulSet", "postgres", "name"}},
+		{"a Deployment's pod: pod-template-hash and a 5-character suffix", "web-7d9f6c5b8-x2kqz", &report.Owner{Kind: "Deployment", Name: "web", From: "name"}},
+		{"a dashed Deployment name keeps its dashes", "cart-api-6f9d4b7c8d-2hxkz", &report.Owner{Kind: "Deployment", Name: "cart-api", From: "name"}},
+		{"a pre-1.8 decimal hash", "nginx-3137573019-h5xpl", &report.Owner{Kind: "Deployment", Name: "nginx", From: "name"}},
+		{"a CronJob's Job: an 8-digit schedule stamp in minutes", "etl-28443210-vq5cm", &report.Owner{Kind: "CronJob", Name: "etl", From: "name"}},
+		{"a StatefulSet's ordinal", "postgres-0", &report.Owner{Kind: "StatefulSet", Name: "postgres", From: "name"}},
 		{"a bare random suffix (DaemonSet or Job) names no kind", "fluentd-x2kqz", nil},
 		{"a hand-named pod has no owner", "memhog", nil},
 		{"a suffix with letters outside the generator's alphabet is not one", "web-7d9f6c5b8-aeiou", nil},
@@ -38,13 +40,13 @@ func TestOwnerOfPod(t *testing.T) {
 	tests := []struct {
 		reason string
 		pod    *corev1.Pod
-		want   *Owner
+		want   *report.Owner
 	}{
 		{"a ReplicaSet with the pod-template-hash label is its Deployment's", pod("ReplicaSet", "api-7d9f8c6b5", map[string]string{"pod-template-hash": "7d9f8c6b5"}),
-			&Owner{"Deployment", "api", "ownerReferences"}},
-		{"a bare ReplicaSet stays one", pod("ReplicaSet", "api", nil), &Owner{"ReplicaSet", "api", "ownerReferences"}},
-		{"a CronJob's Job", pod("Job", "backup-29110340", nil), &Owner{"CronJob", "backup", "ownerReferences"}},
-		{"a StatefulSet", pod("StatefulSet", "db", nil), &Owner{"StatefulSet", "db", "ownerReferences"}},
+			&report.Owner{Kind: "Deployment", Name: "api", From: "ownerReferences"}},
+		{"a bare ReplicaSet stays one", pod("ReplicaSet", "api", nil), &report.Owner{Kind: "ReplicaSet", Name: "api", From: "ownerReferences"}},
+		{"a CronJob's Job", pod("Job", "backup-29110340", nil), &report.Owner{Kind: "CronJob", Name: "backup", From: "ownerReferences"}},
+		{"a StatefulSet", pod("StatefulSet", "db", nil), &report.Owner{Kind: "StatefulSet", Name: "db", From: "ownerReferences"}},
 		{"no owner", &corev1.Pod{}, nil},
 	}
 	for _, tt := range tests {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 	corev1 "k8s.io/api/core/v1"
 )
@@ -23,11 +25,11 @@ type statusDeath struct {
 	memoryVolumes                     string // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
 	restarts                          int32
 	pos                               parsers.Pos
-	human                             string // the kubectl output it was read from, "" for an API object
-	exitUnknown                       bool   // the output does not show the exit code (kubectl get pods)
-	limitUnknown                      bool   // the evidence does not show the container's spec, so its limit is not known
-	age                               string // when it terminated, relative to when kubectl ran ("19s" of "2 (19s ago)")
-	owner                             *Owner // the pod's controller, from its ownerReferences
+	human                             string        // the kubectl output it was read from, "" for an API object
+	exitUnknown                       bool          // the output does not show the exit code (kubectl get pods)
+	limitUnknown                      bool          // the evidence does not show the container's spec, so its limit is not known
+	age                               string        // when it terminated, relative to when kubectl ran ("19s" of "2 (19s ago)")
+	owner                             *report.Owner // the pod's controller, from its ownerReferences
 }
 
 // statusDeaths lists the terminations of a pod that can be memory deaths: OOMKilled, a
@@ -121,12 +123,12 @@ func memoryEmptyDirs(p *corev1.Pod) string {
 }
 
 // statusEvidence quotes the termination as a line of proof.
-func statusEvidence(s statusDeath) Evidence {
+func statusEvidence(s statusDeath) report.Evidence {
 	exit := fmt.Sprintf("exit code %d", s.exitCode)
 	if s.exitUnknown {
 		exit = "exit code not shown"
 	}
-	e := Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status", Age: s.age,
+	e := report.Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status", Age: s.age,
 		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, %s", s.namespace, s.pod, or(s.container, "(not shown)"), or(s.reason, "-"), exit)}
 	if s.human != "" {
 		e.Text = s.human + ": " + e.Text

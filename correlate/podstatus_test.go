@@ -61,7 +61,7 @@ func TestPodStatusJoin(t *testing.T) {
 	rep := Analyze([]*parsers.InputResult{res}, events, Options{})
 	var got []string
 	for _, d := range rep.Deaths {
-		got = append(got, strings.Join([]string{d.Namespace + "/" + d.Pod + "/" + d.Container, d.Mechanism, d.Confidence, d.Node}, " "))
+		got = append(got, strings.Join([]string{d.Namespace + "/" + d.Pod + "/" + d.Container, string(d.Mechanism), d.Confidence, d.Node}, " "))
 		if d.Summary == "" || d.Advice == nil {
 			t.Errorf("%s/%s: no summary or advice", d.Pod, d.Container)
 		}

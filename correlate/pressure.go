@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -14,7 +16,7 @@ import (
 type nodeFact struct {
 	node     string
 	at       time.Time
-	ev       Evidence
+	ev       report.Evidence
 	kubelet  *parsers.KubeletLine
 	event    *parsers.KubeEvent
 	evicted  string // ns/name of a pod evicted (from an eviction sighting)
@@ -29,7 +31,19 @@ type nodeFact struct {
 const episodeGap = 5 * time.Minute
 
 // episodes groups node facts into pressure episodes, per node, in time order.
-func episodes(facts []nodeFact) []Pressure {
+// episode is a pressure episode with every ranking the kubelet logged in it, for each
+// eviction's own.
+type episode struct {
+	report.Pressure
+	rankings []ranking
+}
+
+type ranking struct {
+	at   time.Time
+	pods []string
+}
+
+func episodes(facts []nodeFact) []episode {
 	var thresholds = map[string][]string{}
 	byNode := map[string][]nodeFact{}
 	var nodes []string
@@ -56,7 +70,7 @@ func episodes(facts []nodeFact) []Pressure {
 		byNode[k] = append(byNode[k], f)
 	}
 	sort.Strings(nodes)
-	out := []Pressure{}
+	out := []episode{}
 	for _, n := range nodes {
 		fs := byNode[n]
 		if strings.HasPrefix(n, "\x00") { // timeless facts of one node make one episode without a span
@@ -95,9 +109,9 @@ func isPressure(f nodeFact) bool {
 	return f.kubelet != nil
 }
 
-func episodeOf(fs []nodeFact) Pressure {
-	p := Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
-		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []Evidence{}}
+func episodeOf(fs []nodeFact) episode {
+	p := episode{Pressure: report.Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
+		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []report.Evidence{}}}
 	first, last := fs[0].at.UTC(), fs[len(fs)-1].at.UTC()
 	kubeletMet, eventMet := 0, 0
 	p.Start, p.End = &first, &last
@@ -166,7 +180,7 @@ func episodeOf(fs []nodeFact) Pressure {
 	return p
 }
 
-func evidenceBefore(a, b Evidence) bool {
+func evidenceBefore(a, b report.Evidence) bool {
 	if a.Time != nil && b.Time != nil && !a.Time.Equal(*b.Time) {
 		return a.Time.Before(*b.Time)
 	}
@@ -180,7 +194,7 @@ func evidenceBefore(a, b Evidence) bool {
 // resources the evidence shows: what the kubelet tried to reclaim, else the conditions that
 // refused admissions, else just what was seen (a node OOM is not "memory pressure" the
 // kubelet saw).
-func summarizePressure(p *Pressure) string {
+func summarizePressure(p *report.Pressure) string {
 	node := or(p.Node, "an unnamed node")
 	what := ""
 	switch {

@@ -3,6 +3,8 @@ package correlate
 import (
 	"testing"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 func TestKeepRange(t *testing.T) {
@@ -22,7 +24,7 @@ func TestKeepRange(t *testing.T) {
 		{"a death without a wall clock is kept", nil, true},
 	}
 	for _, tt := range tests {
-		rep := &Report{Deaths: []Death{{Time: tt.time, Mechanism: CgroupOOM}}, HostKills: []Death{{Time: tt.time}}}
+		rep := &report.Report{Deaths: []report.Death{{Time: tt.time, Mechanism: report.CgroupOOM}}, HostKills: []report.Death{{Time: tt.time}}}
 		dropped := KeepRange(rep, from, to)
 		if kept := len(rep.Deaths) == 1 && len(rep.HostKills) == 1; kept != tt.kept || dropped != map[bool]int{true: 0, false: 2}[tt.kept] {
 			t.Errorf("%s: kept %v (dropped %d), want kept %v", tt.reason, kept, dropped, tt.kept)

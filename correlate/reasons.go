@@ -6,13 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // enrich completes each death for the reader once all deaths are known: why the other
 // mechanisms are ruled out, which proof lines are decisive, the node's local time, how often
 // this container died, and for a node-wide OOM the processes that held the memory.
-func enrich(deaths []Death, ctx *context, zoneOf func(node string) *time.Location) {
+func enrich(deaths []report.Death, ctx *scene, zoneOf func(node string) *time.Location) {
 	repeats := map[string]int{}
 	for _, d := range deaths {
 		if k := containerKey(d); k != "" {
@@ -31,16 +33,18 @@ func enrich(deaths []Death, ctx *context, zoneOf func(node string) *time.Locatio
 		}
 		d.RuledOut = ruledOut(d, ctx)
 		markDecisive(d)
-		if d.Mechanism == KernelOOM && d.Kernel != nil {
-			d.TopTasks = topTasks(d.Kernel.tasks, 5)
-			d.NodeMemory = d.Kernel.mem
+		if d.Mechanism == report.KernelOOM && d.Kernel != nil {
+			if oom := ctx.reports[d.Kernel]; oom != nil {
+				d.TopTasks = topTasks(oom.Tasks, 5)
+				d.NodeMemory = nodeMemoryOf(oom.Mem)
+			}
 			adviseHog(d)
 		}
 	}
 }
 
 // containerKey names a container across its restarts.
-func containerKey(d Death) string {
+func containerKey(d report.Death) string {
 	if d.Pod == "" || d.Container == "" {
 		return ""
 	}
@@ -49,7 +53,7 @@ func containerKey(d Death) string {
 
 // ruledOut says, in words a newcomer follows, why the death is not the other mechanisms —
 // only what the evidence supports; where the evidence is silent it says so.
-func ruledOut(d *Death, ctx *context) []string {
+func ruledOut(d *report.Death, ctx *scene) []string {
 	node := or(d.Node, "the node")
 	var out []string
 	kubeletSeen := ctx.kubeletOn[nodeKey(d.Node)]
@@ -63,27 +67,27 @@ func ruledOut(d *Death, ctx *context) []string {
 		}
 	}
 	switch d.Mechanism {
-	case CgroupOOM:
+	case report.CgroupOOM:
 		if d.Kernel != nil && d.Kernel.Constraint != "" {
 			out = append(out, "not a node-wide OOM: the kernel's report says "+d.Kernel.Constraint+", a memory cgroup's limit")
 		} else if d.Kernel != nil && d.Memory != nil {
 			out = append(out, "not a node-wide OOM: the kernel printed the memory cgroup's usage against its limit, which it does only for a cgroup OOM")
 		}
 		noEviction()
-	case KernelOOM:
+	case report.KernelOOM:
 		if d.Kernel != nil && (d.Kernel.Constraint == "CONSTRAINT_NONE" || d.Kernel.GlobalOOM) {
 			out = append(out, "not the container's own limit: the kernel's report says CONSTRAINT_NONE (global OOM), the whole node ran out")
-		} else if d.Kernel != nil && d.Kernel.memInfo {
+		} else if oom := ctx.reports[d.Kernel]; oom != nil && oom.MemInfo {
 			out = append(out, "not the container's own limit: the kernel's report holds the node's Mem-Info, not a memory cgroup's usage and limit")
-		} else if d.Kernel != nil && strings.HasPrefix(d.Kernel.reason, "Out of memory") {
+		} else if oom != nil && strings.HasPrefix(killReason(oom), "Out of memory") {
 			out = append(out, "not the container's own limit: the kernel says \"Out of memory\" (the node-wide OOM killer), not \"Memory cgroup out of memory\"")
 		}
 		noEviction()
-	case KubeletEviction:
+	case report.KubeletEviction:
 		if ctx.kernelOn[nodeKey(d.Node)] {
 			out = append(out, fmt.Sprintf("not an OOM kill: the kernel log of %s has no OOM report for this container", node))
 		}
-	case NotMemory:
+	case report.NotMemory:
 		if d.Kill != nil && d.Kill.Reason != "eviction" {
 			out = append(out, "not memory: no OOM kill, OOMKilled status or eviction was seen for this container")
 		}
@@ -91,7 +95,7 @@ func ruledOut(d *Death, ctx *context) []string {
 	return out
 }
 
-func timeOf(d *Death) time.Time {
+func timeOf(d *report.Death) time.Time {
 	if d.Time == nil {
 		return time.Time{}
 	}
@@ -99,15 +103,15 @@ func timeOf(d *Death) time.Time {
 }
 
 // decisiveRoles are the lines a verdict rests on, per mechanism.
-var decisiveRoles = map[string][]string{
-	CgroupOOM:       {"kill", "summary", "task-in", "memcg-usage", "containerd-oom", "systemd-oom", "conmon-oom", "event-oomkilling"},
-	KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
-	KubeletEviction: {"kubelet-evicted", "kubelet-evicting", "event-evicted", "pod-status"},
-	NotMemory:       {"event-killing", "kubelet-killing", "kubelet-probe-failed", "event-unhealthy", "kubelet-evicted", "event-evicted", "kubelet-preempting", "event-preempting", "kubelet-shutdown-kill"},
-	Unknown:         {"pod-status"},
+var decisiveRoles = map[report.Mechanism][]string{
+	report.CgroupOOM:       {"kill", "summary", "task-in", "memcg-usage", "containerd-oom", "systemd-oom", "conmon-oom", "event-oomkilling"},
+	report.KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
+	report.KubeletEviction: {"kubelet-evicted", "kubelet-evicting", "event-evicted", "pod-status"},
+	report.NotMemory:       {"event-killing", "kubelet-killing", "kubelet-probe-failed", "event-unhealthy", "kubelet-evicted", "event-evicted", "kubelet-preempting", "event-preempting", "kubelet-shutdown-kill"},
+	report.Unknown:         {"pod-status"},
 }
 
-func markDecisive(d *Death) {
+func markDecisive(d *report.Death) {
 	roles := decisiveRoles[d.Mechanism]
 	for i := range d.Evidence {
 		for _, r := range roles {
@@ -120,15 +124,24 @@ func markDecisive(d *Death) {
 
 // topTasks are the largest processes of the task table (RSS in 4 KiB pages, as x86-64 and
 // arm64 with 4K pages print it).
-func topTasks(rows []parsers.TaskRow, n int) []Task {
+func topTasks(rows []parsers.TaskRow, n int) []report.Task {
 	sorted := append([]parsers.TaskRow(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].RSSPages > sorted[j].RSSPages })
-	var out []Task
+	var out []report.Task
 	for _, r := range sorted {
 		if len(out) == n || r.RSSPages <= 0 {
 			break
 		}
-		out = append(out, Task{PID: r.PID, Name: strings.TrimSpace(r.Name), RSSKiB: r.RSSPages * 4, OOMScoreAdj: r.OOMScoreAdj})
+		out = append(out, report.Task{PID: r.PID, Name: strings.TrimSpace(r.Name), RSSKiB: r.RSSPages * 4, OOMScoreAdj: r.OOMScoreAdj})
 	}
 	return out
+}
+
+// nodeMemoryOf is the Mem-Info picture in the report's terms.
+func nodeMemoryOf(m *parsers.MemPicture) *report.NodeMemory {
+	if m == nil {
+		return nil
+	}
+	return &report.NodeMemory{RAMKiB: m.RAMKiB, ManagedKiB: m.ManagedKiB, FreeKiB: m.FreeKiB, MinKiB: m.MinKiB,
+		AnonKiB: m.AnonKiB, FileKiB: m.FileKiB, ShmemKiB: m.ShmemKiB, UnevictableKiB: m.UnevictableKiB}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
+
 	"github.com/k8s-coroner/coroner/parsers"
 	corev1 "k8s.io/api/core/v1"
 )
@@ -20,7 +22,7 @@ type sighting struct {
 	idPrefix                     bool // containerID is a prefix (conmon prints 20 characters)
 	runtime                      string
 	at, from                     time.Time // when; from is the first time of a repeated event
-	ev                           Evidence
+	ev                           report.Evidence
 	status                       *statusDeath
 	message                      string // eviction message, kill reason, probe output
 	probe                        string // Liveness, Startup
@@ -128,8 +130,8 @@ func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []
 	return out, facts
 }
 
-func lineEvidence(e parsers.Evidence) Evidence {
-	ev := Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
+func lineEvidence(e parsers.Evidence) report.Evidence {
+	ev := report.Evidence{Input: e.Input, Line: e.Line, Role: e.Role, Text: e.Text}
 	ev.Time, ev.Boot = clocksOf(e)
 	return ev
 }
@@ -250,7 +252,7 @@ func containerOfFieldPath(fp string) string {
 
 // eventEvidence quotes an Event as a line of proof: the kubelet's log line when it came from
 // one, else the object's position and a one-line rendering.
-func eventEvidence(e *parsers.KubeEvent) Evidence {
+func eventEvidence(e *parsers.KubeEvent) report.Evidence {
 	if e.Line != nil {
 		ev := lineEvidence(*e.Line)
 		ev.Role = "event-" + strings.ToLower(e.Reason)
@@ -277,7 +279,7 @@ func eventEvidence(e *parsers.KubeEvent) Evidence {
 	if m := strings.Join(strings.Fields(e.Message), " "); m != "" {
 		text += ": " + m
 	}
-	ev := Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: text}
+	ev := report.Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: text}
 	if !e.LastTime.IsZero() {
 		t := e.LastTime.UTC()
 		ev.Time = &t
@@ -308,7 +310,7 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 		return sighting{}, nodeFact{}, false
 	}
 	at := evictionTime(p)
-	ev := Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
+	ev := report.Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
 		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Status.Reason, strings.TrimSpace(p.Status.Message))}
 	if !at.IsZero() {
 		t := at.UTC()

@@ -3,28 +3,9 @@ package correlate
 import (
 	"regexp"
 	"sort"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
-
-// Summary leads a report with many deaths: what killed how many, where, and which workloads
-// die again and again.
-type Summary struct {
-	Deaths       int            `json:"deaths"`
-	HostKills    int            `json:"hostKills"`
-	ByMechanism  map[string]int `json:"byMechanism"`
-	ByNamespace  map[string]int `json:"byNamespace"`
-	ByNode       map[string]int `json:"byNode"`
-	TopWorkloads []Workload     `json:"topWorkloads"` // containers of one workload dying more than once, most first
-	Pressure     int            `json:"pressureEpisodes"`
-}
-
-// Workload is a container of a Deployment, StatefulSet, Job… counted across its pods.
-type Workload struct {
-	Namespace string         `json:"namespace"`
-	Name      string         `json:"name"` // the pod name without the controller's suffixes
-	Container string         `json:"container"`
-	Deaths    int            `json:"deaths"`
-	ByMech    map[string]int `json:"byMechanism"`
-}
 
 // podSuffix matches what controllers append to a pod's name: a ReplicaSet's hash and a random
 // 5-character suffix (web-7d9f6c5b8-x2kqz), a Job's (etl-28443210-vq5cm), a StatefulSet's ordinal.
@@ -39,14 +20,14 @@ func WorkloadOf(pod string) string {
 }
 
 // Summarize computes the report's summary from its deaths, host kills and episodes.
-func Summarize(rep *Report) {
-	s := &Summary{Deaths: len(rep.Deaths), HostKills: len(rep.HostKills), ByMechanism: map[string]int{},
-		ByNamespace: map[string]int{}, ByNode: map[string]int{}, TopWorkloads: []Workload{}, Pressure: len(rep.Pressure)}
+func Summarize(rep *report.Report) {
+	s := &report.Summary{Deaths: len(rep.Deaths), HostKills: len(rep.HostKills), ByMechanism: map[string]int{},
+		ByNamespace: map[string]int{}, ByNode: map[string]int{}, TopWorkloads: []report.Workload{}, Pressure: len(rep.Pressure)}
 	type key struct{ ns, name, container string }
-	workloads := map[key]*Workload{}
+	workloads := map[key]*report.Workload{}
 	var order []key
 	for _, d := range rep.Deaths {
-		s.ByMechanism[d.Mechanism]++
+		s.ByMechanism[string(d.Mechanism)]++
 		s.ByNamespace[or(d.Namespace, "(unknown)")]++
 		s.ByNode[or(d.Node, "(unknown)")]++
 		if d.Pod == "" {
@@ -55,12 +36,12 @@ func Summarize(rep *Report) {
 		k := key{d.Namespace, WorkloadOf(d.Pod), d.Container}
 		w := workloads[k]
 		if w == nil {
-			w = &Workload{Namespace: k.ns, Name: k.name, Container: k.container, ByMech: map[string]int{}}
+			w = &report.Workload{Namespace: k.ns, Name: k.name, Container: k.container, ByMech: map[string]int{}}
 			workloads[k] = w
 			order = append(order, k)
 		}
 		w.Deaths++
-		w.ByMech[d.Mechanism]++
+		w.ByMech[string(d.Mechanism)]++
 	}
 	for _, k := range order {
 		if w := workloads[k]; w.Deaths > 1 {
@@ -76,12 +57,12 @@ func Summarize(rep *Report) {
 
 // Filter keeps the deaths of one mechanism, namespace or pod (empty: no filter); host kills
 // have no namespace and stay only when no namespace or pod is asked for.
-func Filter(rep *Report, mechanism, namespace, pod string) {
-	keep := func(d Death) bool {
-		return (mechanism == "" || d.Mechanism == mechanism) && (namespace == "" || d.Namespace == namespace) &&
+func Filter(rep *report.Report, mechanism, namespace, pod string) {
+	keep := func(d report.Death) bool {
+		return (mechanism == "" || string(d.Mechanism) == mechanism) && (namespace == "" || d.Namespace == namespace) &&
 			(pod == "" || d.Pod == pod)
 	}
-	var deaths, hosts []Death
+	var deaths, hosts []report.Death
 	for _, d := range rep.Deaths {
 		if keep(d) {
 			deaths = append(deaths, d)
@@ -92,5 +73,5 @@ func Filter(rep *Report, mechanism, namespace, pod string) {
 			hosts = append(hosts, d)
 		}
 	}
-	rep.Deaths, rep.HostKills = append([]Death{}, deaths...), append([]Death{}, hosts...)
+	rep.Deaths, rep.HostKills = append([]report.Death{}, deaths...), append([]report.Death{}, hosts...)
 }

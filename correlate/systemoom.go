@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // The kubelet's OOM watcher (pkg/kubelet/oom/oom_watcher_linux.go) records a SystemOOM Event
@@ -33,8 +35,8 @@ func systemOOMVictim(f *nodeFact) (comm string, pid int, ok bool) {
 // that node within the window, as evidence; a victim no kernel report in the inputs shows is
 // a node-wide OOM kill of its own: the kubelet saw the kernel kill it. Several records of
 // one victim (an Event counted x4, the kubelet's log line) are one kill.
-func systemOOMKills(deaths, kills []Death, facts []nodeFact, window time.Duration) []Death {
-	var out []Death
+func systemOOMKills(deaths, kills []report.Death, facts []nodeFact, window time.Duration) []report.Death {
+	var out []report.Death
 	for j := range facts {
 		f := &facts[j]
 		comm, pid, ok := systemOOMVictim(f)
@@ -58,8 +60,8 @@ func systemOOMKills(deaths, kills []Death, facts []nodeFact, window time.Duratio
 
 // killOf finds the kill of pid on node within the window among the kernel's deaths, its host
 // kills and the SystemOOM kills made so far.
-func killOf(deaths, kills, made []Death, node string, pid int, at time.Time, window time.Duration) *Death {
-	for _, list := range [][]Death{deaths, kills, made} {
+func killOf(deaths, kills, made []report.Death, node string, pid int, at time.Time, window time.Duration) *report.Death {
+	for _, list := range [][]report.Death{deaths, kills, made} {
 		for i := range list {
 			d := &list[i]
 			if !sameNode(d.Node, node) || !hasVictim(d.Victims, pid) {
@@ -73,9 +75,9 @@ func killOf(deaths, kills, made []Death, node string, pid int, at time.Time, win
 	return nil
 }
 
-func systemOOMDeath(f *nodeFact, comm string, pid int) Death {
-	d := Death{Node: f.node, Mechanism: KernelOOM, Confidence: "medium", Advice: []string{}, Evidence: []Evidence{f.ev},
-		Victims: []Victim{{PID: pid, Process: comm, From: "event"}}}
+func systemOOMDeath(f *nodeFact, comm string, pid int) report.Death {
+	d := report.Death{Node: f.node, Mechanism: report.KernelOOM, Confidence: "medium", Advice: []string{}, Evidence: []report.Evidence{f.ev},
+		Victims: []report.Victim{{PID: pid, Process: comm, From: "event"}}}
 	d.Victim = &d.Victims[0]
 	if !f.at.IsZero() {
 		t := f.at.UTC()

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/docs/schema"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/tools/txtar"
@@ -161,7 +161,7 @@ func TestSchemaCoversReportTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := &schemaWalk{t: t, root: root, seen: map[reflect.Type]bool{}}
-	w.object(reflect.TypeOf(correlate.Report{}), root, "report")
+	w.object(reflect.TypeOf(report.Report{}), root, "report")
 	defs, _ := root["$defs"].(map[string]any)
 	for name := range defs {
 		if !w.usedDefs[name] && name != "jsonlRecord" {
@@ -179,7 +179,7 @@ type schemaWalk struct {
 
 var (
 	marshaler = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
-	timeType  = reflect.TypeOf(correlate.Transfer{}.From)
+	timeType  = reflect.TypeOf(report.Transfer{}.From)
 )
 
 // resolve follows $ref (and an anyOf of a $ref and null) to the schema object it names,

@@ -50,8 +50,8 @@ type truthPod struct {
 	KubepodsLimit *int64 `json:"kubepods_limit_in_bytes"`
 }
 
-// report is the part of coroner's JSON the truth can check.
-type report struct {
+// truthReport is the part of coroner's JSON the truth can check.
+type truthReport struct {
 	Deaths    []death `json:"deaths"`
 	HostKills []death `json:"hostKills"`
 }
@@ -98,7 +98,7 @@ func TestLabTruth(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("exit %d: %s", code, stderr)
 				}
-				var rep report
+				var rep truthReport
 				if err := json.Unmarshal([]byte(out), &rep); err != nil {
 					t.Fatal(err)
 				}
@@ -125,7 +125,7 @@ func timeSlack(capture string) float64 {
 	return 0.5
 }
 
-func checkTruth(t *testing.T, tr *truth, rep *report, slack float64) {
+func checkTruth(t *testing.T, tr *truth, rep *truthReport, slack float64) {
 	t.Helper()
 	byPID := map[int]death{}
 	var got []int

@@ -25,6 +25,10 @@ type Files struct {
 
 var _ Source = (*Files)(nil)
 
+// ArchivesRead lists the archives and directories met, for the report; each is complete once
+// the inputs it holds have been read.
+func (f *Files) ArchivesRead() []*ArchiveInfo { return f.Archives }
+
 // Inputs yields the inputs of every path: a file is one input, a directory or a tar archive
 // (compressed or not) one input per log it holds. A path that cannot be read yields an error
 // and the source moves on to the next.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/analysis"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
@@ -51,39 +51,26 @@ func (a *analyzeCmd) Run(env *environment) error {
 		return &exitError{exitUsage, err}
 	}
 	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now(), Explain: a.Explain}
-	c := collect(optionsFor(a.Year, zones, now), src)
-	for _, res := range c.unreadable {
-		fmt.Fprintf(env.stderr, "coroner: error: %v\n", res.Err)
+	res := analysis.Analyze([]sources.Source{src}, analysis.Options{
+		ParseOptions: optionsFor(a.Year, zones, now), Zone: zones.all, BootTime: boot, Window: a.Window})
+	for _, in := range res.Unreadable {
+		fmt.Fprintf(env.stderr, "coroner: error: %v\n", in.Err)
 	}
-	rep := correlate.Analyze(c.results, c.events, correlate.Options{BootTime: boot, Window: a.Window, Archives: src.Archives,
-		ZoneOf: zoneOfNode(src.Archives, zones)})
-	if err := a.write(env, rep); err != nil {
+	if err := a.write(env, res.Report); err != nil {
 		return err
 	}
 	switch {
-	case len(c.unreadable) == len(c.results):
+	case len(res.Unreadable) == len(res.Inputs):
 		return &exitError{exitUsage, fmt.Errorf("no input could be read")}
-	case !anyUnderstood(c.results):
-		for _, res := range c.results {
+	case !res.Understood():
+		for _, res := range res.Inputs {
 			if res.Unrecognised != "" {
 				fmt.Fprintf(env.stderr, "coroner: error: %s: nothing in it was understood: %s\n", res.Name, res.Unrecognised)
 			}
 		}
 		return &exitError{exitUsage, fmt.Errorf("no input was understood")}
-	case len(c.unreadable) > 0:
-		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(c.unreadable), len(c.results))}
+	case len(res.Unreadable) > 0:
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(res.Unreadable), len(res.Inputs))}
 	}
 	return nil
-}
-
-// anyUnderstood: some input was read and something in it was understood. An input that was
-// read but of which nothing was understood (kubectl describe output, binary data) has said
-// so in its warnings; when that is all there is, the run fails like one with nothing to read.
-func anyUnderstood(results []*parsers.InputResult) bool {
-	for _, res := range results {
-		if res.Err == nil && res.Unrecognised == "" {
-			return true
-		}
-	}
-	return false
 }

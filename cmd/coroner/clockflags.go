@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
-	"github.com/k8s-coroner/coroner/sources"
 )
 
 // zoneFlags are the --tz values: one bare zone for every input, and NAME=ZONE for the inputs
@@ -58,23 +57,6 @@ func (z zoneFlags) forInput(name string) *time.Location {
 func optionsFor(year int, z zoneFlags, now time.Time) func(name string) parsers.Options {
 	return func(name string) parsers.Options {
 		return parsers.Options{Clock: parsers.Clock{Year: year, Loc: z.forInput(name), Now: now}}
-	}
-}
-
-// zoneOfNode names each node's zone for the report's local times: the zone its archive named,
-// else the zone --tz set for all inputs.
-func zoneOfNode(archives []*sources.ArchiveInfo, z zoneFlags) func(string) *time.Location {
-	byHost := map[string]*time.Location{}
-	for _, a := range archives {
-		if a.Host != "" && a.Location() != nil {
-			byHost[a.Host] = a.Location()
-		}
-	}
-	return func(node string) *time.Location {
-		if loc := byHost[node]; loc != nil {
-			return loc
-		}
-		return z.all
 	}
 }
 

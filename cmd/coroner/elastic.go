@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/analysis"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/elastic"
 )
 
@@ -162,11 +165,10 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 		}
 	}
 	src.Ctx = ctx
-	col := collect(optionsFor(0, zoneFlags{}, time.Time{}), src)
-	rep := correlate.Analyze(col.results, col.events, correlate.Options{Window: c.Window})
-	tr := &correlate.Transfer{Store: store, URL: strings.Join(cfg.URLs, ","), From: from, To: to, Queries: []string{c.Index}, Shard: c.Shard,
+	rep := analysis.Analyze([]sources.Source{src}, analysis.Options{Window: c.Window}).Report
+	tr := &report.Transfer{Store: store, URL: strings.Join(cfg.URLs, ","), From: from, To: to, Queries: []string{c.Index}, Shard: c.Shard,
 		Windows: src.Stats.Windows, Lines: src.Stats.Docs, Bytes: src.Stats.Bytes, ContextLines: src.Stats.ContextDocs,
-		UnfilteredLines: src.Stats.Unfiltered, Missing: []correlate.MissingWindow{}}
+		UnfilteredLines: src.Stats.Unfiltered, Missing: []report.MissingWindow{}}
 	if cfg.CloudID != "" {
 		tr.URL = "cloud"
 	}
@@ -174,7 +176,7 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 		tr.Queries = append(tr.Queries, src.EventsIndex)
 	}
 	for _, m := range src.Missing {
-		tr.Missing = append(tr.Missing, correlate.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
+		tr.Missing = append(tr.Missing, report.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("window %s not read: %s", m.Window, m.Err))
 	}
 	tr.OutsideRange = correlate.KeepRange(rep, from, to)
@@ -209,9 +211,9 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 }
 
 // esFindings are the deaths as documents, keyed by what identifies a death across runs.
-func esFindings(rep *correlate.Report, fallback time.Time) []elastic.Finding {
+func esFindings(rep *report.Report, fallback time.Time) []elastic.Finding {
 	var out []elastic.Finding
-	for _, d := range append(append([]correlate.Death{}, rep.Deaths...), rep.HostKills...) {
+	for _, d := range append(append([]report.Death{}, rep.Deaths...), rep.HostKills...) {
 		at := fallback
 		if d.Time != nil {
 			at = *d.Time
@@ -220,10 +222,10 @@ func esFindings(rep *correlate.Report, fallback time.Time) []elastic.Finding {
 		if d.Victim != nil {
 			victim = d.Victim.PID
 		}
-		key := strings.Join([]string{d.Node, d.Namespace, d.Pod, d.Container, d.ContainerID, d.Mechanism, at.UTC().Format(time.RFC3339Nano), fmt.Sprint(victim)}, "|")
+		key := strings.Join([]string{d.Node, d.Namespace, d.Pod, d.Container, d.ContainerID, string(d.Mechanism), at.UTC().Format(time.RFC3339Nano), fmt.Sprint(victim)}, "|")
 		out = append(out, elastic.Finding{Key: key, Doc: struct {
 			Timestamp time.Time `json:"@timestamp"`
-			correlate.Death
+			report.Death
 		}{at.UTC(), d}})
 	}
 	return out

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/sources/elastic/estest"
 )
 
@@ -69,7 +69,7 @@ func TestElasticEquivalentToAnalyze(t *testing.T) {
 			if got := deathsOf(t, out); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("deaths differ\nanalyze:\n%s\n%s:\n%s", strings.Join(want, "\n"), c.cmd, strings.Join(got, "\n"))
 			}
-			var rep correlate.Report
+			var rep report.Report
 			json.Unmarshal([]byte(out), &rep)
 			if rep.Transfer == nil || rep.Transfer.UnfilteredLines <= int64(rep.Transfer.Lines-rep.Transfer.ContextLines) {
 				t.Errorf("transfer %+v: the query should ship fewer documents than the range holds", rep.Transfer)

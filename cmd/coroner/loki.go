@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/analysis"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/loki"
 )
 
@@ -127,16 +130,15 @@ func (l *lokiCmd) Run(env *environment) error {
 			}
 		}
 	}
-	c := collect(optionsFor(0, zoneFlags{all: nil}, time.Time{}), src)
-	rep := correlate.Analyze(c.results, c.events, correlate.Options{Window: l.Window})
-	tr := &correlate.Transfer{Store: "loki", URL: l.URL, From: from, To: to, Queries: []string{src.NodeQuery}, Shard: l.Shard,
+	rep := analysis.Analyze([]sources.Source{src}, analysis.Options{Window: l.Window}).Report
+	tr := &report.Transfer{Store: "loki", URL: l.URL, From: from, To: to, Queries: []string{src.NodeQuery}, Shard: l.Shard,
 		Windows: src.Stats.Windows, Lines: src.Stats.Lines, Bytes: src.Stats.Bytes, ContextLines: src.Stats.ContextLines,
-		UnfilteredLines: src.Stats.UnfilteredLines, UnfilteredBytes: src.Stats.UnfilteredBytes, Missing: []correlate.MissingWindow{}}
+		UnfilteredLines: src.Stats.UnfilteredLines, UnfilteredBytes: src.Stats.UnfilteredBytes, Missing: []report.MissingWindow{}}
 	if src.EventsQuery != "" {
 		tr.Queries = append(tr.Queries, src.EventsQuery)
 	}
 	for _, m := range src.Missing {
-		tr.Missing = append(tr.Missing, correlate.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
+		tr.Missing = append(tr.Missing, report.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("window %s not read: %s", m.Window, m.Err))
 	}
 	tr.OutsideRange = correlate.KeepRange(rep, from, to)
@@ -209,9 +211,9 @@ func memoryReasons() []string {
 // findingsOf turns deaths into log lines: the death as JSON, at the death's time (else the
 // range's end), in a stream labelled by mechanism, namespace and node, so Grafana shows them
 // beside the logs. The same run over the same range writes the same lines.
-func findingsOf(rep *correlate.Report, fallback time.Time) []loki.Finding {
+func findingsOf(rep *report.Report, fallback time.Time) []loki.Finding {
 	var out []loki.Finding
-	for _, d := range append(append([]correlate.Death{}, rep.Deaths...), rep.HostKills...) {
+	for _, d := range append(append([]report.Death{}, rep.Deaths...), rep.HostKills...) {
 		line, err := json.Marshal(d)
 		if err != nil {
 			continue
@@ -220,7 +222,7 @@ func findingsOf(rep *correlate.Report, fallback time.Time) []loki.Finding {
 		if d.Time != nil {
 			at = *d.Time
 		}
-		labels := map[string]string{"job": "coroner", "mechanism": d.Mechanism}
+		labels := map[string]string{"job": "coroner", "mechanism": string(d.Mechanism)}
 		if d.Namespace != "" {
 			labels["namespace"] = d.Namespace
 		}
@@ -239,13 +241,13 @@ type mergeCmd struct {
 }
 
 func (m *mergeCmd) Run(env *environment) error {
-	var reps []*correlate.Report
+	var reps []*report.Report
 	for _, p := range m.Reports {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
-		var r correlate.Report
+		var r report.Report
 		if err := json.Unmarshal(b, &r); err != nil {
 			return &exitError{exitUsage, fmt.Errorf("%s: not a coroner JSON report: %w", p, err)}
 		}

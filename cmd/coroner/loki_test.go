@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/sources/loki"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 	"golang.org/x/tools/txtar"
@@ -52,7 +52,7 @@ func TestLokiEquivalentToAnalyze(t *testing.T) {
 	if strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Errorf("deaths differ\nanalyze:\n%s\nloki:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
-	var rep correlate.Report
+	var rep report.Report
 	json.Unmarshal([]byte(fromLoki), &rep)
 	t.Logf("transfer: %+v", *rep.Transfer)
 	for _, d := range rep.Deaths {
@@ -78,7 +78,7 @@ func mustRead(t *testing.T, p string) []byte {
 
 // deathsOf projects a report's deaths on what must agree whatever the source.
 func deathsOf(t *testing.T, js string) []string {
-	var rep correlate.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {
 		t.Fatalf("not a report: %v", err)
 	}
@@ -122,11 +122,11 @@ func TestLokiAlloyEventsAndPushFindings(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	checkSchema(t, "coroner loki's report", out)
-	var rep correlate.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Deaths) != 1 || rep.Deaths[0].Mechanism != correlate.KubeletEviction || rep.Deaths[0].Namespace != "jobs" {
+	if len(rep.Deaths) != 1 || rep.Deaths[0].Mechanism != report.KubeletEviction || rep.Deaths[0].Namespace != "jobs" {
 		t.Errorf("deaths %+v", rep.Deaths)
 	}
 	if len(rep.HostKills) != 1 || rep.HostKills[0].Node != "node-9" || rep.HostKills[0].Victim.PID != 4242 {
@@ -232,7 +232,7 @@ func TestLokiDeadline(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	checkSchema(t, "coroner loki's report of a range it could not read", out)
-	var rep correlate.Report
+	var rep report.Report
 	json.Unmarshal([]byte(out), &rep)
 	if rep.Transfer == nil || len(rep.Transfer.Missing) != 6 || !strings.Contains(rep.Transfer.Missing[0].Error, "deadline") {
 		t.Errorf("missing %+v", rep.Transfer)

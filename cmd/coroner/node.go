@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/analysis"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 )
@@ -55,20 +56,21 @@ func (n *nodeCmd) Run(env *environment) error {
 	if len(files) > 0 {
 		srcs = append(srcs, &sources.Files{Paths: files, Now: now})
 	}
-	c := collect(func(string) parsers.Options { return parsers.Options{Clock: parsers.Clock{Loc: loc}} }, srcs...)
-	for _, res := range c.unreadable {
-		warn("%s: %v", res.Name, res.Err)
-	}
 	state, stateWarnings := sources.ReadNodeState(os.DirFS(n.Root))
+	res := analysis.Analyze(srcs, analysis.Options{
+		ParseOptions: func(string) parsers.Options { return parsers.Options{Clock: parsers.Clock{Loc: loc}} },
+		Window:       n.Window, Node: state})
+	for _, in := range res.Unreadable {
+		warn("%s: %v", in.Name, in.Err)
+	}
 	warnings = append(warnings, stateWarnings...)
-
-	rep := correlate.Analyze(c.results, c.events, correlate.Options{Window: n.Window, Node: state})
+	rep := res.Report
 	rep.Deaths, rep.HostKills = after(rep.Deaths, since), after(rep.HostKills, since)
 	rep.Warnings = warnings
 	if err := n.write(env, rep); err != nil {
 		return err
 	}
-	if len(c.unreadable) == len(c.results) {
+	if len(res.Unreadable) == len(res.Inputs) {
 		return &exitError{exitUsage, fmt.Errorf("no evidence could be read on this node")}
 	}
 	return nil
@@ -139,7 +141,7 @@ func nodeZone(root string) string {
 }
 
 // after keeps deaths at or after t; a death whose time is unknown is kept.
-func after(ds []correlate.Death, t time.Time) []correlate.Death {
+func after(ds []report.Death, t time.Time) []report.Death {
 	out := ds[:0]
 	for _, d := range ds {
 		if d.Time == nil || !d.Time.Before(t) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/correlate/render"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"golang.org/x/term"
 )
 
@@ -60,7 +61,10 @@ func (o *outputFlags) format() (string, error) {
 }
 
 func outputVars() map[string]string {
-	mechs := []string{correlate.CgroupOOM, correlate.KernelOOM, correlate.KubeletEviction, correlate.NotMemory, correlate.Unknown}
+	var mechs []string
+	for _, m := range report.Mechanisms {
+		mechs = append(mechs, string(m))
+	}
 	return map[string]string{
 		"formats":       "," + strings.Join(render.Formats, ","),
 		"mechanisms":    "," + strings.Join(mechs, ","),
@@ -69,7 +73,7 @@ func outputVars() map[string]string {
 }
 
 // write filters the report and renders it to standard output or the --output-file file.
-func (o *outputFlags) write(env *environment, rep *correlate.Report) error {
+func (o *outputFlags) write(env *environment, rep *report.Report) error {
 	if o.Only != "" || o.Namespace != "" || o.Pod != "" {
 		correlate.Filter(rep, o.Only, o.Namespace, o.Pod)
 		correlate.Summarize(rep)

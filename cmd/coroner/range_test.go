@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -19,12 +19,12 @@ func TestAdjacentRangesReportEachDeathOnce(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
 	pushIncident(t, srv, t.TempDir(), "")
-	run := func(from, to string) correlate.Report {
+	run := func(from, to string) report.Report {
 		out, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "-o", "json", "--from", from, "--to", to, "--query-window", "6h")
 		if code != 0 {
 			t.Fatalf("loki %s..%s exited %d: %s", from, to, code, stderr)
 		}
-		var rep correlate.Report
+		var rep report.Report
 		if err := json.Unmarshal([]byte(out), &rep); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestAdjacentRangesReportEachDeathOnce(t *testing.T) {
 	whole := run(dayFrom, dayTo)
 	var kill *time.Time
 	for _, d := range whole.Deaths {
-		if d.Mechanism == correlate.CgroupOOM || d.Mechanism == correlate.KernelOOM {
+		if d.Mechanism == report.CgroupOOM || d.Mechanism == report.KernelOOM {
 			kill = d.Time
 		}
 	}
@@ -51,7 +51,7 @@ func TestAdjacentRangesReportEachDeathOnce(t *testing.T) {
 	if first.Transfer.OutsideRange == 0 {
 		t.Errorf("the first range read the kill past its end but says nothing of it: %+v", first.Transfer)
 	}
-	key := func(reps ...correlate.Report) []string {
+	key := func(reps ...report.Report) []string {
 		var out []string
 		for _, r := range reps {
 			b, _ := json.Marshal(r)

@@ -9,16 +9,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 //go:embed report.html.tmpl
 var htmlTemplate string
 
 var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
-	"title":   func(d *correlate.Death) string { return strings.ReplaceAll(deathTitle(d, ""), "`", "") },
+	"title":   func(d *report.Death) string { return strings.ReplaceAll(deathTitle(d, ""), "`", "") },
 	"when":    when,
-	"kib":     kibH,
+	"kib":     report.Quantity,
 	"limit":   limitH,
 	"victim":  victim,
 	"parts":   reportParts,
@@ -47,7 +47,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlView is what the template shows.
 type htmlView struct {
-	Rep     *correlate.Report
+	Rep     *report.Report
 	Deaths  []htmlDeath
 	Wall    *chart  // the dated timeline of every node; nil when nothing has a wall-clock time
 	Boots   []chart // one per boot whose deaths are known only in seconds after boot
@@ -57,7 +57,7 @@ type htmlView struct {
 type htmlDeath struct {
 	N     int
 	Label string
-	D     *correlate.Death
+	D     *report.Death
 }
 
 // Who names the dead container (or killed process) for the index.
@@ -103,7 +103,7 @@ func (hd htmlDeath) plainTitle() string {
 // node on one dated axis shows pressure episodes, evictions, OOM kills (memcg and node-wide
 // apart) and other deaths, each mark linking to its report; deaths known only in seconds
 // after boot get a boot-relative axis per boot. The reports follow.
-func HTML(w io.Writer, rep *correlate.Report) error {
+func HTML(w io.Writer, rep *report.Report) error {
 	v := htmlView{Rep: rep}
 	for i := range rep.Deaths {
 		v.Deaths = append(v.Deaths, htmlDeath{N: i + 1, D: &rep.Deaths[i]})

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // A chart is one SVG timeline: rows (one per node, or per boot) over one shared axis, so a
@@ -72,12 +72,12 @@ func markY(row int, kind string) int {
 	return row + tlRowH - 12
 }
 
-func markKind(d *correlate.Death) string {
+func markKind(d *report.Death) string {
 	switch {
-	case d.Mechanism == correlate.KubeletEviction, d.Kill != nil && d.Kill.Reason == "eviction":
+	case d.Mechanism == report.KubeletEviction, d.Kill != nil && d.Kill.Reason == "eviction":
 		return "eviction"
-	case d.Mechanism == correlate.CgroupOOM, d.Mechanism == correlate.KernelOOM:
-		return d.Mechanism
+	case d.Mechanism == report.CgroupOOM, d.Mechanism == report.KernelOOM:
+		return string(d.Mechanism)
 	}
 	return "death"
 }
@@ -95,7 +95,7 @@ type event struct {
 
 // wallChart draws every death with a wall-clock time and every dated pressure episode on one
 // dated axis, a row per node; nil when nothing has a wall-clock time.
-func wallChart(deaths []htmlDeath, pressure []correlate.Pressure) *chart {
+func wallChart(deaths []htmlDeath, pressure []report.Pressure) *chart {
 	var evs []event
 	secs := func(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 	for _, hd := range deaths {
@@ -290,7 +290,7 @@ func seconds(t float64) string {
 
 // datingLine is the boot-relative line that dates the death: its decisive line, else its
 // first with seconds after boot.
-func datingLine(d *correlate.Death) *correlate.Evidence {
+func datingLine(d *report.Death) *report.Evidence {
 	for i, e := range d.Evidence {
 		if e.Decisive && e.Boot != nil {
 			return &d.Evidence[i]
@@ -304,14 +304,14 @@ func datingLine(d *correlate.Death) *correlate.Evidence {
 	return nil
 }
 
-func datingInput(d *correlate.Death) string {
+func datingInput(d *report.Death) string {
 	if e := datingLine(d); e != nil {
 		return e.Input
 	}
 	return "the log"
 }
 
-func firstLine(d *correlate.Death) int {
+func firstLine(d *report.Death) int {
 	if e := datingLine(d); e != nil {
 		return e.Line
 	}

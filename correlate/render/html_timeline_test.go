@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 func TestNiceSteps(t *testing.T) {
@@ -27,12 +27,12 @@ func TestNiceSteps(t *testing.T) {
 // TestBootCharts: deaths of one input whose seconds after boot fall as the lines go on are of
 // two boots, each on its own axis; a dated death is on no boot axis.
 func TestBootCharts(t *testing.T) {
-	boot := func(s float64, line int) *correlate.Death {
-		return &correlate.Death{Node: "n1", BootTime: &s, Evidence: []correlate.Evidence{{Input: "dmesg", Line: line, Boot: &s, Decisive: true}}}
+	boot := func(s float64, line int) *report.Death {
+		return &report.Death{Node: "n1", BootTime: &s, Evidence: []report.Evidence{{Input: "dmesg", Line: line, Boot: &s, Decisive: true}}}
 	}
 	now := time.Date(2026, 11, 27, 19, 0, 0, 0, time.UTC)
 	deaths := []htmlDeath{{N: 1, D: boot(500, 10)}, {N: 2, D: boot(40, 90)}, {N: 3, D: boot(700, 20)},
-		{N: 4, D: &correlate.Death{Node: "n1", Time: &now}}}
+		{N: 4, D: &report.Death{Node: "n1", Time: &now}}}
 	charts := bootCharts(deaths)
 	if len(charts) != 2 {
 		t.Fatalf("%d boot charts, want 2", len(charts))

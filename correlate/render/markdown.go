@@ -6,13 +6,13 @@ import (
 	"io"
 	"strings"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // Markdown writes the report ready to paste into a ticket or a GitHub issue: the summary, one
 // section per death answering what, why (and why not the others), the numbers, what to do,
 // the proof (decisive lines marked) and what is missing; then node pressure and the inputs.
-func Markdown(w io.Writer, rep *correlate.Report) error {
+func Markdown(w io.Writer, rep *report.Report) error {
 	bw := bufio.NewWriter(w)
 	m := &mdWriter{w: bw}
 	m.printf("# coroner report\n\n")
@@ -37,7 +37,7 @@ type mdWriter struct{ w *bufio.Writer }
 
 func (m *mdWriter) printf(format string, args ...any) { fmt.Fprintf(m.w, format, args...) }
 
-func (m *mdWriter) summary(rep *correlate.Report) {
+func (m *mdWriter) summary(rep *report.Report) {
 	s := rep.Summary
 	if s == nil || len(rep.Deaths) == 0 && len(rep.Pressure) == 0 {
 		return
@@ -56,9 +56,9 @@ func (m *mdWriter) summary(rep *correlate.Report) {
 }
 
 // deathTitle names a death in one line: mechanism, who, where, when.
-func deathTitle(d *correlate.Death, label string) string {
+func deathTitle(d *report.Death, label string) string {
 	if label == "" {
-		label = d.Mechanism
+		label = string(d.Mechanism)
 	}
 	who := "unknown container"
 	switch {
@@ -81,7 +81,7 @@ func deathTitle(d *correlate.Death, label string) string {
 	return t + ", " + when(d.Time, d.BootTime)
 }
 
-func (m *mdWriter) death(d *correlate.Death, n int, label string) {
+func (m *mdWriter) death(d *report.Death, n int, label string) {
 	m.printf("\n## %d. %s\n\n", n, deathTitle(d, label))
 	m.printf("**%s** (%s confidence). %s\n\n", d.Mechanism, d.Confidence, d.Summary)
 	var facts [][2]string
@@ -111,7 +111,7 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 		add("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "none")))
 	}
 	if mem := d.Memory; mem != nil {
-		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), kibH(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
+		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), report.Quantity(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
 	}
 	for _, v := range d.Victims {
 		add("victim", victim(v))
@@ -138,7 +138,7 @@ func (m *mdWriter) death(d *correlate.Death, n int, label string) {
 		add("node memory", nodeMemory(d.NodeMemory))
 	}
 	for _, t := range d.TopTasks {
-		add("top task", fmt.Sprintf("%s (pid %d): rss %s, oom_score_adj %d", t.Name, t.PID, kibH(t.RSSKiB), t.OOMScoreAdj))
+		add("top task", fmt.Sprintf("%s (pid %d): rss %s, oom_score_adj %d", t.Name, t.PID, report.Quantity(t.RSSKiB), t.OOMScoreAdj))
 	}
 	if len(facts) > 0 {
 		m.printf("| | |\n|---|---|\n")
@@ -176,7 +176,7 @@ func (m *mdWriter) listAsIs(title string, items []string) {
 }
 
 // proof prints evidence lines in a fenced block, each with its input and line.
-func (m *mdWriter) proof(ev []correlate.Evidence) {
+func (m *mdWriter) proof(ev []report.Evidence) {
 	fence := "```"
 	for _, e := range ev {
 		for strings.Contains(e.Text, fence) {
@@ -194,7 +194,7 @@ func (m *mdWriter) proof(ev []correlate.Evidence) {
 	m.printf("%s\n", fence)
 }
 
-func (m *mdWriter) pressure(ps []correlate.Pressure) {
+func (m *mdWriter) pressure(ps []report.Pressure) {
 	if len(ps) == 0 {
 		return
 	}
@@ -211,7 +211,7 @@ func (m *mdWriter) pressure(ps []correlate.Pressure) {
 	}
 }
 
-func (m *mdWriter) inputs(rep *correlate.Report) {
+func (m *mdWriter) inputs(rep *report.Report) {
 	m.printf("\n## Inputs\n\n| input | kind | lines | node | span (UTC) | warnings |\n|---|---|---|---|---|---|\n")
 	for _, in := range rep.Inputs {
 		span := ""
@@ -244,15 +244,12 @@ func capitalizeFirst(s string) string {
 }
 
 // limitH renders a limit as people read it, or "unlimited".
-func limitH(l correlate.Limit) string {
+func limitH(l report.Limit) string {
 	if n, ok := l.KiB(); ok {
-		return kibH(n)
+		return report.Quantity(n)
 	}
 	return l.String()
 }
-
-// kibH renders KiB as people read it.
-func kibH(n int64) string { return correlate.Quantity(n) }
 
 func short(id string) string {
 	if len(id) > 12 {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // maxProof is how many proof lines a death shows by default: enough for the kill, the limit
@@ -15,22 +15,22 @@ const maxProof = 3
 // proofOrder ranks the decisive roles per mechanism, the line that settles the verdict
 // first: the kill itself, then what made it that mechanism (the memcg usage at its limit,
 // the constraint, the node's memory picture, the eviction message), then other witnesses.
-var proofOrder = map[string][]string{
-	correlate.CgroupOOM:       {"kill", "memcg-usage", "summary", "containerd-oom", "conmon-oom", "systemd-oom", "event-oomkilling", "task-in"},
-	correlate.KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
-	correlate.KubeletEviction: {"kubelet-evicting", "event-evicted", "pod-status", "kubelet-evicted"},
+var proofOrder = map[report.Mechanism][]string{
+	report.CgroupOOM:       {"kill", "memcg-usage", "summary", "containerd-oom", "conmon-oom", "systemd-oom", "event-oomkilling", "task-in"},
+	report.KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
+	report.KubeletEviction: {"kubelet-evicting", "event-evicted", "pod-status", "kubelet-evicted"},
 }
 
 // proof is the short form of a death's evidence: its decisive lines, each kind once, with
 // the other inputs that hold the same kind of line (the same kill copied into dmesg,
 // dmesg -T and messages), and how many lines it leaves out.
 type proof struct {
-	lines   []correlate.Evidence
+	lines   []report.Evidence
 	alsoIn  []string // inputs whose lines repeat the shown ones
 	omitted int
 }
 
-func selectProof(d *correlate.Death) proof {
+func selectProof(d *report.Death) proof {
 	var p proof
 	rank := map[string]int{}
 	for i, r := range proofOrder[d.Mechanism] {
@@ -89,7 +89,7 @@ func selectProof(d *correlate.Death) proof {
 // better says whether a line of a role proves more than the one chosen so far: of the node's
 // Mem-Info, a zone's watermark line (free against min) says the node ran out, while the
 // "Mem-Info:" heading that comes first says nothing.
-func better(e, chosen correlate.Evidence) bool {
+func better(e, chosen report.Evidence) bool {
 	if e.Role == "meminfo" {
 		return strings.Contains(e.Text, " min:") && !strings.Contains(chosen.Text, " min:")
 	}
@@ -98,7 +98,7 @@ func better(e, chosen correlate.Evidence) bool {
 
 // shortNames names each input by its last path element (dmesg, dmesg_-T, events.yaml), or
 // whole where two inputs of one death's evidence would share that name.
-func shortNames(ev []correlate.Evidence) map[string]string {
+func shortNames(ev []report.Evidence) map[string]string {
 	byBase := map[string][]string{}
 	seen := map[string]bool{}
 	for _, e := range ev {

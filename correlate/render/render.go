@@ -1,4 +1,4 @@
-// Package render writes a correlate.Report for people (text, Markdown, HTML) and for programs
+// Package render writes a report.Report for people (text, Markdown, HTML) and for programs
 // (JSON, JSON lines).
 package render
 
@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // Formats lists the output formats, for the CLI's enum and help.
@@ -27,7 +27,7 @@ type Options struct {
 }
 
 // Write renders rep in the named format.
-func Write(w io.Writer, format string, rep *correlate.Report, opts Options) error {
+func Write(w io.Writer, format string, rep *report.Report, opts Options) error {
 	switch format {
 	case "json":
 		return JSON(w, rep)
@@ -61,7 +61,7 @@ func FormatOf(path string) string {
 }
 
 // JSON writes the report as indented JSON: the coroner/v1 contract.
-func JSON(w io.Writer, rep *correlate.Report) error {
+func JSON(w io.Writer, rep *report.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rep)
@@ -72,11 +72,11 @@ func JSON(w io.Writer, rep *correlate.Report) error {
 type jsonlRecord struct {
 	Schema string `json:"schema"`
 	Type   string `json:"type"` // death, hostKill
-	correlate.Death
+	report.Death
 }
 
 // JSONLines writes one death per line, then one host kill per line.
-func JSONLines(w io.Writer, rep *correlate.Report) error {
+func JSONLines(w io.Writer, rep *report.Report) error {
 	enc := json.NewEncoder(w)
 	for _, d := range rep.Deaths {
 		if err := enc.Encode(jsonlRecord{rep.Schema, "death", d}); err != nil {
@@ -92,18 +92,18 @@ func JSONLines(w io.Writer, rep *correlate.Report) error {
 }
 
 // killLabel names a kill that is not a container death by what is known of its cgroup.
-func killLabel(d *correlate.Death) string {
+func killLabel(d *report.Death) string {
 	switch d.Attribution {
-	case correlate.AttrPodProcess:
+	case report.AttrPodProcess:
 		return "kill of a pod's process, container unknown"
-	case correlate.AttrUnknown:
+	case report.AttrUnknown:
 		return "kill, cgroup not in the log"
 	}
 	return "host kill"
 }
 
 // reportParts says which parts of the kernel's report the log showed, when any is missing.
-func reportParts(d *correlate.Death) string {
+func reportParts(d *report.Death) string {
 	r := d.Report
 	if r == nil || len(r.NotSeen) == 0 {
 		return ""

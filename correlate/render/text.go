@@ -9,15 +9,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/k8s-coroner/coroner/correlate"
-	"github.com/k8s-coroner/coroner/parsers"
-	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // Text writes the report for a person at a terminal: the answer first (one row per death),
 // then one block per death with its decisive proof, the host kills, the pressure episodes,
 // incomplete reports, and what became of each input. opts.Verbose shows everything.
-func Text(w io.Writer, rep *correlate.Report, opts Options) error {
+func Text(w io.Writer, rep *report.Report, opts Options) error {
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, colors: opts.Color, verbose: opts.Verbose, width: opts.Width}
 	t.headline(rep)
@@ -88,9 +86,9 @@ func (t *textWriter) footer() {
 }
 
 // node prints the live state coroner node read, and the run's warnings.
-func (t *textWriter) node(rep *correlate.Report) {
+func (t *textWriter) node(rep *report.Report) {
 	if n := rep.Node; n != nil {
-		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), kibH(n.MemTotalKiB), or(n.CgroupVersion, "?"))
+		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), report.Quantity(n.MemTotalKiB), or(n.CgroupVersion, "?"))
 		if k := n.Kubelet; k != nil {
 			t.printf("  kubelet   cgroup driver %s, evictionHard %v, evictionSoft %v, kubeReserved %v, systemReserved %v\n",
 				or(k.CgroupDriver, "?"), k.EvictionHard, k.EvictionSoft, k.KubeReserved, k.SystemReserved)
@@ -99,9 +97,9 @@ func (t *textWriter) node(rep *correlate.Report) {
 			if c.OOMKills > 0 {
 				limit := "unlimited"
 				if c.LimitKiB != nil {
-					limit = kibH(*c.LimitKiB)
+					limit = report.Quantity(*c.LimitKiB)
 				}
-				t.printf("  cgroup    %s: limit %s, usage %s, %d OOM kills so far\n", c.Path, limit, kibH(c.UsageKiB), c.OOMKills)
+				t.printf("  cgroup    %s: limit %s, usage %s, %d OOM kills so far\n", c.Path, limit, report.Quantity(c.UsageKiB), c.OOMKills)
 			}
 		}
 	}
@@ -142,14 +140,14 @@ func (t *textWriter) list(names []string) string {
 	return strings.Join(names[:5], ", ") + fmt.Sprintf(" and %d more", len(names)-5)
 }
 
-func (t *textWriter) headline(rep *correlate.Report) {
+func (t *textWriter) headline(rep *report.Report) {
 	t.para("", "  ", fmt.Sprintf("coroner: %s, %s in %s", plural(len(rep.Deaths), "container death"),
 		plural(len(rep.HostKills), "host kill"), plural(len(rep.Inputs), "input")))
 }
 
 // summary tallies the deaths when the table is too long to count by eye, names the
 // workloads that died again and again, and points to the pressure episodes.
-func (t *textWriter) summary(rep *correlate.Report) {
+func (t *textWriter) summary(rep *report.Report) {
 	s := rep.Summary
 	if s == nil || s.Deaths < 2 && s.Pressure == 0 {
 		return
@@ -200,15 +198,15 @@ func counts(m map[string]int) string {
 }
 
 // ANSI colours of the mechanisms, used only on a terminal that did not ask for NO_COLOR.
-func mechColor(m string) string {
+func mechColor(m report.Mechanism) string {
 	switch m {
-	case correlate.CgroupOOM:
+	case report.CgroupOOM:
 		return "33" // yellow
-	case correlate.KernelOOM:
+	case report.KernelOOM:
 		return "31" // red
-	case correlate.KubeletEviction:
+	case report.KubeletEviction:
 		return "35" // magenta
-	case correlate.NotMemory:
+	case report.NotMemory:
 		return "32" // green
 	}
 	return "36" // cyan
@@ -221,9 +219,9 @@ func (t *textWriter) color(code, s string) string {
 	return "\x1b[1;" + code + "m" + s + "\x1b[0m"
 }
 
-func (t *textWriter) death(d *correlate.Death, label string) {
+func (t *textWriter) death(d *report.Death, label string) {
 	if label == "" {
-		label = d.Mechanism
+		label = string(d.Mechanism)
 	}
 	at := when(d.Time, d.BootTime)
 	if !t.verbose {
@@ -294,7 +292,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		t.field("report", r)
 	}
 	if c := d.CgroupNow; c != nil {
-		t.field("now", fmt.Sprintf("the cgroup still exists: usage %s, %s counted", kibH(c.UsageKiB), plural(int(c.OOMKills), "OOM kill")))
+		t.field("now", fmt.Sprintf("the cgroup still exists: usage %s, %s counted", report.Quantity(c.UsageKiB), plural(int(c.OOMKills), "OOM kill")))
 	}
 	if m := d.Memory; m != nil {
 		t.field("limit", limitLine(d, m, t.verbose))
@@ -303,7 +301,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 		t.field("node mem", nodeMemory(m))
 	}
 	for _, task := range d.TopTasks {
-		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, kibH(task.RSSKiB), task.OOMScoreAdj))
+		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, report.Quantity(task.RSSKiB), task.OOMScoreAdj))
 	}
 	for _, n := range d.Notes {
 		t.field("note", n)
@@ -323,7 +321,7 @@ func (t *textWriter) death(d *correlate.Death, label string) {
 
 // identity is what names the container to the machine: uid, IDs, cgroup (-v only; the
 // headline already names the pod).
-func (t *textWriter) identity(d *correlate.Death) {
+func (t *textWriter) identity(d *report.Death) {
 	if d.PodUID != "" {
 		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
 	}
@@ -341,8 +339,8 @@ func (t *textWriter) identity(d *correlate.Death) {
 }
 
 // limitLine gives the memcg counters at the kill; the cgroup path only with -v.
-func limitLine(d *correlate.Death, m *correlate.Memory, verbose bool) string {
-	s := fmt.Sprintf("%s, usage %s, failcnt %d", limitH(m.LimitKiB), kibH(m.UsageKiB), m.Failcnt)
+func limitLine(d *report.Death, m *report.Memory, verbose bool) string {
+	s := fmt.Sprintf("%s, usage %s, failcnt %d", limitH(m.LimitKiB), report.Quantity(m.UsageKiB), m.Failcnt)
 	switch {
 	case m.LimitCgroup == "":
 		s += " (the cgroup is not in the log)"
@@ -355,7 +353,7 @@ func limitLine(d *correlate.Death, m *correlate.Memory, verbose bool) string {
 }
 
 // history says how often the container died: in this analysis, and by pod status's count.
-func history(d *correlate.Death) string {
+func history(d *report.Death) string {
 	var parts []string
 	if d.Repeats > 1 {
 		parts = append(parts, fmt.Sprintf("%d deaths of this container in the analysed period", d.Repeats))
@@ -408,7 +406,7 @@ func (t *textWriter) wrapped(prefix, text string) {
 
 // evidenceList prints lines of evidence: all of them with -v (whole input names, wrapped),
 // else the first few, cut to the width.
-func (t *textWriter) evidenceList(ev []correlate.Evidence) {
+func (t *textWriter) evidenceList(ev []report.Evidence) {
 	shown := ev
 	if !t.verbose && len(ev) > maxProof {
 		shown = ev[:maxProof]
@@ -456,7 +454,7 @@ func (t *textWriter) proof(p proof) {
 // evidenceLine prints one line of a log, wrapped to the width under itself (the words that
 // prove a kill are often past the first row), at most maxProofRows rows by default. Decisive lines are marked
 // with -v, where they stand among the others.
-func (t *textWriter) evidenceLine(name string, e correlate.Evidence) {
+func (t *textWriter) evidenceLine(name string, e report.Evidence) {
 	mark := ""
 	if t.verbose {
 		mark = " "
@@ -485,7 +483,7 @@ func (t *textWriter) evidenceLine(name string, e correlate.Evidence) {
 // maxProofRows is how many rows one proof line may take by default before it is cut.
 const maxProofRows = 2
 
-func (t *textWriter) inputs(ins []correlate.Input) {
+func (t *textWriter) inputs(ins []report.Input) {
 	t.printf("\nInputs\n")
 	quiet := 0
 	for _, in := range ins {
@@ -526,14 +524,14 @@ func (t *textWriter) inputs(ins []correlate.Input) {
 // maxInputWarnings is how many warnings of one input the default view prints.
 const maxInputWarnings = 10
 
-func (t *textWriter) inputWarning(name string, w correlate.Warning) {
+func (t *textWriter) inputWarning(name string, w report.Warning) {
 	if w.Line > 0 {
 		name += fmt.Sprintf(":%d", w.Line)
 	}
 	t.para("    ", "      ", "warning: "+name+": "+w.Message)
 }
 
-func victim(v correlate.Victim) string {
+func victim(v report.Victim) string {
 	s := v.Name()
 	if v.OrChild {
 		s += " or one of its children"
@@ -543,7 +541,7 @@ func victim(v correlate.Victim) string {
 		kib  *int64
 	}{{"anon-rss", v.AnonRSSKiB}, {"file-rss", v.FileRSSKiB}, {"shmem-rss", v.ShmemRSSKiB}} {
 		if f.kib != nil {
-			s += fmt.Sprintf("  %s %s", f.name, kibH(*f.kib))
+			s += fmt.Sprintf("  %s %s", f.name, report.Quantity(*f.kib))
 		}
 	}
 	if v.OOMScoreAdj != nil {
@@ -589,7 +587,7 @@ func or(s, def string) string {
 }
 
 // archives says which node each archive is and what of it was read.
-func (t *textWriter) archives(as []sources.ArchiveInfo) {
+func (t *textWriter) archives(as []report.Archive) {
 	if len(as) == 0 {
 		return
 	}
@@ -625,7 +623,7 @@ func (t *textWriter) archives(as []sources.ArchiveInfo) {
 }
 
 // deathNodes lists the nodes of the deaths in the order their first death appears.
-func deathNodes(ds []correlate.Death) []string {
+func deathNodes(ds []report.Death) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, d := range ds {
@@ -638,14 +636,14 @@ func deathNodes(ds []correlate.Death) []string {
 }
 
 // nodeMemory says in one line what the node's memory held when it ran out.
-func nodeMemory(m *parsers.MemPicture) string {
+func nodeMemory(m *report.NodeMemory) string {
 	var parts []string
 	if m.RAMKiB > 0 {
-		parts = append(parts, "RAM "+kibH(m.RAMKiB))
+		parts = append(parts, "RAM "+report.Quantity(m.RAMKiB))
 	}
 	if m.ManagedKiB > 0 {
-		parts = append(parts, fmt.Sprintf("free %s against min watermark %s", kibH(m.FreeKiB), kibH(m.MinKiB)))
+		parts = append(parts, fmt.Sprintf("free %s against min watermark %s", report.Quantity(m.FreeKiB), report.Quantity(m.MinKiB)))
 	}
-	parts = append(parts, fmt.Sprintf("anon %s, page cache %s, shmem %s, unevictable %s", kibH(m.AnonKiB), kibH(m.FileKiB), kibH(m.ShmemKiB), kibH(m.UnevictableKiB)))
+	parts = append(parts, fmt.Sprintf("anon %s, page cache %s, shmem %s, unevictable %s", report.Quantity(m.AnonKiB), report.Quantity(m.FileKiB), report.Quantity(m.ShmemKiB), report.Quantity(m.UnevictableKiB)))
 	return strings.Join(parts, "; ")
 }

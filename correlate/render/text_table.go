@@ -6,12 +6,12 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // deathTable is the report's first screen: one row per death, so the answer is read before
 // any proof. The last column wraps; the others are cut only when the width leaves no room.
-func (t *textWriter) deathTable(ds []correlate.Death) {
+func (t *textWriter) deathTable(ds []report.Death) {
 	if len(ds) == 0 {
 		return
 	}
@@ -28,7 +28,7 @@ func (t *textWriter) deathTable(ds []correlate.Death) {
 		if day != "" {
 			at = d.Time.UTC().Format(time.TimeOnly)
 		}
-		rows = append(rows, []string{or(d.Node, "?"), who(d), d.Mechanism, d.Confidence, at, why(d)})
+		rows = append(rows, []string{or(d.Node, "?"), who(d), string(d.Mechanism), d.Confidence, at, why(d)})
 	}
 	widths := make([]int, len(header))
 	for _, r := range rows {
@@ -91,7 +91,7 @@ func tableWidth(widths []int) int {
 
 // who names the dead container as a person looks for it: namespace/pod container, else what
 // the kernel log knows of it.
-func who(d *correlate.Death) string {
+func who(d *report.Death) string {
 	switch {
 	case d.Pod != "":
 		s := d.Pod
@@ -116,7 +116,7 @@ func who(d *correlate.Death) string {
 
 // oneDay is the UTC date all deaths share, if they do and all have wall-clock times: the
 // table's time column then says the date once, in its header.
-func oneDay(ds []correlate.Death) string {
+func oneDay(ds []report.Death) string {
 	day := ""
 	for i := range ds {
 		if ds[i].Time == nil {
@@ -132,7 +132,7 @@ func oneDay(ds []correlate.Death) string {
 }
 
 // tableWhen is shortWhen without the zone, which the table's header gives.
-func tableWhen(d *correlate.Death) string {
+func tableWhen(d *report.Death) string {
 	if d.Time != nil {
 		return d.Time.UTC().Format(time.DateTime)
 	}
@@ -141,7 +141,7 @@ func tableWhen(d *correlate.Death) string {
 
 // shortWhen is a death's time in one column: the wall clock to the second, else the seconds
 // after boot, else kubectl's age.
-func shortWhen(d *correlate.Death) string {
+func shortWhen(d *report.Death) string {
 	switch {
 	case d.Time != nil:
 		return d.Time.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -154,28 +154,28 @@ func shortWhen(d *correlate.Death) string {
 }
 
 // why says in a few words what settled the verdict.
-func why(d *correlate.Death) string {
+func why(d *report.Death) string {
 	switch d.Mechanism {
-	case correlate.CgroupOOM:
+	case report.CgroupOOM:
 		scope := or(d.LimitScope, "own")
 		if m := d.Memory; m != nil {
 			if limit, ok := m.LimitKiB.KiB(); ok {
-				return fmt.Sprintf("%s limit %s hit", scope, correlate.Quantity(limit))
+				return fmt.Sprintf("%s limit %s hit", scope, report.Quantity(limit))
 			}
 		}
 		return scope + " memory limit hit"
-	case correlate.KernelOOM:
+	case report.KernelOOM:
 		s := "node out of memory"
 		if d.Victim != nil {
 			s += "; killed " + or(d.Victim.Process, fmt.Sprintf("pid %d", d.Victim.PID))
 		}
 		return s
-	case correlate.KubeletEviction:
+	case report.KubeletEviction:
 		if e := d.Eviction; e != nil && e.Observed != "" && e.Threshold != "" {
 			return fmt.Sprintf("%s %s < %s", or(e.Signal, "available"), e.Observed, e.Threshold)
 		}
 		return "evicted under node memory pressure"
-	case correlate.NotMemory:
+	case report.NotMemory:
 		if k := d.Kill; k != nil && k.Reason != "" {
 			return strings.ReplaceAll(k.Reason, "-", " ") + " kill"
 		}
@@ -188,7 +188,7 @@ func why(d *correlate.Death) string {
 }
 
 // leadUpLines drops repeats of one step at one second (two witnesses of one eviction).
-func leadUpLines(ls []correlate.LeadUp) []string {
+func leadUpLines(ls []report.LeadUp) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, l := range ls {

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 func TestWrapText(t *testing.T) {
@@ -37,10 +37,10 @@ func TestWrapText(t *testing.T) {
 // TestSelectProof: one line per kind of proof, best kind first; other inputs that hold the
 // same kinds are named once; the rest is counted.
 func TestSelectProof(t *testing.T) {
-	ev := func(input, role string, decisive bool) correlate.Evidence {
-		return correlate.Evidence{Input: input, Role: role, Decisive: decisive, Text: role + " in " + input}
+	ev := func(input, role string, decisive bool) report.Evidence {
+		return report.Evidence{Input: input, Role: role, Decisive: decisive, Text: role + " in " + input}
 	}
-	d := &correlate.Death{Mechanism: correlate.CgroupOOM, Evidence: []correlate.Evidence{
+	d := &report.Death{Mechanism: report.CgroupOOM, Evidence: []report.Evidence{
 		ev("a:dmesg", "header", false), ev("a:dmesg", "memcg-usage", true), ev("a:dmesg", "summary", true), ev("a:dmesg", "kill", true),
 		ev("a:dmesg_-T", "memcg-usage", true), ev("a:dmesg_-T", "kill", true), ev("pods.yaml", "pod-status", false),
 	}}
@@ -64,10 +64,10 @@ func TestSelectProof(t *testing.T) {
 // table names the pod, and the footer says what was cut or left out.
 func TestTextFitsWidth(t *testing.T) {
 	long := strings.Repeat("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null) ", 8)
-	d := correlate.Death{Node: "node-1", Namespace: "shop", Pod: "cart-7d9f6c5b8-x2kqz", Container: "cart", Mechanism: correlate.CgroupOOM,
-		Confidence: "high", Summary: strings.Repeat("words that wrap ", 12), Memory: &correlate.Memory{LimitKiB: correlate.LimitOf(32768), UsageKiB: 32768},
-		Evidence: []correlate.Evidence{{Input: "sos.tar.xz:sos_commands/kernel/dmesg", Line: 7, Role: "kill", Decisive: true, Text: long}}}
-	rep := &correlate.Report{Deaths: []correlate.Death{d}, Inputs: []correlate.Input{{Name: "x", Kind: "dmesg"}}}
+	d := report.Death{Node: "node-1", Namespace: "shop", Pod: "cart-7d9f6c5b8-x2kqz", Container: "cart", Mechanism: report.CgroupOOM,
+		Confidence: "high", Summary: strings.Repeat("words that wrap ", 12), Memory: &report.Memory{LimitKiB: report.LimitOf(32768), UsageKiB: 32768},
+		Evidence: []report.Evidence{{Input: "sos.tar.xz:sos_commands/kernel/dmesg", Line: 7, Role: "kill", Decisive: true, Text: long}}}
+	rep := &report.Report{Deaths: []report.Death{d}, Inputs: []report.Input{{Name: "x", Kind: "dmesg"}}}
 	var b strings.Builder
 	if err := Text(&b, rep, Options{Width: 60}); err != nil {
 		t.Fatal(err)

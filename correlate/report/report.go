@@ -1,27 +1,15 @@
-// Package correlate turns parsed events into root-cause reports: one Death per dead container,
-// with mechanism, confidence, victim, memory figures, proof lines and advice. It is pure: no
-// I/O, no goroutines, no reading of the clock; the same events always give the same report.
-package correlate
+// Package report owns coroner's JSON contract (schema coroner/v1): the types a report is made
+// of, their field names and JSON forms. Package correlate fills them in, package render
+// prints them, coroner merge reads them back. Nothing here decides anything.
+package report
 
 import (
 	"fmt"
 	"time"
-
-	"github.com/k8s-coroner/coroner/parsers"
-	"github.com/k8s-coroner/coroner/sources"
 )
 
 // Schema names the JSON contract; it changes only when a field is removed or renamed.
 const Schema = "coroner/v1"
-
-// Mechanisms. A death gets exactly one.
-const (
-	CgroupOOM       = "cgroup-oom"       // the container's or pod's own memory limit
-	KernelOOM       = "kernel-oom"       // the node ran out of memory; the global OOM killer chose
-	KubeletEviction = "kubelet-eviction" // the kubelet evicted the pod under node pressure
-	NotMemory       = "not-memory"       // killed for a reason that is not memory
-	Unknown         = "unknown"          // the evidence does not say
-)
 
 // Report is the whole analysis.
 type Report struct {
@@ -37,10 +25,10 @@ type Report struct {
 	// Warnings are problems of the run that belong to no input (coroner node: no journalctl).
 	Warnings []string `json:"warnings,omitempty"`
 	// Node is the live state of the node, when coroner ran on it (coroner node).
-	Node *sources.NodeState `json:"node,omitempty"`
+	Node *NodeState `json:"node,omitempty"`
 	// Archives are the sosreports, must-gathers and directories read: node, zone, boot time,
 	// how many members were used and skipped, and where an archive was damaged.
-	Archives []sources.ArchiveInfo `json:"archives,omitempty"`
+	Archives []Archive `json:"archives,omitempty"`
 	// Transfer says what a log store shipped (coroner loki, coroner elasticsearch) and which
 	// windows of the range could not be read.
 	Transfer *Transfer `json:"transfer,omitempty"`
@@ -104,6 +92,15 @@ type Clock struct {
 	Note     string    `json:"note,omitempty"`     // why the boot time is not the archive's btime
 }
 
+// String says the boot time and where it came from.
+func (c *Clock) String() string {
+	s := fmt.Sprintf("boot at %s (%s)", c.BootTime.Format(time.RFC3339), c.Source)
+	if c.Note != "" {
+		s += "; " + c.Note
+	}
+	return s
+}
+
 // Death is one dead container (or, in HostKills, one killed process outside any container).
 type Death struct {
 	Node        string `json:"node"`
@@ -125,9 +122,9 @@ type Death struct {
 	// only kubectl's relative ages date it; "" otherwise.
 	Age string `json:"age,omitempty"`
 
-	Mechanism  string `json:"mechanism"`
-	LimitScope string `json:"limitScope,omitempty"` // container, pod, qos, allocatable, conmon, cgroup (cgroup-oom only)
-	Confidence string `json:"confidence"`
+	Mechanism  Mechanism `json:"mechanism"`
+	LimitScope string    `json:"limitScope,omitempty"` // container, pod, qos, allocatable, conmon, cgroup (cgroup-oom only)
+	Confidence string    `json:"confidence"`
 	// Attribution says how the death is tied to a container: container (the cgroup or pod
 	// status names it), pod (the cgroup names only the pod), host (a cgroup outside
 	// Kubernetes), pod-process (no cgroup in the log, but the process was a pod's), unknown
@@ -149,7 +146,7 @@ type Death struct {
 	Memory  *Memory  `json:"memory,omitempty"`
 	Kernel  *Kernel  `json:"kernel,omitempty"`
 	// CgroupNow is the victim's memory cgroup as it is now, when it still exists on the node.
-	CgroupNow *sources.CgroupState `json:"cgroupNow,omitempty"`
+	CgroupNow *CgroupState `json:"cgroupNow,omitempty"`
 
 	// LocalTime is Time in the node's own zone, when an archive or --tz named it.
 	LocalTime string `json:"localTime,omitempty"`
@@ -168,7 +165,7 @@ type Death struct {
 	// TopTasks are the largest processes of a node-wide OOM's task table: who held the memory.
 	TopTasks []Task `json:"topTasks,omitempty"`
 	// NodeMemory is the node\'s memory from a node-wide OOM\'s Mem-Info dump.
-	NodeMemory *parsers.MemPicture `json:"nodeMemory,omitempty"`
+	NodeMemory *NodeMemory `json:"nodeMemory,omitempty"`
 	// Owner is the workload whose pod template sets the resources (Deployment, StatefulSet…).
 	Owner *Owner `json:"owner,omitempty"`
 	// Fix is the change the advice proposes, with its figures: a memory limit sized from the
@@ -280,12 +277,6 @@ type Kernel struct {
 	OOMGroup    string `json:"oomGroup,omitempty"`
 	Tasks       int    `json:"tasks,omitempty"` // rows in the task table
 	RateLimited bool   `json:"rateLimited,omitempty"`
-
-	taskAdjs []int             // oom_score_adj of the task table's rows, for the sidecar note
-	tasks    []parsers.TaskRow // the task table, for the top consumers
-	mem      *parsers.MemPicture
-	memInfo  bool   // the report held the node's Mem-Info
-	reason   string // the kill or selection line's "%s: " prefix
 }
 
 // Evidence is one proof line.
@@ -371,11 +362,4 @@ type Pressure struct {
 	Deaths             int        `json:"deaths"`               // deaths of this report in the episode
 	Summary            string     `json:"summary"`
 	Evidence           []Evidence `json:"evidence"`
-
-	rankings []ranking // every ranking the kubelet logged, for each eviction's own
-}
-
-type ranking struct {
-	at   time.Time
-	pods []string
 }

@@ -1,4 +1,4 @@
-package correlate
+package report
 
 import (
 	"encoding/json"
@@ -42,7 +42,7 @@ func (l Limit) String() string {
 	case l.unlimited:
 		return "unlimited"
 	}
-	return kib(l.kib)
+	return Quantity(l.kib)
 }
 
 // MarshalJSON writes the KiB, or null for no limit.

@@ -1,4 +1,4 @@
-package correlate
+package report
 
 import (
 	"encoding/json"

@@ -1,0 +1,119 @@
+// Package analysis is coroner's one entry point: it streams the inputs of some sources
+// through the parsers, gives archive members the node and zone their archive names, and
+// correlates everything into one report. The CLI's analyze, node and batch commands and the
+// golden tests all call Analyze, so they cannot drift apart.
+package analysis
+
+import (
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate"
+	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/parsers"
+	"github.com/k8s-coroner/coroner/sources"
+)
+
+// Options are what the caller knows beyond the evidence.
+type Options struct {
+	// ParseOptions gives the clock for one input's zone-less stamps (--year, --tz NAME=ZONE,
+	// --now); nil means every input's own modification time and UTC.
+	ParseOptions func(input string) parsers.Options
+	// Zone is the zone of report times for nodes whose archive names none (--tz); nil: UTC.
+	Zone *time.Location
+	// BootTime is the wall-clock boot for boot-relative stamps (--boot-time); zero: learned.
+	BootTime time.Time
+	// Window is how far apart kills in one pod without a container ID may be and still be
+	// one death; zero means correlate.DefaultWindow.
+	Window time.Duration
+	// Node is the live state of the node coroner runs on (coroner node), nil elsewhere.
+	Node *sources.NodeState
+}
+
+// Result is the report and what became of each input.
+type Result struct {
+	Report *report.Report
+	// Inputs says what became of every input, Unreadable those that could not be read at all.
+	Inputs     []*parsers.InputResult
+	Unreadable []*parsers.InputResult
+}
+
+// Understood: some input was read and something in it was understood. An input that was
+// read but of which nothing was understood (kubectl describe output, binary data) has said
+// so in its warnings; when that is all there is, the run fails like one with nothing to read.
+func (r *Result) Understood() bool {
+	for _, res := range r.Inputs {
+		if res.Err == nil && res.Unrecognised == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Analyze reads every input of every source, in order, and correlates the events into one
+// report. An input that cannot be opened or read at all is kept, with its error, in
+// Result.Unreadable.
+func Analyze(srcs []sources.Source, opts Options) *Result {
+	parseOptions := opts.ParseOptions
+	if parseOptions == nil {
+		parseOptions = func(string) parsers.Options { return parsers.Options{} }
+	}
+	r := &Result{}
+	var events []parsers.Event
+	emit := func(e parsers.Event) { events = append(events, e) }
+	for _, src := range srcs {
+		for in, err := range src.Inputs() {
+			var res *parsers.InputResult
+			if err != nil {
+				res = &parsers.InputResult{Name: in.Name, Kind: "unknown", Err: err}
+			} else {
+				res = parsers.ParseInput(in, parseOptions(in.Name), emit)
+			}
+			if res.Err != nil {
+				r.Unreadable = append(r.Unreadable, res)
+			}
+			r.Inputs = append(r.Inputs, res)
+		}
+	}
+	archives := archivesOf(srcs)
+	localize(r.Inputs, events, parseOptions)
+	r.Report = correlate.Analyze(r.Inputs, events, correlate.Options{
+		BootTime: opts.BootTime,
+		Window:   opts.Window,
+		Archives: reportArchives(archives),
+		Node:     reportNodeState(opts.Node),
+		ZoneOf:   zoneOfNode(archives, opts.Zone),
+	})
+	return r
+}
+
+// archiver is a source that reads archives and directories and can list them once read.
+type archiver interface {
+	ArchivesRead() []*sources.ArchiveInfo
+}
+
+func archivesOf(srcs []sources.Source) []*sources.ArchiveInfo {
+	var out []*sources.ArchiveInfo
+	for _, src := range srcs {
+		if a, ok := src.(archiver); ok {
+			out = append(out, a.ArchivesRead()...)
+		}
+	}
+	return out
+}
+
+// zoneOfNode names the zone of a node's report times: the one its archive names, else the
+// zone the user gave.
+func zoneOfNode(archives []*sources.ArchiveInfo, zone *time.Location) func(string) *time.Location {
+	byHost := map[string]*time.Location{}
+	for _, a := range archives {
+		if a.Host != "" && a.Location() != nil {
+			byHost[a.Host] = a.Location()
+		}
+	}
+	return func(node string) *time.Location {
+		if loc := byHost[node]; loc != nil {
+			return loc
+		}
+		return zone
+	}
+}
