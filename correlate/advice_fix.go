@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -41,7 +42,7 @@ func setResources(d *report.Death, flag, value string) (object, command string) 
 	if d.Container == "" {
 		return "", ""
 	}
-	target := "<owner of pod " + or(d.Pod, "?") + ">"
+	target := "<owner of pod " + cmp.Or(d.Pod, "?") + ">"
 	if o := ownerOf(d); o != nil {
 		object = o.Ref()
 		target = object

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
@@ -29,7 +30,7 @@ func newContainerIndex(events []parsers.Event) *containerIndex {
 		switch r.Kind {
 		case parsers.RuntimeCreated:
 			n := x.names[r.ContainerID]
-			n.namespace, n.pod, n.container = or(n.namespace, r.Namespace), or(n.pod, r.Pod), or(n.container, r.Container)
+			n.namespace, n.pod, n.container = cmp.Or(n.namespace, r.Namespace), cmp.Or(n.pod, r.Pod), cmp.Or(n.container, r.Container)
 			x.names[r.ContainerID] = n
 		case parsers.RuntimeSandboxExit:
 			x.sandboxes[r.ContainerID] = true

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"sort"
 	"time"
 
@@ -38,22 +39,22 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	var ooms []*parsers.KernelOOM
 	var incomplete []*parsers.IncompleteOOM
 	var statuses []statusDeath
-	ctx := &scene{reports: map[*report.Kernel]*parsers.KernelOOM{}, window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
+	sc := &scene{reports: map[*report.Kernel]*parsers.KernelOOM{}, window: opts.Window, kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
 			ooms = append(ooms, e)
-			ctx.kernelOn[nodeKey(e.Host)] = true
+			sc.kernelOn[nodeKey(e.Host)] = true
 		case *parsers.IncompleteOOM:
 			incomplete = append(incomplete, e)
 		case *parsers.PodStatus:
 			statuses = append(statuses, statusDeaths(e)...)
 		case *parsers.KubeletLine:
-			ctx.kubeletOn[nodeKey(e.Host)] = true
+			sc.kubeletOn[nodeKey(e.Host)] = true
 		case *parsers.NodeMemory:
-			ctx.memory[nodeKey(e.Node)] = e
+			sc.memory[nodeKey(e.Node)] = e
 		case *parsers.KubeEvent:
-			ctx.events = ctx.events || e.Line == nil
+			sc.events = sc.events || e.Line == nil
 			if e.Reason == "OOMKilling" {
 				ooms = append(ooms, kernelFromEvent(e)...)
 			}
@@ -73,7 +74,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	merged, skews := mergeDuplicates(ooms)
 	for _, r := range merged {
 		for _, d := range deathsOf(r, opts.Window) {
-			ctx.reports[d.Kernel] = r
+			sc.reports[d.Kernel] = r
 			d.Notes = append(d.Notes, skews[r]...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
@@ -100,14 +101,14 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		// A pod over its own local storage limit is no sign of node pressure.
 		if s := evictionSighting(c); s != nil && parseEvictionMessage(s.message).scope != scopePod &&
 			parseEvictionMessage(s.message).scope != scopeContainer && parseEvictionMessage(s.message).scope != scopeEmptyDir {
-			facts = append(facts, nodeFact{node: or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
+			facts = append(facts, nodeFact{node: cmp.Or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
 				resource: parseEvictionMessage(s.message).resource})
 		}
 	}
-	ctx.facts = facts
-	ctx.pressure = episodes(facts)
+	sc.facts = facts
+	sc.pressure = episodes(facts)
 	for _, c := range cases {
-		d := finish(c, ctx)
+		d := finish(c, sc)
 		if d.ContainerID != "" {
 			d.ContainerIDPrefix = "" // the full ID is known
 		}
@@ -121,14 +122,14 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		rep.Deaths = append(rep.Deaths, d)
 	}
 	for i := range rep.HostKills {
-		attribute(&rep.HostKills[i], ctx.reports[rep.HostKills[i].Kernel])
+		attribute(&rep.HostKills[i], sc.reports[rep.HostKills[i].Kernel])
 		explain(&rep.HostKills[i], "")
-		nodeMemoryNote(&rep.HostKills[i], ctx)
+		nodeMemoryNote(&rep.HostKills[i], sc)
 	}
-	enrich(rep.Deaths, ctx, opts.ZoneOf)
-	enrich(rep.HostKills, ctx, opts.ZoneOf)
-	for i := range ctx.pressure {
-		p := &ctx.pressure[i]
+	enrich(rep.Deaths, sc, opts.ZoneOf)
+	enrich(rep.HostKills, sc, opts.ZoneOf)
+	for i := range sc.pressure {
+		p := &sc.pressure[i]
 		for _, d := range rep.Deaths {
 			linked := d.Eviction != nil && d.Eviction.Episode != nil && *d.Eviction.Episode == i
 			if linked || d.Time != nil && sameNode(p.Node, d.Node) && covers(&p.Pressure, *d.Time, opts.Window) {

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -61,7 +62,7 @@ func summarize(d *report.Death) string {
 		case LevelAllocatable:
 			return fmt.Sprintf("The kubepods cgroup, which holds all pods and is limited to the node's allocatable memory, hit its limit%s; the kernel's memcg OOM killer killed %s in %s. The node itself need not have run out of memory.", limit, killed, where)
 		case LevelQoS:
-			return fmt.Sprintf("The %s QoS cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", or(d.QoS, "pods'"), limitCgroupOf(d), limit, killed, where)
+			return fmt.Sprintf("The %s QoS cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", cmp.Or(d.QoS, "pods'"), limitCgroupOf(d), limit, killed, where)
 		case LevelConmon:
 			return fmt.Sprintf("The memory limit%s of CRI-O's conmon cgroup %s was hit; the kernel's memcg OOM killer killed %s.", limit, limitCgroupOf(d), killed)
 		}

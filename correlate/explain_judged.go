@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -21,9 +22,9 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 	switch d.Mechanism {
 	case report.KubeletEviction:
 		e := d.Eviction
-		s := fmt.Sprintf("The kubelet evicted %s (%s) because node %s was low on memory", who, or(d.QoS, "unknown QoS"), or(d.Node, "(unknown)"))
+		s := fmt.Sprintf("The kubelet evicted %s (%s) because node %s was low on memory", who, cmp.Or(d.QoS, "unknown QoS"), cmp.Or(d.Node, "(unknown)"))
 		if e.Threshold != "" {
-			s += fmt.Sprintf(" (%s below the %s threshold: %s available)", or(e.Signal, "memory"), e.Threshold, e.Observed)
+			s += fmt.Sprintf(" (%s below the %s threshold: %s available)", cmp.Or(e.Signal, "memory"), e.Threshold, e.Observed)
 		}
 		s += "."
 		if e.Resource == "" {
@@ -35,7 +36,7 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 			switch {
 			case fix != nil && u.Container == d.Container:
 				d.Fix = fix
-				a = append(a, fixAdvice(fmt.Sprintf("Container %s used %s against a request of %s: set requests.memory to at least %s (%s), so the next ranking does not find it over its request", u.Container, u.Usage, or(u.Request, "none"), fix.Request, fix.Basis), fix))
+				a = append(a, fixAdvice(fmt.Sprintf("Container %s used %s against a request of %s: set requests.memory to at least %s (%s), so the next ranking does not find it over its request", u.Container, u.Usage, cmp.Or(u.Request, "none"), fix.Request, fix.Basis), fix))
 			case u.Request != "":
 				a = append(a, fmt.Sprintf("Container %s used %s against a request of %s: raise its request to its real usage, or find why it grew.", u.Container, u.Usage, u.Request))
 			case u.Usage != "":
@@ -58,7 +59,7 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 			return fmt.Sprintf("%s was OOM-killed without a memory limit of its own: the node ran out of memory.", capitalize(who)),
 				[]string{"Give the container a memory request and limit, reserve memory for the system (kube-reserved, system-reserved), and collect the node's kernel log for this time to see the victim choice."}
 		}
-		return fmt.Sprintf("%s was OOM-killed during a node-wide OOM on %s.", capitalize(who), or(d.Node, "its node")),
+		return fmt.Sprintf("%s was OOM-killed during a node-wide OOM on %s.", capitalize(who), cmp.Or(d.Node, "its node")),
 			[]string{"Reserve memory for the system (kube-reserved, system-reserved) and keep a memory.available eviction threshold so the kubelet evicts before the kernel kills; give pods requests close to their real usage.",
 				"Collect the node's kernel log for this time: its OOM report shows which process used the memory."}
 	}
@@ -68,7 +69,7 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 	}
 	if d.Reason == "OOMKilled" {
 		return fmt.Sprintf("%s was OOM-killed, but the evidence does not show its memory limit or the node's kernel log: whether its own limit or the node ran out is not known.", capitalize(who)),
-			[]string{"Give `kubectl get pod " + or(d.Pod, "NAME") + " -o json` (its limits and termination) and the node's kernel log for this time: the kernel's report says which limit was hit."}
+			[]string{"Give `kubectl get pod " + cmp.Or(d.Pod, "NAME") + " -o json` (its limits and termination) and the node's kernel log for this time: the kernel's report says which limit was hit."}
 	}
 	if runtimeOOMSeen(d) {
 		exited := ""
@@ -79,7 +80,7 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 			[]string{"Collect the node's kernel log and the pod's status for this time: the kernel's report says whether the container's limit or the node ran out."}
 	}
 	return fmt.Sprintf("%s was killed (exit code %s) and no evidence explains it: not a memory death that the inputs can show.", capitalize(who), code),
-		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + or(d.Node, "(unknown)") + "."}
+		[]string{"Look for a failed liveness probe, preemption, node shutdown or a manual kill in the pod's Events and the kubelet log of node " + cmp.Or(d.Node, "(unknown)") + "."}
 }
 
 func notMemorySummary(d *report.Death, who string) string {
@@ -96,7 +97,7 @@ func notMemorySummary(d *report.Death, who string) string {
 		case scopePod, scopeContainer, scopeEmptyDir:
 			return fmt.Sprintf("The kubelet evicted %s for %s: not memory.", who, evictionCause(d.Eviction))
 		}
-		return fmt.Sprintf("The kubelet evicted %s because node %s was low on %s: not memory.", who, or(d.Node, "(unknown)"), d.Eviction.Resource)
+		return fmt.Sprintf("The kubelet evicted %s because node %s was low on %s: not memory.", who, cmp.Or(d.Node, "(unknown)"), d.Eviction.Resource)
 	case "stopped":
 		return fmt.Sprintf("The kubelet stopped %s and it did not exit within its grace period (killed with SIGKILL): not a memory death.", who)
 	}

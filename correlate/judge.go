@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -28,34 +29,34 @@ type scene struct {
 
 // finish settles a case: its time, and for a case without a kernel report the mechanism the
 // other evidence supports; then the eviction and kill details, and the caveats.
-func finish(c *caseFile, ctx *scene) report.Death {
+func finish(c *caseFile, sc *scene) report.Death {
 	d := &c.d
-	settleTime(c, ctx.window)
+	settleTime(c, sc.window)
 	if c.kernel() {
 		vols := ""
 		if st := latestStatus(c); st != nil {
 			vols = st.memoryVolumes
 		}
 		explain(d, vols)
-		kernelExtras(c, ctx)
+		kernelExtras(c, sc)
 	} else {
-		judge(c, ctx)
+		judge(c, sc)
 	}
 	if d.Eviction != nil {
-		linkEpisode(d, ctx)
+		linkEpisode(d, sc)
 	}
-	d.LeadUp = leadUp(c, ctx)
+	d.LeadUp = leadUp(c, sc)
 	if note := humanNote(c); note != "" {
 		d.Notes = append(d.Notes, note)
 	}
-	nodeMemoryNote(d, ctx)
+	nodeMemoryNote(d, sc)
 	return *d
 }
 
 // nodeMemoryNote gives a node-wide death the node's memory as kubectl describe node showed it.
-func nodeMemoryNote(d *report.Death, ctx *scene) {
-	if m := ctx.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == report.KernelOOM || d.Mechanism == report.KubeletEviction) {
-		d.Notes = append(d.Notes, "node "+d.Node+" has "+or(m.Capacity, "?")+" of memory, "+or(m.Allocatable, "?")+
+func nodeMemoryNote(d *report.Death, sc *scene) {
+	if m := sc.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == report.KernelOOM || d.Mechanism == report.KubeletEviction) {
+		d.Notes = append(d.Notes, "node "+d.Node+" has "+cmp.Or(m.Capacity, "?")+" of memory, "+cmp.Or(m.Allocatable, "?")+
 			" of it allocatable to pods (kubectl describe node): the rest is kept for the system and the eviction threshold")
 	}
 }
@@ -93,7 +94,7 @@ func humanNote(c *caseFile) string {
 	if len(lacks) == 0 {
 		return ""
 	}
-	cmd := "kubectl get pod " + or(d.Pod, "NAME")
+	cmd := "kubectl get pod " + cmp.Or(d.Pod, "NAME")
 	if d.Namespace != "" {
 		cmd += " -n " + d.Namespace
 	}
@@ -188,7 +189,7 @@ func betterMoment(best, s *sighting) *sighting {
 // leadUp lists what came before the death, each with its own time: failed probes, back-offs,
 // the kubelet's kill or eviction when something later dates the death, and the first signs
 // of the node's pressure episode.
-func leadUp(c *caseFile, ctx *scene) []report.LeadUp {
+func leadUp(c *caseFile, sc *scene) []report.LeadUp {
 	d := &c.d
 	if d.Time == nil {
 		return nil
@@ -225,7 +226,7 @@ func leadUp(c *caseFile, ctx *scene) []report.LeadUp {
 			add(s.at, "the kubelet evicted the pod", s.ev)
 		}
 	}
-	if p := episodeAt(ctx.pressure, d.Node, *d.Time, ctx.window); p != nil && len(p.Evidence) > 0 {
+	if p := episodeAt(sc.pressure, d.Node, *d.Time, sc.window); p != nil && len(p.Evidence) > 0 {
 		e := p.Evidence[0]
 		if e.Time != nil {
 			what := "node pressure began"
@@ -284,16 +285,16 @@ func roundGap(d time.Duration) time.Duration {
 // failed probe, preemption or shutdown; else "unknown". The order matters: a probe that failed
 // because the container was short of memory still makes the kill a probe kill, while an
 // eviction is an eviction whatever else was seen.
-func judge(c *caseFile, ctx *scene) {
+func judge(c *caseFile, sc *scene) {
 	d := &c.d
 	st := latestStatus(c)
-	missing := missingNotes(c, ctx)
+	missing := missingNotes(c, sc)
 	probe := probeKill(c)
 	switch {
 	case c.has(seenEvicted):
-		judgeEviction(c, ctx)
+		judgeEviction(c, sc)
 	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
-		judgeOOM(c, ctx, st)
+		judgeOOM(c, sc, st)
 	case probe != nil:
 		d.Mechanism, d.Kill = report.NotMemory, probe
 		d.Confidence = "medium"
@@ -304,7 +305,7 @@ func judge(c *caseFile, ctx *scene) {
 	case c.has(seenPreempted):
 		s := c.all(seenPreempted)[0]
 		d.Mechanism, d.Confidence = report.NotMemory, "high"
-		d.Kill = &report.Kill{Reason: "preemption", Message: or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
+		d.Kill = &report.Kill{Reason: "preemption", Message: cmp.Or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
 	case c.has(seenShutdown):
 		d.Mechanism, d.Confidence = report.NotMemory, "high"
 		d.Kill = &report.Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
@@ -313,7 +314,7 @@ func judge(c *caseFile, ctx *scene) {
 		// within its grace period: SIGKILL, not memory.
 		s := c.all(seenKilling)[0]
 		d.Mechanism, d.Confidence = report.NotMemory, "medium"
-		d.Kill = &report.Kill{Reason: "stopped", Message: or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: or(s.component, "kubelet")}
+		d.Kill = &report.Kill{Reason: "stopped", Message: cmp.Or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: cmp.Or(s.component, "kubelet")}
 		d.Notes = append(d.Notes, "the kubelet stopped the container (Killing) before it died; a container that does not exit within its grace period is killed with SIGKILL (exit 137)")
 	default:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
@@ -321,7 +322,7 @@ func judge(c *caseFile, ctx *scene) {
 		if d.ExitCode != nil {
 			code = fmt.Sprint(*d.ExitCode)
 		}
-		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, or(d.Reason, "none")))
+		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, cmp.Or(d.Reason, "none")))
 	}
 	if e := d.Eviction; e != nil && e.Scope != scopeNode && e.Scope != "" {
 		missing = nil // a pod over its own storage limit: neither the kernel nor the ranking would add to it
@@ -358,7 +359,7 @@ func latestStatus(c *caseFile) *statusDeath {
 
 // judgeEviction reads the eviction: which resource (from the message, else from the
 // eviction manager's "attempting to reclaim"), and how sure that is.
-func judgeEviction(c *caseFile, ctx *scene) {
+func judgeEviction(c *caseFile, sc *scene) {
 	d := &c.d
 	var em evictionMessage
 	var raw string
@@ -385,9 +386,9 @@ func judgeEviction(c *caseFile, ctx *scene) {
 	ev := &report.Eviction{Resource: em.resource, Scope: em.scope, Limit: em.limit, Volume: em.volume, Threshold: em.threshold,
 		Observed: em.available, Usage: em.usage, Message: raw, RankedPods: []string{}, Others: []string{}}
 	if ev.Resource == "" {
-		if p := episodeAt(ctx.pressure, d.Node, c.when(), ctx.window); p != nil && len(p.Resources) == 1 {
+		if p := episodeAt(sc.pressure, d.Node, c.when(), sc.window); p != nil && len(p.Resources) == 1 {
 			ev.Resource, ev.Scope, from = p.Resources[0], scopeNode, "the eviction manager's \"attempting to reclaim\" line"
-		} else if r := reclaimedInInput(c, ctx); r != "" {
+		} else if r := reclaimedInInput(c, sc); r != "" {
 			ev.Resource, ev.Scope, from = r, scopeNode, "the eviction manager's \"attempting to reclaim\" line of the same input (its lines have no time)"
 			annotated = true // says where it came from itself
 		}
@@ -430,7 +431,7 @@ func judgeEviction(c *caseFile, ctx *scene) {
 // reclaimedInInput names the one resource the eviction manager tried to reclaim in the input
 // of a timeless eviction line (a paste that cut the klog headers): without times, the input is
 // the episode.
-func reclaimedInInput(c *caseFile, ctx *scene) string {
+func reclaimedInInput(c *caseFile, sc *scene) string {
 	inputs := map[string]bool{}
 	for _, s := range c.all(seenEvicted) {
 		if s.at.IsZero() {
@@ -438,7 +439,7 @@ func reclaimedInInput(c *caseFile, ctx *scene) string {
 		}
 	}
 	var found []string
-	for _, f := range ctx.facts {
+	for _, f := range sc.facts {
 		if l := f.kubelet; l != nil && f.at.IsZero() && inputs[f.ev.Input] && (l.Kind == parsers.KubeletReclaim || l.Kind == parsers.KubeletMustEvict) {
 			found = appendNew(found, l.Resource)
 		}
@@ -507,10 +508,10 @@ func offendingUsage(ann map[string]string) []report.Usage {
 
 // judgeOOM decides between the container's own limit and the node for an OOM kill that no
 // kernel report in the inputs describes.
-func judgeOOM(c *caseFile, ctx *scene, st *statusDeath) {
+func judgeOOM(c *caseFile, sc *scene, st *statusDeath) {
 	d := &c.d
 	runtimeSaw := c.has(seenRuntimeOOM)
-	sysOOM := nodeOOMNear(ctx, d.Node, c.when())
+	sysOOM := nodeOOMNear(sc, d.Node, c.when())
 	limit := ""
 	if st != nil {
 		limit = st.limit
@@ -534,13 +535,13 @@ func judgeOOM(c *caseFile, ctx *scene, st *statusDeath) {
 		}
 	case limit != "":
 		d.Mechanism, d.Confidence = report.CgroupOOM, "low"
-		if runtimeSaw && (ctx.events || ctx.kubeletOn[nodeKey(d.Node)]) {
+		if runtimeSaw && (sc.events || sc.kubeletOn[nodeKey(d.Node)]) {
 			d.Confidence = "medium"
 		}
 		d.Notes = append(d.Notes, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
 	case st != nil && st.limitUnknown:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
-		d.Notes = append(d.Notes, "OOMKilled, so the kernel's OOM killer killed it, but "+or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
+		d.Notes = append(d.Notes, "OOMKilled, so the kernel's OOM killer killed it, but "+cmp.Or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
 	case st != nil:
 		d.Mechanism, d.Confidence = report.KernelOOM, "low"
 		d.Notes = append(d.Notes, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
@@ -579,14 +580,14 @@ func memcgEvent(c *caseFile) *sighting {
 
 // nodeOOMNear finds a node-wide OOM (kubelet OOM watcher, SystemOOM event) on the node
 // within the window.
-func nodeOOMNear(ctx *scene, node string, t time.Time) *nodeFact {
-	for i := range ctx.facts {
-		f := &ctx.facts[i]
+func nodeOOMNear(sc *scene, node string, t time.Time) *nodeFact {
+	for i := range sc.facts {
+		f := &sc.facts[i]
 		global := (f.kubelet != nil && f.kubelet.Kind == parsers.KubeletSystemOOM) || (f.event != nil && f.event.Reason == "SystemOOM")
 		if !global || !sameNode(f.node, node) {
 			continue
 		}
-		if t.IsZero() || f.at.IsZero() || absDur(f.at.Sub(t)) <= ctx.window {
+		if t.IsZero() || f.at.IsZero() || absDur(f.at.Sub(t)) <= sc.window {
 			return f
 		}
 	}
@@ -613,7 +614,7 @@ func probeKill(c *caseFile) *report.Kill {
 		if msg == "" {
 			msg = s.probe + " probe failed"
 		}
-		return &report.Kill{Reason: reason, Message: strings.Join(strings.Fields(msg), " "), By: or(s.component, "kubelet")}
+		return &report.Kill{Reason: reason, Message: strings.Join(strings.Fields(msg), " "), By: cmp.Or(s.component, "kubelet")}
 	}
 	return nil
 }
@@ -628,23 +629,23 @@ func probeKillingMessage(c *caseFile) string {
 }
 
 // missingNotes says which evidence would have raised confidence.
-func missingNotes(c *caseFile, ctx *scene) []string {
-	node := or(c.d.Node, "(unknown node)")
+func missingNotes(c *caseFile, sc *scene) []string {
+	node := cmp.Or(c.d.Node, "(unknown node)")
 	var out []string
-	if !ctx.kernelOn[nodeKey(c.d.Node)] {
+	if !sc.kernelOn[nodeKey(c.d.Node)] {
 		out = append(out, "no kernel OOM report of node "+node+" is in the inputs")
 	}
-	if !ctx.kubeletOn[nodeKey(c.d.Node)] && c.has(seenEvicted) {
+	if !sc.kubeletOn[nodeKey(c.d.Node)] && c.has(seenEvicted) {
 		out = append(out, "no kubelet log of node "+node+": the eviction manager's thresholds and ranking are not shown")
 	}
 	return out
 }
 
 // kernelExtras adds to a death the kernel explained what the Kubernetes side says about it.
-func kernelExtras(c *caseFile, ctx *scene) {
+func kernelExtras(c *caseFile, sc *scene) {
 	d := &c.d
 	if c.has(seenEvicted) {
-		judgeEvictionDetails(c, ctx)
+		judgeEvictionDetails(c, sc)
 		d.Notes = append(d.Notes, "the kubelet also evicted this pod around the kill")
 	}
 	if k := probeKill(c); k != nil {
@@ -652,7 +653,7 @@ func kernelExtras(c *caseFile, ctx *scene) {
 	}
 	memoryVolumeNote(c)
 	if d.Mechanism == report.KernelOOM || d.LimitScope == "pod" {
-		if note := sidecarNote(c, ctx); note != "" {
+		if note := sidecarNote(c, sc); note != "" {
 			d.Notes = append(d.Notes, note)
 		}
 	}
@@ -660,16 +661,16 @@ func kernelExtras(c *caseFile, ctx *scene) {
 
 // judgeEvictionDetails fills the eviction object of a death whose mechanism the kernel
 // already gave.
-func judgeEvictionDetails(c *caseFile, ctx *scene) {
+func judgeEvictionDetails(c *caseFile, sc *scene) {
 	mech, conf, kill, notes := c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes
-	judgeEviction(c, ctx)
+	judgeEviction(c, sc)
 	c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes = mech, conf, kill, notes
 }
 
 // sidecarNote names the sidecar trap (domain.md): in a Burstable pod each container's
 // oom_score_adj comes from its own request, so a sidecar with a tiny request is the first
 // victim of a node OOM even when the main container used the memory.
-func sidecarNote(c *caseFile, ctx *scene) string {
+func sidecarNote(c *caseFile, sc *scene) string {
 	st := latestStatus(c)
 	v := c.d.Victim
 	if v == nil || v.OOMScoreAdj == nil || *v.OOMScoreAdj < 900 || *v.OOMScoreAdj >= 1000 { // 1000 is BestEffort, not a small request
@@ -679,7 +680,7 @@ func sidecarNote(c *caseFile, ctx *scene) string {
 		return fmt.Sprintf("the victim had oom_score_adj %d while its pod neighbours (%s) had larger memory requests and lower scores: a container with a small request is killed first even when another container used the memory (the sidecar trap); give it a realistic request", *v.OOMScoreAdj, st.neighbours)
 	}
 	low := 1000
-	if oom := ctx.reports[c.d.Kernel]; oom != nil {
+	if oom := sc.reports[c.d.Kernel]; oom != nil {
 		for _, t := range oom.Tasks {
 			if t.OOMScoreAdj > -997 && t.OOMScoreAdj < low {
 				low = t.OOMScoreAdj
@@ -694,15 +695,15 @@ func sidecarNote(c *caseFile, ctx *scene) string {
 
 // linkEpisode ties an eviction to the node's pressure episode: the ranking the kubelet
 // logged, the other pods evicted, and the grace of a hard threshold it configured.
-func linkEpisode(d *report.Death, ctx *scene) {
+func linkEpisode(d *report.Death, sc *scene) {
 	t := time.Time{}
 	if d.Time != nil {
 		t = *d.Time
 	}
-	for i := range ctx.pressure {
-		p := &ctx.pressure[i]
+	for i := range sc.pressure {
+		p := &sc.pressure[i]
 		me := d.Namespace + "/" + d.Pod
-		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, ctx.window) || contains(p.Evicted, me)) {
+		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, sc.window) || contains(p.Evicted, me)) {
 			continue
 		}
 		idx := i

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -129,7 +130,7 @@ func statusEvidence(s statusDeath) report.Evidence {
 		exit = "exit code not shown"
 	}
 	e := report.Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status", Age: s.age,
-		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, %s", s.namespace, s.pod, or(s.container, "(not shown)"), or(s.reason, "-"), exit)}
+		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, %s", s.namespace, s.pod, cmp.Or(s.container, "(not shown)"), cmp.Or(s.reason, "-"), exit)}
 	if s.human != "" {
 		e.Text = s.human + ": " + e.Text
 	}
@@ -149,11 +150,4 @@ func runtimeName(prefix string) string {
 		return prefix
 	}
 	return ""
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -195,7 +196,7 @@ func evidenceBefore(a, b report.Evidence) bool {
 // refused admissions, else just what was seen (a node OOM is not "memory pressure" the
 // kubelet saw).
 func summarizePressure(p *report.Pressure) string {
-	node := or(p.Node, "an unnamed node")
+	node := cmp.Or(p.Node, "an unnamed node")
 	what := ""
 	switch {
 	case len(p.Resources) > 0:

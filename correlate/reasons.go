@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // enrich completes each death for the reader once all deaths are known: why the other
 // mechanisms are ruled out, which proof lines are decisive, the node's local time, how often
 // this container died, and for a node-wide OOM the processes that held the memory.
-func enrich(deaths []report.Death, ctx *scene, zoneOf func(node string) *time.Location) {
+func enrich(deaths []report.Death, sc *scene, zoneOf func(node string) *time.Location) {
 	repeats := map[string]int{}
 	for _, d := range deaths {
 		if k := containerKey(d); k != "" {
@@ -31,10 +32,10 @@ func enrich(deaths []report.Death, ctx *scene, zoneOf func(node string) *time.Lo
 				d.LocalTime = d.Time.In(loc).Format("2006-01-02 15:04:05 MST")
 			}
 		}
-		d.RuledOut = ruledOut(d, ctx)
+		d.RuledOut = ruledOut(d, sc)
 		markDecisive(d)
 		if d.Mechanism == report.KernelOOM && d.Kernel != nil {
-			if oom := ctx.reports[d.Kernel]; oom != nil {
+			if oom := sc.reports[d.Kernel]; oom != nil {
 				d.TopTasks = topTasks(oom.Tasks, 5)
 				d.NodeMemory = nodeMemoryOf(oom.Mem)
 			}
@@ -53,14 +54,14 @@ func containerKey(d report.Death) string {
 
 // ruledOut says, in words a newcomer follows, why the death is not the other mechanisms —
 // only what the evidence supports; where the evidence is silent it says so.
-func ruledOut(d *report.Death, ctx *scene) []string {
-	node := or(d.Node, "the node")
+func ruledOut(d *report.Death, sc *scene) []string {
+	node := cmp.Or(d.Node, "the node")
 	var out []string
-	kubeletSeen := ctx.kubeletOn[nodeKey(d.Node)]
+	kubeletSeen := sc.kubeletOn[nodeKey(d.Node)]
 	noEviction := func() {
 		switch {
 		case d.Eviction != nil:
-		case kubeletSeen && episodeAt(ctx.pressure, d.Node, timeOf(d), ctx.window) == nil:
+		case kubeletSeen && episodeAt(sc.pressure, d.Node, timeOf(d), sc.window) == nil:
 			out = append(out, fmt.Sprintf("not an eviction: the kubelet log of %s shows no eviction-manager activity around this time", node))
 		case d.Reason != "" && d.Reason != "Evicted":
 			out = append(out, fmt.Sprintf("not an eviction: pod status gives the reason %s, not Evicted", d.Reason))
@@ -77,14 +78,14 @@ func ruledOut(d *report.Death, ctx *scene) []string {
 	case report.KernelOOM:
 		if d.Kernel != nil && (d.Kernel.Constraint == "CONSTRAINT_NONE" || d.Kernel.GlobalOOM) {
 			out = append(out, "not the container's own limit: the kernel's report says CONSTRAINT_NONE (global OOM), the whole node ran out")
-		} else if oom := ctx.reports[d.Kernel]; oom != nil && oom.MemInfo {
+		} else if oom := sc.reports[d.Kernel]; oom != nil && oom.MemInfo {
 			out = append(out, "not the container's own limit: the kernel's report holds the node's Mem-Info, not a memory cgroup's usage and limit")
 		} else if oom != nil && strings.HasPrefix(killReason(oom), "Out of memory") {
 			out = append(out, "not the container's own limit: the kernel says \"Out of memory\" (the node-wide OOM killer), not \"Memory cgroup out of memory\"")
 		}
 		noEviction()
 	case report.KubeletEviction:
-		if ctx.kernelOn[nodeKey(d.Node)] {
+		if sc.kernelOn[nodeKey(d.Node)] {
 			out = append(out, fmt.Sprintf("not an OOM kill: the kernel log of %s has no OOM report for this container", node))
 		}
 	case report.NotMemory:

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"cmp"
 	"regexp"
 	"sort"
 
@@ -28,8 +29,8 @@ func Summarize(rep *report.Report) {
 	var order []key
 	for _, d := range rep.Deaths {
 		s.ByMechanism[string(d.Mechanism)]++
-		s.ByNamespace[or(d.Namespace, "(unknown)")]++
-		s.ByNode[or(d.Node, "(unknown)")]++
+		s.ByNamespace[cmp.Or(d.Namespace, "(unknown)")]++
+		s.ByNode[cmp.Or(d.Node, "(unknown)")]++
 		if d.Pod == "" {
 			continue
 		}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -318,4 +319,4 @@ func firstLine(d *report.Death) int {
 	return 0
 }
 
-func nodeName(n string) string { return or(n, "(unknown node)") }
+func nodeName(n string) string { return cmp.Or(n, "(unknown node)") }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -98,7 +99,7 @@ func (m *mdWriter) death(d *report.Death, n int, label string) {
 		add("lead-up", l.Time.Format("15:04:05")+" UTC, "+l.What)
 	}
 	if d.PodUID != "" {
-		add("pod", strings.TrimSpace(fmt.Sprintf("uid `%s`, QoS %s", d.PodUID, or(d.QoS, "unknown"))))
+		add("pod", strings.TrimSpace(fmt.Sprintf("uid `%s`, QoS %s", d.PodUID, cmp.Or(d.QoS, "unknown"))))
 	}
 	if d.ContainerID != "" {
 		add("container ID", "`"+d.ContainerID+"` "+d.Runtime)
@@ -108,10 +109,10 @@ func (m *mdWriter) death(d *report.Death, n int, label string) {
 		if d.ExitCode != nil {
 			code = fmt.Sprint(*d.ExitCode)
 		}
-		add("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "none")))
+		add("exit", fmt.Sprintf("code %s, reason %s", code, cmp.Or(d.Reason, "none")))
 	}
 	if mem := d.Memory; mem != nil {
-		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), report.Quantity(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, or(d.LimitScope, "unknown")))
+		add("limit vs usage", fmt.Sprintf("limit %s, usage %s, failcnt %d (`%s`, %s scope)", limitH(mem.LimitKiB), report.Quantity(mem.UsageKiB), mem.Failcnt, mem.LimitCgroup, cmp.Or(d.LimitScope, "unknown")))
 	}
 	for _, v := range d.Victims {
 		add("victim", victim(v))
@@ -120,7 +121,7 @@ func (m *mdWriter) death(d *report.Death, n int, label string) {
 		add("report", r)
 	}
 	if e := d.Eviction; e != nil {
-		add("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))
+		add("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", cmp.Or(e.Resource, "?"), cmp.Or(e.Signal, "?"), cmp.Or(e.Threshold, "?"), cmp.Or(e.Observed, "?")))
 		for _, u := range e.Usage {
 			add("usage vs request", fmt.Sprintf("container %s used %s, request %s", u.Container, u.Usage, u.Request))
 		}

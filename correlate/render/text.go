@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"sort"
@@ -25,7 +26,7 @@ func Text(w io.Writer, rep *report.Report, opts Options) error {
 	nodes := deathNodes(rep.Deaths)
 	for _, n := range nodes {
 		if len(nodes) > 1 {
-			t.printf("\n── node %s ──\n", or(n, "(unknown)"))
+			t.printf("\n── node %s ──\n", cmp.Or(n, "(unknown)"))
 		}
 		for i := range rep.Deaths {
 			if rep.Deaths[i].Node == n {
@@ -88,10 +89,10 @@ func (t *textWriter) footer() {
 // node prints the live state coroner node read, and the run's warnings.
 func (t *textWriter) node(rep *report.Report) {
 	if n := rep.Node; n != nil {
-		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", or(n.Hostname, "?"), or(n.Kernel, "?"), report.Quantity(n.MemTotalKiB), or(n.CgroupVersion, "?"))
+		t.printf("\nNode %s (kernel %s, %s memory, cgroup %s)\n", cmp.Or(n.Hostname, "?"), cmp.Or(n.Kernel, "?"), report.Quantity(n.MemTotalKiB), cmp.Or(n.CgroupVersion, "?"))
 		if k := n.Kubelet; k != nil {
 			t.printf("  kubelet   cgroup driver %s, evictionHard %v, evictionSoft %v, kubeReserved %v, systemReserved %v\n",
-				or(k.CgroupDriver, "?"), k.EvictionHard, k.EvictionSoft, k.KubeReserved, k.SystemReserved)
+				cmp.Or(k.CgroupDriver, "?"), k.EvictionHard, k.EvictionSoft, k.KubeReserved, k.SystemReserved)
 		}
 		for _, c := range n.Cgroups {
 			if c.OOMKills > 0 {
@@ -271,10 +272,10 @@ func (t *textWriter) death(d *report.Death, label string) {
 		if d.ExitCode != nil {
 			code = fmt.Sprint(*d.ExitCode)
 		}
-		t.field("exit", fmt.Sprintf("code %s, reason %s", code, or(d.Reason, "?")))
+		t.field("exit", fmt.Sprintf("code %s, reason %s", code, cmp.Or(d.Reason, "?")))
 	}
 	if e := d.Eviction; e != nil {
-		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", or(e.Resource, "?"), or(e.Signal, "?"), or(e.Threshold, "?"), or(e.Observed, "?")))
+		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", cmp.Or(e.Resource, "?"), cmp.Or(e.Signal, "?"), cmp.Or(e.Threshold, "?"), cmp.Or(e.Observed, "?")))
 		if len(e.RankedPods) > 0 {
 			t.field("ranked", t.list(e.RankedPods))
 		}
@@ -323,7 +324,7 @@ func (t *textWriter) death(d *report.Death, label string) {
 // headline already names the pod).
 func (t *textWriter) identity(d *report.Death) {
 	if d.PodUID != "" {
-		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", or(d.PodUID, "?"), or(d.QoS, "?"))))
+		t.field("pod", strings.TrimSpace(fmt.Sprintf("uid %s  qos %s", cmp.Or(d.PodUID, "?"), cmp.Or(d.QoS, "?"))))
 	}
 	if d.ContainerID != "" {
 		t.field("container", strings.TrimSpace(d.ContainerID+"  "+d.Runtime))
@@ -345,9 +346,9 @@ func limitLine(d *report.Death, m *report.Memory, verbose bool) string {
 	case m.LimitCgroup == "":
 		s += " (the cgroup is not in the log)"
 	case verbose:
-		s += fmt.Sprintf(" (%s, scope %s)", m.LimitCgroup, or(d.LimitScope, "?"))
+		s += fmt.Sprintf(" (%s, scope %s)", m.LimitCgroup, cmp.Or(d.LimitScope, "?"))
 	default:
-		s += ", scope " + or(d.LimitScope, "?")
+		s += ", scope " + cmp.Or(d.LimitScope, "?")
 	}
 	return s
 }
@@ -577,13 +578,6 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // archives says which node each archive is and what of it was read.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ func (t *textWriter) deathTable(ds []report.Death) {
 		if day != "" {
 			at = d.Time.UTC().Format(time.TimeOnly)
 		}
-		rows = append(rows, []string{or(d.Node, "?"), who(d), string(d.Mechanism), d.Confidence, at, why(d)})
+		rows = append(rows, []string{cmp.Or(d.Node, "?"), who(d), string(d.Mechanism), d.Confidence, at, why(d)})
 	}
 	widths := make([]int, len(header))
 	for _, r := range rows {
@@ -157,7 +158,7 @@ func shortWhen(d *report.Death) string {
 func why(d *report.Death) string {
 	switch d.Mechanism {
 	case report.CgroupOOM:
-		scope := or(d.LimitScope, "own")
+		scope := cmp.Or(d.LimitScope, "own")
 		if m := d.Memory; m != nil {
 			if limit, ok := m.LimitKiB.KiB(); ok {
 				return fmt.Sprintf("%s limit %s hit", scope, report.Quantity(limit))
@@ -167,12 +168,12 @@ func why(d *report.Death) string {
 	case report.KernelOOM:
 		s := "node out of memory"
 		if d.Victim != nil {
-			s += "; killed " + or(d.Victim.Process, fmt.Sprintf("pid %d", d.Victim.PID))
+			s += "; killed " + cmp.Or(d.Victim.Process, fmt.Sprintf("pid %d", d.Victim.PID))
 		}
 		return s
 	case report.KubeletEviction:
 		if e := d.Eviction; e != nil && e.Observed != "" && e.Threshold != "" {
-			return fmt.Sprintf("%s %s < %s", or(e.Signal, "available"), e.Observed, e.Threshold)
+			return fmt.Sprintf("%s %s < %s", cmp.Or(e.Signal, "available"), e.Observed, e.Threshold)
 		}
 		return "evicted under node memory pressure"
 	case report.NotMemory:

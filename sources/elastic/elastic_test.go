@@ -69,16 +69,16 @@ func scanAll(t *testing.T, c *Client, index string, sort []any) map[string]int {
 }
 
 func TestScanTiesNothingLostOrRepeated(t *testing.T) {
-	for _, os := range []bool{false, true} {
+	for _, openSearch := range []bool{false, true} {
 		for _, page := range []int{1, 4, 7, 10, 13, 100} {
-			t.Run(fmt.Sprintf("opensearch=%v/page=%d", os, page), func(t *testing.T) {
+			t.Run(fmt.Sprintf("opensearch=%v/page=%d", openSearch, page), func(t *testing.T) {
 				srv := estest.New()
 				defer srv.Close()
-				srv.OpenSearch = os
+				srv.OpenSearch = openSearch
 				want := tiedDocs(srv)
 				c := newClient(t, srv, Config{PageSize: page})
 				tb := "_shard_doc"
-				if os {
+				if openSearch {
 					tb = "_id"
 				}
 				got := scanAll(t, c, "logs-*", sortBy("@timestamp", tb))

@@ -2,6 +2,7 @@ package elastic
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -289,16 +290,9 @@ func (s *Source) eventLine(h Hit) (line, bool) {
 		return l, true
 	}
 	l.text = fmt.Sprintf("name=%s kind=%s reason=%s type=%s count=%s msg=%s", str(lookup(src, ef.Name)), str(lookup(src, ef.Kind)),
-		str(lookup(src, ef.Reason)), str(lookup(src, ef.Type)), or(str(lookup(src, ef.Count)), "1"), strconv.Quote(str(lookup(src, ef.Message))))
+		str(lookup(src, ef.Reason)), str(lookup(src, ef.Type)), cmp.Or(str(lookup(src, ef.Count)), "1"), strconv.Quote(str(lookup(src, ef.Message))))
 	l.labels = map[string]string{"namespace": str(lookup(src, ef.Namespace))}
 	return l, !l.at.IsZero()
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // input turns one group's documents into an input, in time order.
