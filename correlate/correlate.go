@@ -55,9 +55,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			sc.memory[nodeKey(e.Node)] = e
 		case *parsers.KubeEvent:
 			sc.events = sc.events || e.Line == nil
-			if e.Reason == "OOMKilling" {
-				ooms = append(ooms, kernelFromEvent(e)...)
-			}
+			ooms = append(ooms, e.Kernel...)
 		}
 	}
 	btimes := map[string]time.Time{}

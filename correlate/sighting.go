@@ -123,7 +123,7 @@ func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []
 			if s, ok := eventSighting(e); ok {
 				out = append(out, s)
 			} else {
-				facts = append(facts, nodeFact{event: e, node: eventNode(e), at: e.LastTime, ev: eventEvidence(e)})
+				facts = append(facts, nodeFact{event: e, node: e.Node(), at: e.LastTime, ev: eventEvidence(e)})
 			}
 		}
 	}
@@ -197,8 +197,8 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	if e.Object.Kind != "Pod" {
 		return sighting{}, false
 	}
-	s := sighting{node: eventNode(e), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
-		container: containerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
+	s := sighting{node: e.Node(), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
+		container: parsers.ContainerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
 		message: e.Message, component: e.Component, annotations: e.Annotations, human: e.Human}
 	switch e.Reason {
 	case "Evicted":
@@ -229,27 +229,6 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	return s, true
 }
 
-// eventNode is the node an Event speaks for: the reporting kubelet's host, or the Node it
-// is about.
-func eventNode(e *parsers.KubeEvent) string {
-	if e.Host != "" {
-		return e.Host
-	}
-	if e.Object.Kind == "Node" {
-		return e.Object.Name
-	}
-	return ""
-}
-
-// containerOfFieldPath reads "spec.containers{name}" (also initContainers, ephemeralContainers).
-func containerOfFieldPath(fp string) string {
-	i := strings.IndexByte(fp, '{')
-	if i < 0 || !strings.HasSuffix(fp, "}") {
-		return ""
-	}
-	return fp[i+1 : len(fp)-1]
-}
-
 // eventEvidence quotes an Event as a line of proof: the kubelet's log line when it came from
 // one, else the object's position and a one-line rendering.
 func eventEvidence(e *parsers.KubeEvent) report.Evidence {
@@ -261,25 +240,7 @@ func eventEvidence(e *parsers.KubeEvent) report.Evidence {
 		}
 		return ev
 	}
-	obj := e.Object.Name
-	if e.Object.Namespace != "" {
-		obj = e.Object.Namespace + "/" + obj
-	}
-	if c := containerOfFieldPath(e.Object.FieldPath); c != "" {
-		obj += " container " + c
-	}
-	by := e.Component
-	if e.Host != "" {
-		by += " on " + e.Host
-	}
-	text := fmt.Sprintf("Event %s %s %s %s (%s)", e.Type, e.Reason, strings.ToLower(e.Object.Kind), obj, by)
-	if e.Count > 1 {
-		text += fmt.Sprintf(" x%d", e.Count)
-	}
-	if m := strings.Join(strings.Fields(e.Message), " "); m != "" {
-		text += ": " + m
-	}
-	ev := report.Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: text}
+	ev := report.Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: e.Quote()}
 	if !e.LastTime.IsZero() {
 		t := e.LastTime.UTC()
 		ev.Time = &t

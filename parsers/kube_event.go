@@ -48,6 +48,9 @@ type KubeEvent struct {
 	// Age is when the Event happened relative to when kubectl ran, for a table that prints
 	// ages; FirstTime and LastTime are zero then, unless --now gave that moment.
 	Age *Age
+	// Kernel holds the kernel reports node-problem-detector quotes in an OOMKilling Event
+	// (see readNPDKill), nil for every other Event.
+	Kernel []*KernelOOM
 }
 
 // First implements Event.

@@ -66,6 +66,9 @@ func Localize(events []Event, placeOf func(input string) Place) {
 				e.FirstTime, e.LastTime = rezone(e.FirstTime, p.Loc), rezone(e.LastTime, p.Loc)
 			}
 			localize(e.Line, p)
+			if e.Kernel != nil {
+				readNPDKill(e) // its kill happened at the Event's time, now localized
+			}
 		}
 	}
 }

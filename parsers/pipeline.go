@@ -195,6 +195,9 @@ func (p *run) notices(emit func(Event)) func(Event) {
 			p.warn(n.Pos.Line, n.Why)
 			return
 		}
+		if k, ok := ev.(*KubeEvent); ok {
+			readNPDKill(k)
+		}
 		p.events++
 		emit(ev)
 	}

@@ -1,12 +1,13 @@
 package parsers
 
 import (
-	"github.com/k8s-coroner/coroner/parsers/internal/timenames"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/k8s-coroner/coroner/parsers/internal/timenames"
 
 	"github.com/google/go-cmp/cmp"
 )
