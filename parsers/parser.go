@@ -20,5 +20,8 @@ type Spec struct {
 	// an event while the parser is not Busy. They drive the cheap prefilter that runs before
 	// any framing or regex, and later the queries pushed down to Loki and Elasticsearch.
 	Triggers []string
-	New      func() Parser
+	// Events marks a parser of Kubernetes Events shipped as log lines: log stores select
+	// those by their reason field, so its trigger words stay out of the node-log queries.
+	Events bool
+	New    func() Parser
 }

@@ -4,16 +4,17 @@ package parsers
 // own file; the pipeline, the prefilter and the --help text pick it up from this table.
 var Registry = []Spec{
 	{
+		Name:     "events",
+		Help:     "Kubernetes Events shipped as log lines (Grafana Alloy's loki.source.kubernetes_events, logfmt or JSON)",
+		Triggers: eventLogTriggers,
+		Events:   true,
+		New:      func() Parser { return eventLogParser{} },
+	},
+	{
 		Name:     "kernel",
 		Help:     "kernel OOM-killer reports: memcg and global OOMs, all kernel versions from 3.x",
 		Triggers: kernelTriggers,
 		New:      func() Parser { return newKernelParser() },
-	},
-	{
-		Name:     "events",
-		Help:     "Kubernetes Events shipped as log lines (Grafana Alloy's loki.source.kubernetes_events, logfmt or JSON)",
-		Triggers: eventLogTriggers,
-		New:      func() Parser { return eventLogParser{} },
 	},
 	{
 		Name:     "kubelet",

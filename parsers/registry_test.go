@@ -1,6 +1,10 @@
 package parsers
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestRegistries(t *testing.T) {
 	seen := map[string]bool{}
@@ -9,6 +13,9 @@ func TestRegistries(t *testing.T) {
 			t.Errorf("parser %q: needs a unique name, help, a constructor and trigger words", s.Name)
 		}
 		seen[s.Name] = true
+	}
+	if !slices.IsSortedFunc(Registry, func(a, b Spec) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("the parser registry is not sorted by name")
 	}
 	for _, f := range Framings {
 		if f.Name == "" || f.Help == "" || f.Example == "" || f.Frame == nil || seen[f.Name] {

@@ -12,7 +12,7 @@ func TriggerPattern() string {
 // NodeTriggerPattern is TriggerPattern without the Event parser's words: the line filter of a
 // query over node logs, whose Events are selected by reason in a query of their own.
 func NodeTriggerPattern() string {
-	return triggerPattern(func(s Spec) bool { return s.Name != "events" })
+	return triggerPattern(func(s Spec) bool { return !s.Events })
 }
 
 func triggerPattern(keep func(Spec) bool) string {
@@ -54,7 +54,7 @@ func TriggerPhrases() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range Registry {
-		if s.Name == "events" { // Event documents are selected by their reason field
+		if s.Events { // Event documents are selected by their reason field
 			continue
 		}
 		for _, t := range s.Triggers {
