@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-coroner/coroner/sources/batch"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -322,7 +323,7 @@ func parseCoroner(t *testing.T, where string, args []string) parsedArgs {
 		a.output = c.Analyze.OutputFile
 	}
 	if a.shard != "" {
-		_, _, err := parseShard(a.shard)
+		_, err := batch.ParseShard(a.shard)
 		check(err)
 	}
 	return a

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"hash/fnv"
 	"os"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/sources/batch"
 	"github.com/k8s-coroner/coroner/sources/elastic"
 )
 
@@ -143,16 +143,12 @@ func (c *esCommon) run(env *environment, cfg elastic.Config, store string) error
 		src.EventsIndex, src.EventFields, src.Reasons = c.EventsIndex, elastic.EventPresets[c.EventsPreset], memoryReasons()
 	}
 	if c.Shard != "" {
-		i, n, err := parseShard(c.Shard)
+		shard, err := batch.ParseShard(c.Shard)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
-		src.Keep = func(node string) bool {
-			h := fnv.New32a()
-			h.Write([]byte(node))
-			return int(h.Sum32()%uint32(n)) == i
-		}
-		if i != 0 {
+		src.Keep = shard.Holds
+		if shard.I != 0 {
 			src.EventsIndex = "" // the cluster's Events are read once, by shard 0
 		}
 	}

@@ -7,8 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/sources/batch"
 	"github.com/k8s-coroner/coroner/sources/loki"
 )
 
@@ -89,7 +88,7 @@ func (l *lokiCmd) Run(env *environment) error {
 	}
 	eventsSel := l.Events
 	if l.Shard != "" {
-		i, n, err := parseShard(l.Shard)
+		shard, err := batch.ParseShard(l.Shard)
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
@@ -100,14 +99,14 @@ func (l *lokiCmd) Run(env *environment) error {
 		if err != nil {
 			return &exitError{exitUsage, fmt.Errorf("listing nodes for --shard: %w", err)}
 		}
-		m := loki.Shard(mapping.NodeLabels[0], nodes, i, n)
+		m := loki.Shard(mapping.NodeLabels[0], nodes, shard)
 		if m == "" {
 			m = mapping.NodeLabels[0] + `="coroner-no-node-in-this-shard"`
 		}
 		if nodeSel, err = loki.WithMatcher(nodeSel, m); err != nil {
 			return &exitError{exitUsage, err}
 		}
-		if i != 0 {
+		if shard.I != 0 {
 			eventsSel = "" // the cluster's Events are read once, by shard 0
 		}
 	}
@@ -189,16 +188,6 @@ func rangeOf(since time.Duration, until, fromFlag, toFlag string, now time.Time)
 	return from, to, nil
 }
 
-func parseShard(s string) (int, int, error) {
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(a)
-	n, err2 := strconv.Atoi(b)
-	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, fmt.Errorf("--shard %q is not I/N with 0 <= I < N", s)
-	}
-	return i, n, nil
-}
-
 func memoryReasons() []string {
 	var out []string
 	for r := range parsers.MemoryEventReasons {
@@ -253,11 +242,30 @@ func (m *mergeCmd) Run(env *environment) error {
 		}
 		reps = append(reps, &r)
 	}
+	shards := make([]string, len(reps))
+	for i, r := range reps {
+		if r.Transfer != nil {
+			shards[i] = r.Transfer.Shard
+		}
+	}
+	missing, err := batch.CheckShards(shards)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
 	rep, err := correlate.MergeReports(reps)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	return m.write(env, rep)
+	for _, s := range missing {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("shard %s is not among the merged reports: the nodes that fall to it are not analysed", s))
+	}
+	if err := m.write(env, rep); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return &exitError{exitPartial, fmt.Errorf("%d of %d shards missing", len(missing), missing[0].N)}
+	}
+	return nil
 }
 
 // runContext bounds a batch job: by --deadline when set, and by an interrupt (Ctrl-C,

@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/k8s-coroner/coroner/sources/batch"
 )
 
 // EventsJobs matches the job label of Event streams: Grafana Alloy's
@@ -65,15 +66,13 @@ func (c *Client) LabelValues(ctx context.Context, label string, from, to time.Ti
 	return r.Data, nil
 }
 
-// Shard keeps the nodes that fall to shard i of n (by a hash of the name, so every job
+// Shard keeps the nodes that fall to the shard (batch.Shard's hash of the name, so every job
 // instance agrees without talking to the others) and returns a matcher selecting them; ""
 // when the shard has no node.
-func Shard(label string, nodes []string, i, n int) string {
+func Shard(label string, nodes []string, shard batch.Shard) string {
 	var mine []string
 	for _, node := range nodes {
-		h := fnv.New32a()
-		h.Write([]byte(node))
-		if int(h.Sum32()%uint32(n)) == i {
+		if shard.Holds(node) {
 			mine = append(mine, regexp.QuoteMeta(node))
 		}
 	}
