@@ -138,11 +138,12 @@ func topTasks(rows []parsers.TaskRow, n int) []report.Task {
 	return out
 }
 
-// nodeMemoryOf is the Mem-Info picture in the report's terms.
+// nodeMemoryOf is the Mem-Info picture in the report's terms. A conversion, not a field
+// copy, so a field added on one side and not the other fails to compile.
 func nodeMemoryOf(m *parsers.MemPicture) *report.NodeMemory {
 	if m == nil {
 		return nil
 	}
-	return &report.NodeMemory{RAMKiB: m.RAMKiB, ManagedKiB: m.ManagedKiB, FreeKiB: m.FreeKiB, MinKiB: m.MinKiB,
-		AnonKiB: m.AnonKiB, FileKiB: m.FileKiB, ShmemKiB: m.ShmemKiB, UnevictableKiB: m.UnevictableKiB}
+	n := report.NodeMemory(*m)
+	return &n
 }

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // Archives and directories: a sosreport (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar, or
@@ -52,7 +54,7 @@ func (t *tree) split(rel string) (*ArchiveInfo, string) {
 	}
 	info := t.roots[root]
 	if info == nil {
-		info = &ArchiveInfo{Name: t.name, Kind: t.kind}
+		info = &ArchiveInfo{Archive: report.Archive{Name: t.name, Kind: t.kind}}
 		if root != "" && !strings.HasPrefix(path.Base(t.name), root) { // the tar's own top directory needs no second name
 			info.Name = t.name + ":" + root
 		}
@@ -109,7 +111,7 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 	}
 	explain := func(decision string) {
 		if t.f.Explain {
-			info.Members = append(info.Members, Member{Path: inner, Decision: decision})
+			info.Members = append(info.Members, report.Member{Path: inner, Decision: decision})
 		}
 	}
 	if role == RoleSkip {
@@ -250,7 +252,7 @@ func (t *tree) skipped(rel, decision string) {
 	info, inner := t.split(rel)
 	info.Skipped++
 	if t.f.Explain {
-		info.Members = append(info.Members, Member{Path: inner, Decision: decision})
+		info.Members = append(info.Members, report.Member{Path: inner, Decision: decision})
 	}
 }
 

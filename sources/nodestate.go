@@ -10,48 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"sigs.k8s.io/yaml"
 )
 
-// NodeState is the live state of a node that explains its past: memory, the kubelet's
-// thresholds and reservations, and the memory cgroups of the pods still there.
-type NodeState struct {
-	Hostname      string         `json:"hostname,omitempty"`
-	Kernel        string         `json:"kernel,omitempty"`
-	MemTotalKiB   int64          `json:"memTotalKiB,omitempty"`
-	CgroupVersion string         `json:"cgroupVersion,omitempty"` // v1 or v2: where the memory controller is
-	Kubelet       *KubeletConfig `json:"kubelet,omitempty"`
-	Cgroups       []CgroupState  `json:"cgroups"`
-}
-
-// KubeletConfig holds the fields of /var/lib/kubelet/config.yaml (KubeletConfiguration) that
-// decide memory deaths.
-type KubeletConfig struct {
-	Path                    string            `json:"path"`
-	CgroupDriver            string            `json:"cgroupDriver,omitempty"`
-	EvictionHard            map[string]string `json:"evictionHard,omitempty"`
-	EvictionSoft            map[string]string `json:"evictionSoft,omitempty"`
-	EvictionSoftGracePeriod map[string]string `json:"evictionSoftGracePeriod,omitempty"`
-	KubeReserved            map[string]string `json:"kubeReserved,omitempty"`
-	SystemReserved          map[string]string `json:"systemReserved,omitempty"`
-	EnforceNodeAllocatable  []string          `json:"enforceNodeAllocatable,omitempty"`
-	KernelMemcgNotification bool              `json:"kernelMemcgNotification,omitempty"`
-	FeatureGates            map[string]bool   `json:"featureGates,omitempty"`
-}
-
-// CgroupState is one memory cgroup under kubepods as it is now.
-type CgroupState struct {
-	Path        string `json:"path"`                  // as the kernel prints it, e.g. /kubepods/burstable/pod…/…
-	LimitKiB    *int64 `json:"limitKiB"`              // nil: no limit
-	UsageKiB    int64  `json:"usageKiB"`              // memory.usage_in_bytes (v1) or memory.current (v2)
-	MaxUsageKiB *int64 `json:"maxUsageKiB,omitempty"` // v1 memory.max_usage_in_bytes; v2 memory.peak
-	Failcnt     *int64 `json:"failcnt,omitempty"`     // v1 memory.failcnt
-	OOMKills    int64  `json:"oomKills"`              // v1 memory.oom_control oom_kill, v2 memory.events oom_kill
-	OOMEvents   *int64 `json:"oomEvents,omitempty"`   // v2 memory.events oom: times the limit was hit
-	OOMGroup    *bool  `json:"oomGroup,omitempty"`    // v2 memory.oom.group
-}
-
-// Where a node keeps what NodeState reads, relative to its root.
+// Where a node keeps what ReadNodeState reads, relative to its root.
 const (
 	kubeletConfigPath = "var/lib/kubelet/config.yaml"
 	memcgV1Root       = "sys/fs/cgroup/memory"
@@ -63,8 +26,8 @@ const maxCgroups = 5000
 
 // ReadNodeState reads the node's state below the root fsys (os.DirFS("/") or "/host"). What
 // is missing or unreadable becomes a warning; it never writes.
-func ReadNodeState(fsys fs.FS) (*NodeState, []string) {
-	st := &NodeState{Cgroups: []CgroupState{}}
+func ReadNodeState(fsys fs.FS) (*report.NodeState, []string) {
+	st := &report.NodeState{Cgroups: []report.CgroupState{}}
 	var warns []string
 	warn := func(format string, args ...any) { warns = append(warns, fmt.Sprintf(format, args...)) }
 
@@ -93,12 +56,12 @@ func ReadNodeState(fsys fs.FS) (*NodeState, []string) {
 	return st, warns
 }
 
-func readKubeletConfig(fsys fs.FS) (*KubeletConfig, error) {
+func readKubeletConfig(fsys fs.FS) (*report.KubeletConfig, error) {
 	b, err := fs.ReadFile(fsys, kubeletConfigPath)
 	if err != nil {
 		return nil, err
 	}
-	k := &KubeletConfig{}
+	k := &report.KubeletConfig{}
 	if err := yaml.Unmarshal(b, k); err != nil {
 		return nil, fmt.Errorf("/%s: %w", kubeletConfigPath, err)
 	}
@@ -107,8 +70,8 @@ func readKubeletConfig(fsys fs.FS) (*KubeletConfig, error) {
 }
 
 // walkCgroups visits the kubepods subtree of a cgroup hierarchy.
-func walkCgroups(fsys fs.FS, root string, read func(fs.FS, string, *CgroupState) error, warn func(string, ...any)) []CgroupState {
-	out := []CgroupState{}
+func walkCgroups(fsys fs.FS, root string, read func(fs.FS, string, *report.CgroupState) error, warn func(string, ...any)) []report.CgroupState {
+	out := []report.CgroupState{}
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == root {
@@ -126,7 +89,7 @@ func walkCgroups(fsys fs.FS, root string, read func(fs.FS, string, *CgroupState)
 		if len(out) >= maxCgroups {
 			return fs.SkipAll
 		}
-		c := CgroupState{Path: rel}
+		c := report.CgroupState{Path: rel}
 		if err := read(fsys, p, &c); err != nil {
 			warn("cgroup %s: %v", rel, err)
 			return nil
@@ -143,7 +106,7 @@ func walkCgroups(fsys fs.FS, root string, read func(fs.FS, string, *CgroupState)
 	return out
 }
 
-func readV1(fsys fs.FS, dir string, c *CgroupState) error {
+func readV1(fsys fs.FS, dir string, c *report.CgroupState) error {
 	limit, err := readInt(fsys, path.Join(dir, "memory.limit_in_bytes"))
 	if err != nil {
 		return err
@@ -165,7 +128,7 @@ func readV1(fsys fs.FS, dir string, c *CgroupState) error {
 	return nil
 }
 
-func readV2(fsys fs.FS, dir string, c *CgroupState) error {
+func readV2(fsys fs.FS, dir string, c *report.CgroupState) error {
 	max := firstLine(fsys, path.Join(dir, "memory.max"))
 	if max == "" {
 		return errors.New("no memory.max (memory controller not enabled here)")

@@ -5,6 +5,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // kubeletConfig is a KubeletConfiguration as kubeadm writes it (field names and value forms
@@ -54,16 +55,16 @@ func TestReadNodeStateV1(t *testing.T) {
 	if len(warns) != 0 {
 		t.Errorf("warnings: %v", warns)
 	}
-	want := &NodeState{
+	want := &report.NodeState{
 		Hostname: "node1", Kernel: "6.1.0-28-cloud-amd64", MemTotalKiB: 24684084, CgroupVersion: "v1",
-		Kubelet: &KubeletConfig{Path: "/var/lib/kubelet/config.yaml", CgroupDriver: "systemd",
+		Kubelet: &report.KubeletConfig{Path: "/var/lib/kubelet/config.yaml", CgroupDriver: "systemd",
 			EvictionHard:            map[string]string{"memory.available": "100Mi", "nodefs.available": "10%"},
 			EvictionSoft:            map[string]string{"memory.available": "300Mi"},
 			EvictionSoftGracePeriod: map[string]string{"memory.available": "1m30s"},
 			KubeReserved:            map[string]string{"memory": "512Mi"},
 			SystemReserved:          map[string]string{"memory": "256Mi"},
 			EnforceNodeAllocatable:  []string{"pods"}, FeatureGates: map[string]bool{"MemoryQoS": true}},
-		Cgroups: []CgroupState{
+		Cgroups: []report.CgroupState{
 			{Path: "/kubepods", UsageKiB: 33024},
 			{Path: "/kubepods/burstable", UsageKiB: 33024},
 			{Path: "/kubepods/burstable/pod5cdfa62e-2f90-4e7e-b3de-d2d6168860d8", LimitKiB: ptr[int64](65536), UsageKiB: 33024,
@@ -87,7 +88,7 @@ func TestReadNodeStateV2AndMissing(t *testing.T) {
 	}
 	st, warns := ReadNodeState(fsys)
 	got := st.Cgroups[len(st.Cgroups)-1]
-	want := CgroupState{Path: "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1_2.slice/cri-containerd-ab.scope",
+	want := report.CgroupState{Path: "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1_2.slice/cri-containerd-ab.scope",
 		LimitKiB: ptr[int64](32768), UsageKiB: 1024, MaxUsageKiB: ptr[int64](32768), OOMKills: 3, OOMEvents: ptr[int64](3), OOMGroup: ptr(true)}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("v2 cgroup mismatch (-want +got):\n%s", diff)

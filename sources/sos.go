@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // Roles of the members of an archive or directory (formats.md §1–2).
@@ -112,32 +114,12 @@ var metaPaths = map[string]bool{
 // maxMeta bounds what is read of a metadata file.
 const maxMeta = 1 << 20
 
-// Member is one file of an archive or directory and what coroner did with it.
-type Member struct {
-	Path     string `json:"path"`
-	Decision string `json:"decision"` // read as <role>, node facts, skipped: <why>
-}
-
-// ArchiveInfo is what an archive (or directory) says about the node and the collection.
+// ArchiveInfo is what an archive (or directory) says about the node and the collection: the
+// report's Archive, which it fills in, and the clock state it needs while reading. Members
+// are listed only when the source was asked to explain (--explain-inputs), so a huge archive
+// costs no memory for them.
 type ArchiveInfo struct {
-	Name       string `json:"name"`
-	Kind       string `json:"kind"` // sosreport, must-gather, cluster-info-dump, directory, tar
-	Host       string `json:"host,omitempty"`
-	SosVersion string `json:"sosVersion,omitempty"`
-	Kernel     string `json:"kernel,omitempty"`
-	// Collected and BootTime are left out when unknown: omitempty never omitted a zero
-	// time.Time, which wrote "0001-01-01T00:00:00Z" into the report.
-	Collected time.Time `json:"collected,omitzero"` // when sos ran
-	Zone      string    `json:"zone,omitempty"`     // IANA name or fixed offset of the node's local time
-	BootTime  time.Time `json:"bootTime,omitzero"`  // proc/stat btime
-	BootID    string    `json:"bootID,omitempty"`
-	Used      int       `json:"used"`
-	Meta      int       `json:"meta"` // files read for what they say of the node and its clock
-	Skipped   int       `json:"skipped"`
-	Warnings  []string  `json:"warnings,omitempty"`
-	// Members lists every file and what became of it, when the source was asked to explain
-	// (--explain-inputs); empty otherwise, so a huge archive costs no memory for it.
-	Members []Member `json:"members,omitempty"`
+	report.Archive
 
 	loc *time.Location
 	// collectedByName marks a Collected that is only the date in the archive's name, which

@@ -26,7 +26,7 @@ type Options struct {
 	// one death; zero means correlate.DefaultWindow.
 	Window time.Duration
 	// Node is the live state of the node coroner runs on (coroner node), nil elsewhere.
-	Node *sources.NodeState
+	Node *report.NodeState
 }
 
 // Result is the report and what became of each input.
@@ -80,7 +80,7 @@ func Analyze(srcs []sources.Source, opts Options) *Result {
 		BootTime: opts.BootTime,
 		Window:   opts.Window,
 		Archives: reportArchives(archives),
-		Node:     reportNodeState(opts.Node),
+		Node:     opts.Node,
 		ZoneOf:   zoneOfNode(archives, opts.Zone),
 	})
 	return r
