@@ -18,8 +18,10 @@ const EventsProgram = "k8s-events"
 //	reportinginstance= reportingcontroller= sourcecomponent=kubelet sourcehost=node1
 //	reason=Evicted type=Warning count=1 msg="The node was low on resource: memory. …"
 //
-// or the same keys as one JSON object. The involved object's namespace is the stream's
-// "namespace" label, and the line's time (lastTimestamp, else eventTime) is the entry's.
+// or the same keys as one JSON object, or as a document's fields (Metricbeat's
+// kubernetes.event in Elasticsearch, namespace included). The involved object's namespace is
+// else the stream's "namespace" label, and the line's time (lastTimestamp, else eventTime)
+// is the entry's.
 // Whole Event objects (kubernetes-event-exporter) are read by the object decoder instead.
 type eventLogParser struct{}
 
@@ -33,7 +35,10 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 	if m.Program != EventsProgram {
 		return
 	}
-	kv, ok := eventFields(m.Text)
+	kv, ok := m.Fields, m.Fields != nil // a document's fields need no reading
+	if !ok {
+		kv, ok = eventFields(m.Text)
+	}
 	if !ok {
 		emit(&Notice{Pos: Pos{m.Input, m.Line}, Why: "event line in neither logfmt nor JSON, skipped"})
 		return
@@ -42,6 +47,9 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 		Component: firstOf(kv["reportingcontroller"], kv["sourcecomponent"]), Host: firstOf(kv["sourcehost"], kv["reportinginstance"]),
 		FirstTime: m.Wall, LastTime: m.Wall, Count: 1}
 	e.Object = corev1.ObjectReference{Kind: kv["kind"], Name: kv["name"], Namespace: m.Labels["namespace"], APIVersion: kv["objectAPIversion"]}
+	if m.Fields != nil {
+		e.Object.Namespace = m.Fields["namespace"]
+	}
 	if n, err := strconv.Atoi(kv["count"]); err == nil {
 		e.Count = int32(n)
 	}

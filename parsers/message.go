@@ -29,6 +29,8 @@ type Message struct {
 	Floating bool
 	// Labels are the transport's labels of a bare message (Loki stream labels), nil otherwise.
 	Labels map[string]string
+	// Fields are a structured document's fields (a log store's Event document), nil for lines.
+	Fields map[string]string
 	// YearGuessed marks a Wall whose stamp had no year: it was inferred from the input's
 	// modification time, and an archive's collection date can correct it.
 	YearGuessed bool

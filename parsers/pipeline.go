@@ -278,7 +278,7 @@ func (p *run) wantedLine(rec sources.Record, b []byte, hit, unpasted bool, emit 
 			p.put(&entry{kind: entryMarker, line: rec.Line}, emit)
 			return
 		}
-		m := Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels}
+		m := Message{Text: string(b), Program: rec.Program, Host: rec.Host, Wall: rec.Time, Priority: -1, Labels: rec.Labels, Fields: rec.Fields}
 		if m.Program == "" {
 			m.Program = guessProgram(m.Text)
 		}

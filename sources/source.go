@@ -29,6 +29,9 @@ type Record struct {
 	// Labels are the transport's labels of the line's stream (Loki) or fields (Elasticsearch),
 	// nil for files.
 	Labels map[string]string
+	// Fields are a structured document's fields (a log store's Event document), read by name
+	// instead of being written into the text for a parser to read back; nil for lines.
+	Fields map[string]string
 }
 
 // Input is one named stream of records: a file, an archive member, a Loki stream.

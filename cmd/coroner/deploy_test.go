@@ -298,21 +298,21 @@ func parseCoroner(t *testing.T, where string, args []string) parsedArgs {
 	}
 	switch a.command {
 	case "loki":
-		_, _, err := rangeOf(c.Loki.Since, c.Loki.Until, c.Loki.From, c.Loki.To, now)
+		_, _, err := c.Loki.Range(now)
 		check(err)
 		a.shard, a.output = c.Loki.Shard, c.Loki.OutputFile
-		if c.Loki.URL == "" {
+		if c.Loki.Store.URL == "" {
 			t.Errorf("%s: no Loki URL (--url or LOKI_ADDR)", where)
 		}
 	case "elasticsearch", "opensearch":
-		e := c.Elasticsearch.esCommon
+		e := c.Elasticsearch.batchJob
 		if a.command == "opensearch" {
-			e = c.Opensearch.esCommon
+			e = c.Opensearch.batchJob
 		}
-		_, _, err := rangeOf(e.Since, e.Until, e.From, e.To, now)
+		_, _, err := e.Range(now)
 		check(err)
 		a.shard, a.output = e.Shard, e.OutputFile
-		if a.command == "elasticsearch" && len(c.Elasticsearch.URL) == 0 && c.Elasticsearch.CloudID == "" {
+		if a.command == "elasticsearch" && len(c.Elasticsearch.Store.URL) == 0 && c.Elasticsearch.Store.CloudID == "" {
 			t.Errorf("%s: no Elasticsearch URL (--url or ELASTICSEARCH_URL)", where)
 		}
 	case "merge":

@@ -73,28 +73,3 @@ func (completionCmd) examples() []string {
 		"coroner completion fish > ~/.config/fish/completions/coroner.fish",
 	}
 }
-
-func (*lokiCmd) examples() []string {
-	return []string{
-		"coroner loki --addr http://loki-gateway.monitoring:3100 --org-id prod --since 24h",
-		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD=$TOKEN coroner loki --since 168h -o json > week.json",
-		"coroner loki --addr http://loki:3100 --preset alloy --node-label instance --push-findings",
-		"coroner loki --addr http://loki:3100 --node-label host --shard 0/4 -o json > s0.json   # then: coroner merge s*.json",
-	}
-}
-
-func (*esCmd) examples() []string {
-	return []string{
-		"coroner elasticsearch --url https://es.example.com:9200 --api-key-file /run/secrets/es-key --since 24h",
-		"coroner elasticsearch --url http://es:9200 --index 'logs-*' --events-index 'kube-events*' -o json > day.json",
-		"coroner elasticsearch --cloud-id \"$ELASTIC_CLOUD_ID\" --api-key \"$KEY\" --index-findings coroner-findings",
-	}
-}
-
-func (*osCmd) examples() []string {
-	return []string{
-		"coroner opensearch --url https://opensearch:9200 --username admin --password-file /run/secrets/pw --since 24h",
-		"coroner opensearch --url http://os:9200 --preset fluent-bit --index 'logstash-*' -o json > day.json",
-		"coroner opensearch --url http://os:9200 --events-index 'kube-events*' --index-findings coroner-findings",
-	}
-}

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/alecthomas/kong"
+	"github.com/k8s-coroner/coroner/sources/elastic"
+	"github.com/k8s-coroner/coroner/sources/loki"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -29,15 +31,15 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 type cli struct {
-	ShowVersion   kong.VersionFlag `name:"version" help:"Print the version and exit."`
-	Analyze       analyzeCmd       `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
-	Node          nodeCmd          `cmd:"" help:"Run the post-mortem on the node itself (Linux only): kernel ring buffer, journal, syslog files and live memory cgroups."`
-	Loki          lokiCmd          `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
-	Elasticsearch esCmd            `cmd:"" help:"Batch job: find and explain every memory death of a time range in Elasticsearch."`
-	Opensearch    osCmd            `cmd:"" help:"Batch job: the same over OpenSearch."`
-	Merge         mergeCmd         `cmd:"" help:"Merge the JSON reports of sharded runs (--shard I/N) into one report."`
-	Version       versionCmd       `cmd:"" help:"Print the version."`
-	Completion    completionCmd    `cmd:"" help:"Print shell completion for bash, zsh or fish."`
+	ShowVersion   kong.VersionFlag                                                  `name:"version" help:"Print the version and exit."`
+	Analyze       analyzeCmd                                                        `cmd:"" help:"Explain container deaths from logs, sosreports, must-gathers and Kubernetes objects."`
+	Node          nodeCmd                                                           `cmd:"" help:"Run the post-mortem on the node itself (Linux only): kernel ring buffer, journal, syslog files and live memory cgroups."`
+	Loki          storeCmd[loki.Flags, *loki.Flags]                                 `cmd:"" help:"Batch job: find and explain every memory death of a time range in Grafana Loki."`
+	Elasticsearch storeCmd[elastic.ElasticsearchFlags, *elastic.ElasticsearchFlags] `cmd:"" help:"Batch job: find and explain every memory death of a time range in Elasticsearch."`
+	Opensearch    storeCmd[elastic.OpenSearchFlags, *elastic.OpenSearchFlags]       `cmd:"" help:"Batch job: the same over OpenSearch."`
+	Merge         mergeCmd                                                          `cmd:"" help:"Merge the JSON reports of sharded runs (--shard I/N) into one report."`
+	Version       versionCmd                                                        `cmd:"" help:"Print the version."`
+	Completion    completionCmd                                                     `cmd:"" help:"Print shell completion for bash, zsh or fish."`
 }
 
 type versionCmd struct{}

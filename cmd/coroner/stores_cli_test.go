@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/sources/loki"
 )
 
 // parseOnly parses a command line into the CLI model without running it.
@@ -29,7 +30,8 @@ type lokiConn struct {
 	Insecure                                                                bool
 }
 
-func connOf(l lokiCmd) lokiConn {
+func connOf(cmd storeCmd[loki.Flags, *loki.Flags]) lokiConn {
+	l := cmd.Store
 	return lokiConn{l.URL, l.Tenant, l.Username, l.Password, l.BearerToken, l.CAFile, l.CertFile, l.KeyFile, l.Insecure}
 }
 
@@ -74,8 +76,8 @@ func TestLokiTakesLogcliEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Loki.URL != "http://other:3100" || c.Loki.Tenant != "team-b" {
-		t.Errorf("flags should win over LOKI_ADDR and LOKI_ORG_ID: %q %q", c.Loki.URL, c.Loki.Tenant)
+	if c.Loki.Store.URL != "http://other:3100" || c.Loki.Store.Tenant != "team-b" {
+		t.Errorf("flags should win over LOKI_ADDR and LOKI_ORG_ID: %q %q", c.Loki.Store.URL, c.Loki.Store.Tenant)
 	}
 }
 

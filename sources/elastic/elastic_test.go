@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/sources/batch"
 	"github.com/k8s-coroner/coroner/sources/elastic/estest"
 )
 
@@ -190,16 +193,11 @@ func TestPresetMismatch(t *testing.T) {
 	defer srv.Close()
 	srv.Index("logs-fb", map[string]any{"@timestamp": t0.Format(time.RFC3339Nano), "MESSAGE": "Killed process 1 (x)", "_TRANSPORT": "kernel", "_HOSTNAME": "n1"})
 	c := newClient(t, srv, Config{})
-	src := &Source{Client: c, Index: "logs-*", Fields: Presets["filebeat"], Phrases: []string{"Killed process"}, From: t0, To: t0.Add(time.Hour)}
-	n := 0
-	for in := range src.Inputs() {
-		for range in.Records {
-			n++
-		}
-	}
-	err := src.CheckFields(context.Background())
-	if n != 0 || err == nil || !strings.Contains(err.Error(), "no documents have field message") || !strings.Contains(err.Error(), "--preset fluent-bit") {
-		t.Errorf("read %d, err %v", n, err)
+	src := &Store{Client: c, Index: "logs-*", Fields: Presets["filebeat"]}
+	_, recs := readJob(t, src, batch.Options{From: t0, To: t0.Add(time.Hour), Evidence: batch.Evidence{Phrases: []string{"Killed process"}}})
+	err := src.ExplainEmpty(context.Background(), t0, t0.Add(time.Hour))
+	if n := len(recs); n != 0 || err == nil || !strings.Contains(err.Error(), "no documents have field message") || !strings.Contains(err.Error(), "--preset fluent-bit") {
+		t.Errorf("read %d, err %v", len(recs), err)
 	}
 }
 
@@ -241,7 +239,8 @@ func TestIndexFindingsIdempotent(t *testing.T) {
 	}
 }
 
-// Metricbeat's kubernetes.event documents become the key=value lines the events parser reads.
+// Metricbeat's kubernetes.event documents become records whose fields the events parser reads
+// by name, their message the text.
 func TestMetricbeatEvents(t *testing.T) {
 	srv := estest.New()
 	defer srv.Close()
@@ -249,22 +248,19 @@ func TestMetricbeatEvents(t *testing.T) {
 		"reason": "Evicted", "message": "The node was low on resource: memory. ", "type": "Warning", "count": 1,
 		"involved_object": map[string]any{"kind": "Pod", "name": "etl-1"}, "metadata": map[string]any{"namespace": "jobs"}}}})
 	c := newClient(t, srv, Config{})
-	src := &Source{Client: c, Index: "logs-*", Fields: Presets["filebeat"], EventsIndex: "metricbeat-*", EventFields: EventPresets["metricbeat"],
-		Reasons: []string{"Evicted"}, From: t0, To: t0.Add(time.Hour)}
-	var got []string
-	for in := range src.Inputs() {
-		for rec := range in.Records {
-			got = append(got, rec.Program+" "+rec.Labels["namespace"]+" "+string(rec.Bytes))
-		}
-	}
-	if len(got) != 1 || !strings.HasPrefix(got[0], `k8s-events jobs name=etl-1 kind=Pod reason=Evicted type=Warning count=1 msg="The node`) {
-		t.Errorf("records %q", got)
+	src := &Store{Client: c, Index: "logs-*", Fields: Presets["filebeat"], EventsIndex: "metricbeat-*", EventFields: EventPresets["metricbeat"]}
+	_, recs := readJob(t, src, batch.Options{From: t0, To: t0.Add(time.Hour), Evidence: batch.Evidence{Reasons: []string{"Evicted"}}})
+	want := []sources.Record{{Line: 1, Bytes: []byte("The node was low on resource: memory. "), Time: t0, Bare: true, Program: "k8s-events",
+		Fields: map[string]string{"name": "etl-1", "kind": "Pod", "reason": "Evicted", "type": "Warning", "count": "1",
+			"msg": "The node was low on resource: memory. ", "namespace": "jobs"}}}
+	if d := cmp.Diff(want, recs); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
 	}
 }
 
-// BenchmarkSource reads a day of three nodes' journald documents (30 000, one in a hundred a
-// kill line) through the fake Elasticsearch: documents/s through the source.
-func BenchmarkSource(b *testing.B) {
+// BenchmarkJob reads a day of three nodes' journald documents (30 000, one in a hundred a
+// kill line) through the fake Elasticsearch: documents/s through the job.
+func BenchmarkJob(b *testing.B) {
 	srv := estest.New()
 	defer srv.Close()
 	const n = 30000
@@ -284,13 +280,9 @@ func BenchmarkSource(b *testing.B) {
 			client, _ := New(Config{URLs: []string{srv.URL}, PageSize: 5000})
 			docs := 0
 			for i := 0; i < b.N; i++ {
-				src := &Source{Client: client, Index: "logs-*", Fields: Presets["filebeat"], Phrases: c.phrases,
-					From: t0, To: t0.Add(24 * time.Hour), Window: 6 * time.Hour, Parallel: 4}
-				for in := range src.Inputs() {
-					for range in.Records {
-					}
-				}
-				docs = src.Stats.Docs
+				_, recs := readJob(b, &Store{Client: client, Index: "logs-*", Fields: Presets["filebeat"]},
+					batch.Options{From: t0, To: t0.Add(24 * time.Hour), Window: 6 * time.Hour, Parallel: 4, Evidence: batch.Evidence{Phrases: c.phrases}})
+				docs = len(recs)
 			}
 			b.ReportMetric(float64(docs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 			b.ReportMetric(float64(docs)/n*100, "%shipped")
@@ -315,4 +307,24 @@ func TestCloudAddress(t *testing.T) {
 			t.Errorf("cloudAddress(%q) = %q, want an error", bad, got)
 		}
 	}
+}
+
+// readJob runs a batch job over the store and returns the records of its inputs in the order
+// they come.
+func readJob(t testing.TB, s *Store, opts batch.Options) (*batch.Job, []sources.Record) {
+	t.Helper()
+	job, err := batch.Start(context.Background(), s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []sources.Record
+	for in, err := range job.Inputs() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rec := range in.Records {
+			recs = append(recs, rec)
+		}
+	}
+	return job, recs
 }

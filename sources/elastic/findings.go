@@ -7,6 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // A Finding is one death as a document.
@@ -76,4 +81,27 @@ func (c *Client) IndexFindings(ctx context.Context, index string, findings []Fin
 		}
 	}
 	return nil
+}
+
+// findingsOf are the deaths as documents, keyed by what identifies a death across runs; one
+// without a time is placed at fallback (the range's end).
+func findingsOf(deaths []report.Death, fallback time.Time) []Finding {
+	var out []Finding
+	for _, d := range deaths {
+		at := fallback
+		if d.Time != nil {
+			at = *d.Time
+		}
+		victim := 0
+		if d.Victim != nil {
+			victim = d.Victim.PID
+		}
+		key := strings.Join([]string{d.Node, d.Namespace, d.Pod, d.Container, d.ContainerID, string(d.Mechanism),
+			at.UTC().Format(time.RFC3339Nano), strconv.Itoa(victim)}, "|")
+		out = append(out, Finding{Key: key, Doc: struct {
+			Timestamp time.Time `json:"@timestamp"`
+			report.Death
+		}{at.UTC(), d}})
+	}
+	return out
 }

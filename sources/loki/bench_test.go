@@ -1,17 +1,19 @@
 package loki
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/k8s-coroner/coroner/sources/batch"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
-// BenchmarkSource reads a day of three nodes' journals (100 000 entries, one in a hundred a
+// BenchmarkJob reads a day of three nodes' journals (100 000 entries, one in a hundred a
 // kill or an eviction line) through the fake Loki, with and without the pushed-down filter:
-// entries/s through the source, and the share of the range the filter ships.
-func BenchmarkSource(b *testing.B) {
+// entries/s through the job, and the share of the range the filter ships.
+func BenchmarkJob(b *testing.B) {
 	srv := lokitest.New()
 	defer srv.Close()
 	const n = 100000
@@ -27,21 +29,25 @@ func BenchmarkSource(b *testing.B) {
 		srv.Push("fake", map[string]string{"job": "systemd-journal", "host": fmt.Sprintf("node%d", node)}, es...)
 	}
 	for _, c := range []struct {
-		name, query string
+		name, pattern string
 	}{
-		{"filtered", `{job="systemd-journal"} |~ "Killed process|oom-kill:|viction manager"`},
-		{"unfiltered", `{job="systemd-journal"}`},
+		{"filtered", "Killed process|oom-kill:|viction manager"},
+		{"unfiltered", "."},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			client, _ := New(Config{URL: srv.URL})
 			lines := 0
 			for i := 0; i < b.N; i++ {
-				src := &Source{Client: client, NodeQuery: c.query, From: t0, To: t0.Add(24 * time.Hour), Window: time.Hour, Parallel: 4, Mapping: Presets["auto"]}
-				for in := range src.Inputs() {
+				opts := batch.Options{From: t0, To: t0.Add(24 * time.Hour), Window: time.Hour, Parallel: 4, Evidence: batch.Evidence{Pattern: c.pattern}}
+				job, err := batch.Start(context.Background(), &Store{Client: client, Selector: `{job="systemd-journal"}`, Mapping: Presets["auto"]}, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for in := range job.Inputs() {
 					for range in.Records {
 					}
 				}
-				lines = src.Stats.Lines
+				lines = job.Stats.Lines
 			}
 			b.ReportMetric(float64(lines)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
 			b.ReportMetric(float64(lines)/n*100, "%shipped")

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-coroner/coroner/sources"
+	"github.com/k8s-coroner/coroner/sources/batch"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -27,6 +29,27 @@ func newClient(t *testing.T, srv *lokitest.Server, cfg Config) *Client {
 	}
 	c.sleep = func(context.Context, time.Duration) error { return nil }
 	return c
+}
+
+// readJob runs a batch job over Loki, every line of the selector wanted, and returns the
+// records of its inputs in the order they come.
+func readJob(t testing.TB, c *Client, selector string, opts batch.Options) (*batch.Job, []sources.Record) {
+	t.Helper()
+	opts.Evidence.Pattern = "."
+	job, err := batch.Start(context.Background(), &Store{Client: c, Selector: selector, Mapping: Presets["auto"]}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []sources.Record
+	for in, err := range job.Inputs() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rec := range in.Records {
+			recs = append(recs, rec)
+		}
+	}
+	return job, recs
 }
 
 // tiedDataset has three streams whose entries pile up on shared nanoseconds, with the same
@@ -142,17 +165,8 @@ func TestWindowNeverSucceedsIsMissing(t *testing.T) {
 		return 0, ""
 	}
 	c := newClient(t, srv, Config{Retries: 2})
-	src := &Source{Client: c, NodeQuery: `{job="systemd-journal"}`, From: t0, To: t0.Add(4 * time.Hour), Window: time.Hour, Parallel: 3, Mapping: Presets["auto"]}
-	lines := 0
-	for in, err := range src.Inputs() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		for range in.Records {
-			lines++
-		}
-	}
-	if lines != 1 {
+	src, recs := readJob(t, c, `{job="systemd-journal"}`, batch.Options{From: t0, To: t0.Add(4 * time.Hour), Window: time.Hour, Parallel: 3})
+	if lines := len(recs); lines != 1 {
 		t.Errorf("%d lines read, want the 1 of the window that worked", lines)
 	}
 	if len(src.Missing) != 1 || !src.Missing[0].Window.From.Equal(t0) || !strings.Contains(src.Missing[0].Err, "ingester unavailable") {
@@ -204,15 +218,9 @@ func TestTimeoutSplitsWindow(t *testing.T) {
 		return 0, ""
 	}
 	c := newClient(t, srv, Config{})
-	src := &Source{Client: c, NodeQuery: `{job="systemd-journal"}`, From: t0, To: t0.Add(time.Hour), Window: time.Hour, Parallel: 2, Mapping: Presets["auto"]}
-	lines := 0
-	for in := range src.Inputs() {
-		for range in.Records {
-			lines++
-		}
-	}
-	if lines != len(want) || len(src.Missing) != 0 {
-		t.Errorf("%d lines (want %d), missing %v", lines, len(want), src.Missing)
+	src, recs := readJob(t, c, `{job="systemd-journal"}`, batch.Options{From: t0, To: t0.Add(time.Hour), Window: time.Hour, Parallel: 2})
+	if lines := len(recs); lines != len(want) || len(src.Missing) != 0 {
+		t.Errorf("%d lines (want %d), missing %v", len(recs), len(want), src.Missing)
 	}
 }
 
@@ -226,20 +234,16 @@ func TestManyWindows(t *testing.T) {
 	}
 	srv.Push("fake", map[string]string{"job": "systemd-journal", "host": "n"}, es...)
 	c := newClient(t, srv, Config{})
-	src := &Source{Client: c, NodeQuery: `{job="systemd-journal"}`, From: t0, To: t0.Add(30 * 24 * time.Hour), Window: time.Hour, Parallel: 4, Mapping: Presets["auto"]}
+	src, recs := readJob(t, c, `{job="systemd-journal"}`, batch.Options{From: t0, To: t0.Add(30 * 24 * time.Hour), Window: time.Hour, Parallel: 4})
 	var last time.Time
-	n := 0
-	for in := range src.Inputs() {
-		for rec := range in.Records {
-			if rec.Time.Before(last) {
-				t.Fatalf("out of order: %v after %v", rec.Time, last)
-			}
-			last = rec.Time
-			n++
+	for _, rec := range recs {
+		if rec.Time.Before(last) {
+			t.Fatalf("out of order: %v after %v", rec.Time, last)
 		}
+		last = rec.Time
 	}
-	if n != len(es) || src.Stats.Windows != 720 {
-		t.Errorf("%d lines of %d, %d windows", n, len(es), src.Stats.Windows)
+	if n := len(recs); n != len(es) || src.Stats.Windows != 720 {
+		t.Errorf("%d lines of %d, %d windows", len(recs), len(es), src.Stats.Windows)
 	}
 }
 

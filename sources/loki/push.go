@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
 // A Finding is one death as a log line for Loki.
@@ -61,4 +63,30 @@ func (c *Client) Push(ctx context.Context, findings []Finding) error {
 		return fmt.Errorf("pushing findings: %w", err)
 	}
 	return nil
+}
+
+// findingsOf turns deaths into log lines: the death as JSON, at the death's time (else the
+// range's end), in a stream labelled by mechanism, namespace and node, so Grafana shows them
+// beside the logs. The same run over the same range writes the same lines.
+func findingsOf(deaths []report.Death, fallback time.Time) []Finding {
+	var out []Finding
+	for _, d := range deaths {
+		line, err := json.Marshal(d)
+		if err != nil {
+			continue
+		}
+		at := fallback
+		if d.Time != nil {
+			at = *d.Time
+		}
+		labels := map[string]string{"job": "coroner", "mechanism": string(d.Mechanism)}
+		if d.Namespace != "" {
+			labels["namespace"] = d.Namespace
+		}
+		if d.Node != "" {
+			labels["node"] = d.Node
+		}
+		out = append(out, Finding{Labels: labels, Time: at, Line: string(line)})
+	}
+	return out
 }
