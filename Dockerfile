@@ -15,7 +15,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/coroner ./cmd/coroner
+    go build -trimpath -ldflags "-s -w -X github.com/k8s-coroner/coroner/cmd/coroner/cli.version=${VERSION}" -o /out/coroner ./cmd/coroner
 
 # The runtime is Debian slim rather than distroless because `coroner node` runs journalctl to
 # read the node's journal (journalctl --root /host), and journalctl needs systemd's shared

@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 .PHONY: build test check bench demo sample golden-update fuzz lab clean
 
 build:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/coroner
+	$(GO) build -ldflags "-X github.com/k8s-coroner/coroner/cmd/coroner/cli.version=$(VERSION)" -o $(BIN) ./cmd/coroner
 
 # The test command of the README and of CI. It creates no cgroup, so it is safe on a real
 # node; with CORONER_REAL_OOM=1 (root, Linux, cgroup v1 or v2; .ci/run sets it) it adds real

@@ -286,13 +286,17 @@ func (t *tree) damaged(last string, err error) {
 	}
 }
 
-// walkDir walks a directory; only regular files are read, nothing is followed.
-func (t *tree) walkDir(root string, yield func(*Input, error) bool) bool {
+// walkDir walks a directory found at root and named shown; only regular files are read,
+// nothing is followed.
+func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool {
 	ok := true
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if rel, rerr := filepath.Rel(root, p); rerr == nil {
+				p = filepath.Join(shown, rel)
+			}
 			info, _ := t.split("")
-			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, err))
+			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, named(err, p)))
 			return nil
 		}
 		if !d.Type().IsRegular() {

@@ -2,16 +2,22 @@ package sources
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
+	"path/filepath"
 	"time"
 )
 
 // Files reads plain or compressed log files named on the command line; "-" is standard input.
 type Files struct {
 	Paths []string
+	// Dir is the directory relative paths are read from, "" for the working directory; the
+	// inputs keep the names as given, so reports do not depend on where they were read.
+	Dir   string
 	Kind  string    // forced kind for every file, "" to detect
 	Stdin io.Reader // what "-" reads; os.Stdin when nil
 	Now   time.Time // stands in for the modification time of standard input
@@ -51,16 +57,20 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now,
 			Records: decompressed("-", io.NopCloser(stdin), nil)}, nil)
 	}
-	st, err := os.Stat(path)
+	at := path
+	if f.Dir != "" && !filepath.IsAbs(path) {
+		at = filepath.Join(f.Dir, path)
+	}
+	st, err := os.Stat(at)
 	if err != nil {
-		return yield(&Input{Name: path}, err)
+		return yield(&Input{Name: path}, named(err, path))
 	}
 	if st.IsDir() {
-		return newTree(f, path, "directory").walkDir(path, yield)
+		return newTree(f, path, "directory").walkDir(at, path, yield)
 	}
-	file, err := os.Open(path)
+	file, err := os.Open(at)
 	if err != nil {
-		return yield(&Input{Name: path}, err)
+		return yield(&Input{Name: path}, named(err, path))
 	}
 	defer file.Close()
 	dr, err := Decompress(bufio.NewReaderSize(file, 64<<10))
@@ -80,6 +90,15 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		}
 	}}
 	return yield(in, nil)
+}
+
+// named makes a file error name the path as the user gave it, not as it was resolved.
+func named(err error, path string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = path
+	}
+	return err
 }
 
 // decompressed yields the lines of a stream, unwrapping gzip and bzip2 by their magic bytes

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -16,10 +16,10 @@ type mergeCmd struct {
 	outputFlags
 }
 
-func (m *mergeCmd) Run(env *environment) error {
+func (m *mergeCmd) Run(env *Env) error {
 	var reps []*report.Report
 	for _, p := range m.Reports {
-		b, err := os.ReadFile(p)
+		b, err := os.ReadFile(env.path(p))
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -73,7 +73,7 @@ func outputVars() map[string]string {
 }
 
 // write filters the report and renders it to standard output or the --output-file file.
-func (o *outputFlags) write(env *environment, rep *report.Report) error {
+func (o *outputFlags) write(env *Env, rep *report.Report) error {
 	if o.Only != "" || o.Namespace != "" || o.Pod != "" {
 		correlate.Filter(rep, o.Only, o.Namespace, o.Pod)
 		correlate.Summarize(rep)
@@ -82,18 +82,18 @@ func (o *outputFlags) write(env *environment, rep *report.Report) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	var w io.Writer = env.stdout
-	opts := render.Options{Verbose: o.Verbose, Width: outputWidth(env.stdout)}
+	var w io.Writer = env.Stdout
+	opts := render.Options{Verbose: o.Verbose, Width: outputWidth(env, env.Stdout)}
 	if o.OutputFile != "" {
-		f, err := os.Create(o.OutputFile)
+		f, err := os.Create(env.path(o.OutputFile))
 		if err != nil {
 			return &exitError{exitUsage, err}
 		}
 		defer f.Close()
 		w = f
-		opts.Width = outputWidth(f)
+		opts.Width = outputWidth(env, f)
 	} else {
-		opts.Color = format == "text" && wantsColor(env.stdout, o.Color)
+		opts.Color = format == "text" && wantsColor(env, env.Stdout, o.Color)
 	}
 	if o.Color == "always" && format == "text" {
 		opts.Color = true
@@ -106,14 +106,15 @@ func (o *outputFlags) write(env *environment, rep *report.Report) error {
 
 // wantsColor: colour only on a terminal, never when NO_COLOR is set (no-color.org) or the
 // terminal is dumb, unless --color says otherwise.
-func wantsColor(w io.Writer, mode string) bool {
+func wantsColor(env *Env, w io.Writer, mode string) bool {
 	switch mode {
 	case "always":
 		return true
 	case "never":
 		return false
 	}
-	if _, set := os.LookupEnv("NO_COLOR"); set || os.Getenv("TERM") == "dumb" {
+	terminal, _ := env.getenv("TERM")
+	if _, set := env.getenv("NO_COLOR"); set || terminal == "dumb" {
 		return false
 	}
 	return isTerminal(w)
@@ -130,13 +131,14 @@ func isTerminal(w io.Writer) bool {
 // outputWidth is how wide the text report may be: the terminal's width, else $COLUMNS (what
 // shells export and what a pager or CI log honours), else 0, for no limit: a file or pipe
 // without COLUMNS gets whole lines, which grep and diff want.
-func outputWidth(w io.Writer) int {
+func outputWidth(env *Env, w io.Writer) int {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
 			return width
 		}
 	}
-	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+	columns, _ := env.getenv("COLUMNS")
+	if n, err := strconv.Atoi(columns); err == nil && n > 0 {
 		return n
 	}
 	return 0

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type storeCmd[F any, P interface {
 	batchJob
 }
 
-func (c *storeCmd[F, P]) Run(env *environment) error {
+func (c *storeCmd[F, P]) Run(env *Env) error {
 	store, err := P(&c.Store).Open(c.Conn())
 	if err != nil {
 		return &exitError{exitUsage, err}
@@ -53,7 +53,7 @@ type batchJob struct {
 
 // run maps the flags to a job over the store, runs the analysis on what it reads, and maps
 // the job's outcome to an exit code; the report is written whatever the outcome.
-func (b *batchJob) run(env *environment, store batch.Store) error {
+func (b *batchJob) run(env *Env, store batch.Store) error {
 	opts, err := b.Options(time.Now())
 	if err != nil {
 		return &exitError{exitUsage, err}
@@ -69,12 +69,12 @@ func (b *batchJob) run(env *environment, store batch.Store) error {
 	if !b.NoContext {
 		opts.ReportLine = parsers.IsOOMReportLine
 	}
-	if b.Progress || isTerminal(env.stderr) {
+	if b.Progress || isTerminal(env.Stderr) {
 		unit := store.Describe().Unit
 		opts.Progress = func(done, total, records int) {
-			fmt.Fprintf(env.stderr, "\rcoroner: %d/%d windows read, %s", done, total, countOf(int64(records), unit))
+			fmt.Fprintf(env.Stderr, "\rcoroner: %d/%d windows read, %s", done, total, countOf(int64(records), unit))
 			if done == total {
-				fmt.Fprintln(env.stderr)
+				fmt.Fprintln(env.Stderr)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -35,7 +35,7 @@ func kindVars() map[string]string {
 	}
 }
 
-func (a *analyzeCmd) Run(env *environment) error {
+func (a *analyzeCmd) Run(env *Env) error {
 	zones, err := parseZones(a.TZ)
 	if err != nil {
 		return &exitError{exitUsage, err}
@@ -50,11 +50,11 @@ func (a *analyzeCmd) Run(env *environment) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	src := &sources.Files{Paths: a.Files, Kind: a.Kind, Stdin: env.stdin, Now: time.Now(), Explain: a.Explain}
+	src := &sources.Files{Paths: a.Files, Dir: env.Dir, Kind: a.Kind, Stdin: env.Stdin, Now: time.Now(), Explain: a.Explain}
 	res := analysis.Analyze([]sources.Source{src}, analysis.Options{
 		ParseOptions: optionsFor(a.Year, zones, now), Zone: zones.all, BootTime: boot, Window: a.Window})
 	for _, in := range res.Unreadable {
-		fmt.Fprintf(env.stderr, "coroner: error: %v\n", in.Err)
+		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", in.Err)
 	}
 	if err := a.write(env, res.Report); err != nil {
 		return err
@@ -65,7 +65,7 @@ func (a *analyzeCmd) Run(env *environment) error {
 	case !res.Understood():
 		for _, res := range res.Inputs {
 			if res.Unrecognised != "" {
-				fmt.Fprintf(env.stderr, "coroner: error: %s: nothing in it was understood: %s\n", res.Name, res.Unrecognised)
+				fmt.Fprintf(env.Stderr, "coroner: error: %s: nothing in it was understood: %s\n", res.Name, res.Unrecognised)
 			}
 		}
 		return &exitError{exitUsage, fmt.Errorf("no input was understood")}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -16,15 +16,15 @@ type completionCmd struct {
 	Shell string `arg:"" enum:"bash,zsh,fish" help:"The shell: bash, zsh or fish."`
 }
 
-func (c *completionCmd) Run(env *environment, kctx *kong.Context) error {
+func (c *completionCmd) Run(env *Env, kctx *kong.Context) error {
 	cmds := completionModel(kctx.Model.Node)
 	switch c.Shell {
 	case "bash":
-		bashCompletion(env.stdout, cmds)
+		bashCompletion(env.Stdout, cmds)
 	case "zsh":
-		zshCompletion(env.stdout, cmds)
+		zshCompletion(env.Stdout, cmds)
 	case "fish":
-		fishCompletion(env.stdout, cmds)
+		fishCompletion(env.Stdout, cmds)
 	}
 	return nil
 }

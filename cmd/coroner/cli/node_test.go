@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ import (
 // are files, journalctl is missing. The deaths are found and what is missing is a warning.
 func TestNodeFakeRoot(t *testing.T) {
 	root := t.TempDir()
-	kmsg, err := os.ReadFile("../../golden/testdata/real/systemd-crio-besteffort/kmsg.txt")
+	kmsg, err := os.ReadFile("../../../golden/testdata/real/systemd-crio-besteffort/kmsg.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const deployDir = "../../deploy"
+const deployDir = "../../../deploy"
 
 // manifestKinds are the kinds deploy/ may hold, each decoded into its k8s.io/api type; any
 // other kind is a mistake (or needs adding here, with its type).
@@ -278,9 +278,9 @@ func checkContainer(t *testing.T, where string, c corev1.Container, index string
 func parseCoroner(t *testing.T, where string, args []string) parsedArgs {
 	t.Helper()
 	a := parsedArgs{where: where}
-	var c cli
+	var c commands
 	exited := false
-	parser, err := newParser(&c, &environment{strings.NewReader(""), io.Discard, io.Discard}, func(int) { exited = true })
+	parser, err := newParser(&c, &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}, func(int) { exited = true })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -161,7 +161,7 @@ type incidentLine struct {
 func incident(t *testing.T, dir string) ([]incidentLine, []string) {
 	t.Helper()
 	var lines []incidentLine
-	journal := "../../golden/testdata/real/journal-systemd-containerd/journal-k-json.txt"
+	journal := "../../../golden/testdata/real/journal-systemd-containerd/journal-k-json.txt"
 	raw := mustRead(t, journal)
 	os.WriteFile(filepath.Join(dir, "journal.json"), raw, 0o644)
 	sc := bufio.NewScanner(strings.NewReader(string(raw)))
@@ -178,7 +178,7 @@ func incident(t *testing.T, dir string) ([]incidentLine, []string) {
 		us, _ := strconv.ParseInt(e.Realtime, 10, 64)
 		lines = append(lines, incidentLine{at: time.UnixMicro(us).UTC(), host: e.Host, text: e.Message})
 	}
-	ar, err := txtar.ParseFile("../../golden/testdata/k8s-eviction-episode-three-pods.txtar")
+	ar, err := txtar.ParseFile("../../../golden/testdata/k8s-eviction-episode-three-pods.txtar")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -12,12 +12,12 @@ import (
 func runMain(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, &environment{strings.NewReader(stdin), &out, &errb})
+	code := Run(args, &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb})
 	return out.String(), errb.String(), code
 }
 
 func TestCLI(t *testing.T) {
-	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
+	report, err := os.ReadFile("../../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestCLI(t *testing.T) {
 // TestOutputFile: --output-file writes the report there, in the format its extension names
 // unless -o says otherwise, and standard output stays empty.
 func TestOutputFile(t *testing.T) {
-	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
+	report, err := os.ReadFile("../../../golden/testdata/real/cgroupfs-burstable/kmsg.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestHelpExitsZero(t *testing.T) {
 
 // TestJSONContract checks the field names the JSON contract fixes.
 func TestJSONContract(t *testing.T) {
-	report, err := os.ReadFile("../../golden/testdata/real/cgroupfs-burstable/dmesg-iso.txt")
+	report, err := os.ReadFile("../../../golden/testdata/real/cgroupfs-burstable/dmesg-iso.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

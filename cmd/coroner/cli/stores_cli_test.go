@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -12,11 +12,11 @@ import (
 )
 
 // parseOnly parses a command line into the CLI model without running it.
-func parseOnly(t *testing.T, args ...string) (*cli, error) {
+func parseOnly(t *testing.T, args ...string) (*commands, error) {
 	t.Helper()
-	var c cli
+	var c commands
 	var out, errb bytes.Buffer
-	p, err := newParser(&c, &environment{strings.NewReader(""), &out, &errb}, func(int) {})
+	p, err := newParser(&c, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}, func(int) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -27,7 +27,7 @@ type nodeCmd struct {
 
 // Run analyses the node it runs on: the kernel ring buffer, the journal, the syslog files
 // and the live memory cgroups. It only reads. Missing pieces are warnings in the report.
-func (n *nodeCmd) Run(env *environment) error {
+func (n *nodeCmd) Run(env *Env) error {
 	if err := linuxOnly(runtime.GOOS); err != nil {
 		return &exitError{exitUsage, err}
 	}
