@@ -2,45 +2,33 @@ package golden
 
 import (
 	"bytes"
-	"errors"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/cmd/coroner/cli"
+	"github.com/k8s-coroner/coroner/correlate/render"
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/golden/internal/archive"
 	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected outputs of the golden cases")
 
-// binary is the coroner built once for all cases: the cases run the real CLI, flags and exit
-// codes included.
-var binary string
-
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "coroner-golden")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "coroner")
-	build := exec.Command("go", "build", "-o", binary, "../cmd/coroner")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building coroner:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	// The expected outputs are written in UTC, as a run under TZ=UTC writes them.
+	time.Local = time.UTC
+	os.Exit(m.Run())
 }
 
 // inputMtime is the modification time every embedded input gets, so that year inference is
@@ -50,10 +38,13 @@ var inputMtime = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 // wanted names the expected outputs; everything else in an archive is an input.
 var wanted = map[string]bool{"args": true, "want.json": true, "want.txt": true, "want.md": true, "want.html": true, "want.exit": true}
 
-// outputs are the formats every case is rendered in, with the file each is expected in.
-var outputs = []struct{ format, file string }{
-	{"json", "want.json"}, {"text", "want.txt"}, {"markdown", "want.md"}, {"html", "want.html"},
-}
+// always are the expected outputs of every case; want.md and want.html are compared only in
+// the cases that hold them (a few per mechanism), since one wording change would otherwise
+// rewrite every case twice more. Every case's HTML is still checked against its JSON.
+var always = []string{"want.json", "want.txt", "want.exit"}
+
+// fromReport are the formats rendered from a case's report, with the file each is expected in.
+var fromReport = []struct{ format, file string }{{"text", "want.txt"}, {"markdown", "want.md"}, {"html", "want.html"}}
 
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob("testdata/*.txtar")
@@ -62,11 +53,16 @@ func TestGolden(t *testing.T) {
 	}
 	for _, path := range cases {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			t.Parallel()
 			runCase(t, path)
 		})
 	}
 }
 
+// runCase runs the command line once, for the JSON report, and renders the other formats
+// from that report as coroner merge does: so the JSON is shown to carry everything the text,
+// Markdown and HTML say. TestCommandLineText checks that the command line's own text is the
+// same.
 func runCase(t *testing.T, path string) {
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
@@ -77,27 +73,49 @@ func runCase(t *testing.T, path string) {
 	}
 	dir := t.TempDir()
 	args := prepare(t, ar, dir)
-	got := map[string]string{}
-	for _, o := range outputs {
-		stdout, stderr, code := runCoroner(t, dir, append([]string{"analyze", "--format", o.format}, args...))
-		got[o.file] = stdout
-		if o.format == "json" {
-			got["want.exit"] = fmt.Sprintf("exit %d\n%s", code, stderr)
+	stdout, stderr, code := runCoroner(t, dir, append([]string{"analyze", "--format", "json"}, args...))
+	got := map[string]string{"want.json": stdout, "want.exit": fmt.Sprintf("exit %d\n%s", code, stderr)}
+	if strings.TrimSpace(stdout) != "" {
+		var rep report.Report
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("%s: the JSON report does not decode: %v", path, err)
+		}
+		for _, r := range fromReport {
+			got[r.file] = renderAs(t, &rep, r.format)
+		}
+		checkHTML(t, got["want.html"], stdout)
+		checkSchema(t, stdout, renderAs(t, &rep, "jsonl"))
+	}
+	compared := slices.Clone(always)
+	for _, name := range []string{"want.md", "want.html"} {
+		if hasFile(ar, name) {
+			compared = append(compared, name)
 		}
 	}
-	checkHTML(t, got["want.html"], got["want.json"])
-	checkSchema(t, dir, args, got["want.json"])
 	if *update {
-		rewrite(t, path, ar, got)
+		rewrite(t, path, ar, got, compared)
 		return
 	}
-	for _, name := range []string{"want.json", "want.txt", "want.md", "want.html", "want.exit"} {
+	for _, name := range compared {
 		want := fileOf(ar, name)
 		if diff := cmp.Diff(want, got[name]); diff != "" {
 			t.Errorf("%s: %s mismatch (-want +got):\n%s", path, name, diff)
 		}
 	}
 }
+
+// renderAs renders a report as the command line does on a pipe under COLUMNS=100 and NO_COLOR.
+func renderAs(t *testing.T, rep *report.Report, format string) string {
+	t.Helper()
+	var b strings.Builder
+	if err := render.Write(&b, format, rep, render.Options{Width: goldenWidth}); err != nil {
+		t.Fatalf("rendering %s: %v", format, err)
+	}
+	return b.String()
+}
+
+// goldenWidth is the terminal width the text goldens are written for.
+const goldenWidth = 100
 
 // shared are folders of real text that cases name in their args instead of embedding it, so
 // each capture is stored once, beside its origin note: an argument "real/x/dmesg.txt" is
@@ -198,22 +216,30 @@ func copyShared(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// runCoroner runs the command line in-process in dir, as a pipe under NO_COLOR=1 and
+// COLUMNS=100 sees it.
 func runCoroner(t *testing.T, dir string, args []string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TZ=UTC", "COLUMNS=100") // text goldens at a fixed width
+	return runCoronerWidth(t, dir, args, goldenWidth)
+}
+
+func runCoronerWidth(t *testing.T, dir string, args []string, width int) (stdout, stderr string, code int) {
+	t.Helper()
+	vars := map[string]string{"NO_COLOR": "1", "COLUMNS": strconv.Itoa(width)}
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
+	code = cli.Run(args, &cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Dir: dir,
+		LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }})
 	return out.String(), errb.String(), code
+}
+
+func hasFile(ar *txtar.Archive, name string) bool {
+	for _, f := range ar.Files {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func fileOf(ar *txtar.Archive, name string) string {
@@ -225,8 +251,8 @@ func fileOf(ar *txtar.Archive, name string) string {
 	return ""
 }
 
-// rewrite replaces the expected outputs in the archive, keeping its comment and inputs.
-func rewrite(t *testing.T, path string, ar *txtar.Archive, got map[string]string) {
+// rewrite replaces the compared outputs in the archive, keeping its comment and inputs.
+func rewrite(t *testing.T, path string, ar *txtar.Archive, got map[string]string, compared []string) {
 	t.Helper()
 	var files []txtar.File
 	for _, f := range ar.Files {
@@ -235,10 +261,34 @@ func rewrite(t *testing.T, path string, ar *txtar.Archive, got map[string]string
 		}
 	}
 	for _, name := range []string{"want.json", "want.txt", "want.md", "want.html", "want.exit"} {
-		files = append(files, txtar.File{Name: name, Data: []byte(got[name])})
+		if slices.Contains(compared, name) {
+			files = append(files, txtar.File{Name: name, Data: []byte(got[name])})
+		}
 	}
 	ar.Files = files
 	if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCommandLineText runs the command line's own text output over every case: it must be
+// what TestGolden renders from the case's JSON report, so that the JSON carries all the text
+// says and the two paths never drift apart.
+func TestCommandLineText(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/*.txtar")
+	for _, path := range cases {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			args := prepare(t, ar, dir)
+			got, _, _ := runCoroner(t, dir, append([]string{"analyze"}, args...))
+			if diff := cmp.Diff(fileOf(ar, "want.txt"), got); diff != "" {
+				t.Errorf("%s: coroner analyze's text is not want.txt (-want +got):\n%s", path, diff)
+			}
+		})
 	}
 }

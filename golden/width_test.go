@@ -1,11 +1,8 @@
 package golden
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -27,12 +24,8 @@ func TestTextFitsNarrowTerminals(t *testing.T) {
 	}
 	const width = 40
 	for _, in := range inputs {
-		cmd := exec.Command(binary, "analyze", in)
-		cmd.Env = append(os.Environ(), "NO_COLOR=1", "TZ=UTC", "COLUMNS="+strconv.Itoa(width))
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		_ = cmd.Run() // exit 2 for an input of which nothing is understood is fine here
-		for _, l := range strings.Split(out.String(), "\n") {
+		out, _, _ := runCoronerWidth(t, ".", []string{"analyze", in}, width) // exit 2 for an input nothing of which is understood is fine here
+		for _, l := range strings.Split(out, "\n") {
 			if n := utf8.RuneCountInString(l); n > width {
 				t.Errorf("%s: a line of %d columns at COLUMNS=%d: %q", in, n, width, l)
 				break
