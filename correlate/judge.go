@@ -667,7 +667,7 @@ func judgeEvictionDetails(c *caseFile, sc *scene) {
 	c.d.Mechanism, c.d.Confidence, c.d.Kill, c.d.Notes = mech, conf, kill, notes
 }
 
-// sidecarNote names the sidecar trap (domain.md): in a Burstable pod each container's
+// sidecarNote names the sidecar trap: in a Burstable pod each container's
 // oom_score_adj comes from its own request, so a sidecar with a tiny request is the first
 // victim of a node OOM even when the main container used the memory.
 func sidecarNote(c *caseFile, sc *scene) string {

@@ -115,7 +115,7 @@ func kubeletLine(m *Message, kind string, fill func(*KubeletLine) bool) Event {
 	return l
 }
 
-// evictionLine reads one eviction-manager line of either era (formats.md §5.3).
+// evictionLine reads one eviction-manager line of either era (docs/formats.md §5.3).
 func evictionLine(m *Message, k *klogLine, rest string) Event {
 	lower := strings.ToLower(rest)
 	resource := func(prefix string) string {

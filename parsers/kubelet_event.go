@@ -14,7 +14,7 @@ type PodRef struct {
 func (p PodRef) String() string { return p.Namespace + "/" + p.Name }
 
 // What a kubelet line says. Eviction-manager kinds come from pkg/kubelet/eviction
-// (formats.md §5.3), the others from the pod workers, prober, PLEG, OOM watcher, preemption and
+// (docs/formats.md §5.3), the others from the pod workers, prober, PLEG, OOM watcher, preemption and
 // shutdown managers.
 const (
 	KubeletReclaim        = "reclaim"         // attempting to reclaim <resource>: a threshold was met

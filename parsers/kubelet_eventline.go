@@ -9,7 +9,7 @@ import (
 )
 
 // MemoryEventReasons are the Event reasons that can explain, or rule out, a memory death
-// (formats.md §7.1). Events with other reasons are not evidence.
+// (docs/formats.md §7.1). Events with other reasons are not evidence.
 var MemoryEventReasons = map[string]bool{
 	"Evicted": true, "Killing": true, "OOMKilling": true, "SystemOOM": true,
 	"EvictionThresholdMet": true, "NodeHasInsufficientMemory": true, "NodeHasSufficientMemory": true,

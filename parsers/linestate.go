@@ -6,7 +6,7 @@ import "strings"
 // web editors hard-wrap long lines, and search indexes and pagers shorten them; a cut line
 // must be recognised as cut so that the line after it can be joined to it, and only then.
 // The shapes below follow the kernel's format strings (mm/oom_kill.c, mm/memcontrol.c; see
-// ../shared/docs/formats.md §3) from 2.6.18 to 6.x. This file stands alone on purpose: it
+// docs/formats.md §3) from 2.6.18 to 6.x. This file stands alone on purpose: it
 // does not share kernel.go's patterns, which change with the parser.
 
 // LineState says whether a line is a complete OOM-report line, the start of one, or neither.

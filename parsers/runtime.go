@@ -65,7 +65,7 @@ func runtimeEvent(m *Message) Event {
 	return nil
 }
 
-// containerd's CRI event handler logs every task event it handles (formats.md §6.1):
+// containerd's CRI event handler logs every task event it handles (docs/formats.md §6.1):
 //
 //	≤ 1.6: TaskOOM event &TaskOOM{ContainerID:<id>,XXX_unrecognized:[],}
 //	       TaskExit event &TaskExit{ContainerID:<id>,ID:<id>,Pid:N,ExitStatus:137,ExitedAt:2021-… +0000 UTC,…}

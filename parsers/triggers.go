@@ -40,7 +40,7 @@ func quoteERE(s string) string {
 }
 
 // phraseFixes rewrite trigger words whose bytes do not survive a search engine's standard
-// analyzer as a phrase (log-stores.md, addendum 2): Unicode word breaks keep "kill:constraint"
+// analyzer as a phrase (docs/log-stores.md, addendum 2): Unicode word breaks keep "kill:constraint"
 // one token, so "oom-kill:" must be asked as "oom-kill:constraint"; and a trigger that is part
 // of a word ("viction manager", for both capitalisations) must be the whole word.
 var phraseFixes = map[string]string{

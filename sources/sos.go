@@ -12,7 +12,7 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
-// Roles of the members of an archive or directory (formats.md §1–2).
+// Roles of the members of an archive or directory (docs/formats.md §1–2).
 const (
 	RoleKernel  = "kernel"  // dmesg, dmesg -T, var/log/dmesg
 	RoleSyslog  = "syslog"  // var/log/messages*, syslog*, kern.log*
@@ -101,7 +101,7 @@ func isObjectsPath(p string) bool {
 	return false
 }
 
-// metaPaths are the small files that name the node and its clock (formats.md §1.8).
+// metaPaths are the small files that name the node and its clock (docs/formats.md §1.8).
 var metaPaths = map[string]bool{
 	"sos_commands/host/hostname": true, "sos_commands/general/hostname": true, "etc/hostname": true,
 	"sos_commands/kernel/uname_-a": true, "sos_commands/date/date": true, "sos_commands/general/date": true,
@@ -133,7 +133,7 @@ type ArchiveInfo struct {
 // Location is the node's zone, nil when the archive did not say.
 func (a *ArchiveInfo) Location() *time.Location { return a.loc }
 
-// sosNameRe reads the host and date of a sosreport's name (formats.md §1.1):
+// sosNameRe reads the host and date of a sosreport's name (docs/formats.md §1.1):
 // sosreport-<host>[-label][-case]-YYYY-MM-DD-<rand> or sosreport-<host>[.case]-YYYYMMDDHHMMSS.
 var sosNameRe = regexp.MustCompile(`^sosreport-(.+?)(?:-(\d{4}-\d{2}-\d{2})-[a-z]{7}|-(\d{14}))$`)
 

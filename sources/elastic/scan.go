@@ -149,7 +149,7 @@ func timeRange(field string, from, to time.Time) map[string]any {
 
 // sortBy orders by a date field at nanosecond precision, then a tiebreaker: Elasticsearch's
 // _shard_doc (implicit with a PIT, named here for clarity), or a unique field where the
-// cluster has none (OpenSearch 2.x, log-stores.md addendum 1).
+// cluster has none (OpenSearch 2.x, docs/log-stores.md addendum 1).
 func sortBy(field, tiebreaker string) []any {
 	return []any{
 		map[string]any{field: map[string]any{"order": "asc", "format": "strict_date_optional_time_nanos", "numeric_type": "date_nanos"}},

@@ -5,7 +5,7 @@ import (
 )
 
 // Mapping says which labels name a line's node and program, with presets for what users run
-// (log-stores.md §1.8). Empty fields take the preset's defaults.
+// (docs/log-stores.md §1.8). Empty fields take the preset's defaults.
 type Mapping struct {
 	NodeLabels    []string // first present wins
 	ProgramLabels []string // a unit or syslog identifier; ".service" is dropped

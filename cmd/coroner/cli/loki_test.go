@@ -105,7 +105,7 @@ func TestLokiAlloyEventsAndPushFindings(t *testing.T) {
 	srv := lokitest.New()
 	defer srv.Close()
 	at := time.Date(2026, 11, 27, 3, 12, 44, 0, time.UTC)
-	// loki.source.kubernetes_events' logfmt key order (log-stores.md §1.8).
+	// loki.source.kubernetes_events' logfmt key order (docs/log-stores.md §1.8).
 	line := `name=etl-28443210-vq5cm kind=Pod objectAPIversion=v1 objectRV=48190 eventRV=48250 sourcecomponent=kubelet sourcehost=node-7 reason=Evicted type=Warning count=1 msg="The node was low on resource: memory. Threshold quantity: 100Mi, available: 80216Ki. Container worker was using 1812440Ki, request is 0, has larger consumption of memory. " `
 	c, _ := loki.New(loki.Config{URL: srv.URL})
 	err := c.Push(context.Background(), []loki.Finding{

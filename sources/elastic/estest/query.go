@@ -145,7 +145,7 @@ func inRange(v any, spec map[string]any) (bool, error) {
 // tokens approximates the standard analyzer: Unicode word breaks (letters and digits, joined
 // across ':', '.', '\” between letters and '_' anywhere), lower-cased. So
 // "oom-kill:constraint=X" gives [oom kill:constraint x], which is why a phrase must be built
-// from whole tokens (log-stores.md, addendum 2).
+// from whole tokens (docs/log-stores.md, addendum 2).
 func tokens(s string) []string {
 	var out []string
 	rs := []rune(s)

@@ -1,5 +1,5 @@
 // Package estest is an Elasticsearch (or OpenSearch) for tests: an httptest server with the
-// subset coroner calls, answering as the documented examples do (log-stores.md §2): point in
+// subset coroner calls, answering as the documented examples do (docs/log-stores.md §2): point in
 // time open/close in both dialects, _search with pit, sort, search_after and a bool / range /
 // match_phrase / term / terms / exists query subset, _count, _bulk and index templates. In
 // Elasticsearch mode every answer carries X-Elastic-Product (the Go client refuses servers
