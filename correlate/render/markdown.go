@@ -82,9 +82,29 @@ func deathTitle(d *report.Death, label string) string {
 	return t + ", " + when(d.Time, d.BootTime)
 }
 
+// death writes one death: its title and verdict, a table of its facts, the reasoning lists
+// and the proof.
 func (m *mdWriter) death(d *report.Death, n int, label string) {
 	m.printf("\n## %d. %s\n\n", n, deathTitle(d, label))
 	m.printf("**%s** (%s confidence). %s\n\n", d.Mechanism, d.Confidence, d.Summary)
+	if facts := mdFacts(d); len(facts) > 0 {
+		m.printf("| | |\n|---|---|\n")
+		for _, f := range facts {
+			m.printf("| %s | %s |\n", f[0], mdCell(f[1]))
+		}
+		m.printf("\n")
+	}
+	m.list("Why not the other mechanisms", d.RuledOut)
+	m.listAsIs("What to do", d.Advice)
+	m.list("Caveats", d.Notes)
+	m.list("What would raise the confidence", d.Missing)
+	m.printf("**Proof** (▶ marks the lines the verdict rests on):\n\n")
+	m.proof(d.Evidence)
+}
+
+// mdFacts are the rows of a death's fact table: its history and identity, then the kill's
+// particulars. Empty facts have no row.
+func mdFacts(d *report.Death) [][2]string {
 	var facts [][2]string
 	add := func(k, v string) {
 		if v != "" {
@@ -121,7 +141,7 @@ func (m *mdWriter) death(d *report.Death, n int, label string) {
 		add("report", r)
 	}
 	if e := d.Eviction; e != nil {
-		add("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", cmp.Or(e.Resource, "?"), cmp.Or(e.Signal, "?"), cmp.Or(e.Threshold, "?"), cmp.Or(e.Observed, "?")))
+		add("eviction", evictionLine(e))
 		for _, u := range e.Usage {
 			add("usage vs request", fmt.Sprintf("container %s used %s, request %s", u.Container, u.Usage, u.Request))
 		}
@@ -141,19 +161,7 @@ func (m *mdWriter) death(d *report.Death, n int, label string) {
 	for _, t := range d.TopTasks {
 		add("top task", fmt.Sprintf("%s (pid %d): rss %s, oom_score_adj %d", t.Name, t.PID, report.Quantity(t.RSSKiB), t.OOMScoreAdj))
 	}
-	if len(facts) > 0 {
-		m.printf("| | |\n|---|---|\n")
-		for _, f := range facts {
-			m.printf("| %s | %s |\n", f[0], mdCell(f[1]))
-		}
-		m.printf("\n")
-	}
-	m.list("Why not the other mechanisms", d.RuledOut)
-	m.listAsIs("What to do", d.Advice)
-	m.list("Caveats", d.Notes)
-	m.list("What would raise the confidence", d.Missing)
-	m.printf("**Proof** (▶ marks the lines the verdict rests on):\n\n")
-	m.proof(d.Evidence)
+	return facts
 }
 
 // list prints notes, which the correlator writes as clauses, as sentences.

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -100,6 +101,12 @@ func killLabel(d *report.Death) string {
 		return "kill, cgroup not in the log"
 	}
 	return "host kill"
+}
+
+// evictionLine says what the kubelet measured against what, "?" for what it did not say.
+func evictionLine(e *report.Eviction) string {
+	return fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s",
+		cmp.Or(e.Resource, "?"), cmp.Or(e.Signal, "?"), cmp.Or(e.Threshold, "?"), cmp.Or(e.Observed, "?"))
 }
 
 // reportParts says which parts of the kernel's report the log showed, when any is missing.

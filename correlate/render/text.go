@@ -220,7 +220,32 @@ func (t *textWriter) color(code, s string) string {
 	return "\x1b[1;" + code + "m" + s + "\x1b[0m"
 }
 
+// death writes one death: its heading, how it came about, the facts of the kill and what to
+// do, then the lines that prove it.
 func (t *textWriter) death(d *report.Death, label string) {
+	t.short = shortNames(d.Evidence)
+	t.heading(d, label)
+	t.story(d)
+	t.facts(d)
+	for _, n := range d.Notes {
+		t.field("note", n)
+	}
+	for _, m := range d.Missing {
+		t.field("missing", m)
+	}
+	for _, a := range d.Advice {
+		t.field("advice", a)
+	}
+	if t.verbose {
+		t.evidenceList(d.Evidence)
+		return
+	}
+	t.proof(selectProof(d))
+}
+
+// heading is the death's first line: mechanism, who, confidence, when and where, wrapped to
+// the width with the mechanism coloured.
+func (t *textWriter) heading(d *report.Death, label string) {
 	if label == "" {
 		label = string(d.Mechanism)
 	}
@@ -231,7 +256,6 @@ func (t *textWriter) death(d *report.Death, label string) {
 	if d.Age != "" {
 		at = d.Age + " before kubectl printed it (--now dates it)"
 	}
-	t.short = shortNames(d.Evidence)
 	parts := []string{label, who(d), d.Confidence + " confidence", at}
 	if d.Node != "" {
 		parts = append(parts, "node "+d.Node)
@@ -245,6 +269,11 @@ func (t *textWriter) death(d *report.Death, label string) {
 	for _, l := range lines[1:] {
 		t.printf("  %s\n", l)
 	}
+}
+
+// story is how the death came about: the summary, the node's local time, the history of
+// restarts, the lead-up and what was ruled out.
+func (t *textWriter) story(d *report.Death) {
 	t.field("what", d.Summary)
 	if d.LocalTime != "" {
 		t.field("local", d.LocalTime+" on the node")
@@ -267,6 +296,10 @@ func (t *textWriter) death(d *report.Death, label string) {
 	if t.verbose {
 		t.identity(d)
 	}
+}
+
+// facts are the kill's particulars: exit, eviction, kill, victims, memory and limits.
+func (t *textWriter) facts(d *report.Death) {
 	if d.ExitCode != nil || d.Reason != "" {
 		code := "?"
 		if d.ExitCode != nil {
@@ -275,7 +308,7 @@ func (t *textWriter) death(d *report.Death, label string) {
 		t.field("exit", fmt.Sprintf("code %s, reason %s", code, cmp.Or(d.Reason, "?")))
 	}
 	if e := d.Eviction; e != nil {
-		t.field("eviction", fmt.Sprintf("resource %s, signal %s, threshold %s, observed %s", cmp.Or(e.Resource, "?"), cmp.Or(e.Signal, "?"), cmp.Or(e.Threshold, "?"), cmp.Or(e.Observed, "?")))
+		t.field("eviction", evictionLine(e))
 		if len(e.RankedPods) > 0 {
 			t.field("ranked", t.list(e.RankedPods))
 		}
@@ -304,20 +337,6 @@ func (t *textWriter) death(d *report.Death, label string) {
 	for _, task := range d.TopTasks {
 		t.field("top task", fmt.Sprintf("%s (pid %d)  rss %s  oom_score_adj %d", task.Name, task.PID, report.Quantity(task.RSSKiB), task.OOMScoreAdj))
 	}
-	for _, n := range d.Notes {
-		t.field("note", n)
-	}
-	for _, m := range d.Missing {
-		t.field("missing", m)
-	}
-	for _, a := range d.Advice {
-		t.field("advice", a)
-	}
-	if t.verbose {
-		t.evidenceList(d.Evidence)
-		return
-	}
-	t.proof(selectProof(d))
 }
 
 // identity is what names the container to the machine: uid, IDs, cgroup (-v only; the
