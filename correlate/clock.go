@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -14,6 +15,14 @@ import (
 type bootKey struct {
 	input string
 	seq   int
+}
+
+// clockSet is what clock alignment learned: the wall-clock time of each boot-only input's
+// boots, and for journald's kernel entries the boot time that undoes journald's receipt
+// delays. It corrects copies of the parsers' events (aligned); it never changes them.
+type clockSet struct {
+	boots   map[bootKey]*bootClock
+	receipt map[bootKey]time.Time
 }
 
 // bootClock is the wall-clock time of a boot and how it was learned.
@@ -30,8 +39,8 @@ type bootClock struct {
 //
 // An input of an archive that names its boot time (proc/stat btime, whole seconds) and that no
 // pair aligns uses that boot time for its current boot.
-func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]time.Time) map[bootKey]*bootClock {
-	correctReceiptTimes(ooms)
+func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]time.Time) clockSet {
+	set := clockSet{receipt: receiptBoots(ooms)}
 	type anchor struct {
 		wall  time.Time
 		input string
@@ -40,8 +49,8 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 	walls := map[string][]anchor{}
 	for _, o := range ooms {
 		for _, e := range o.Lines {
-			if alignable(e) && !e.Wall.IsZero() {
-				walls[e.Body] = append(walls[e.Body], anchor{e.Wall, e.Input, e.Host})
+			if wall := set.received(e); alignable(e) && !wall.IsZero() {
+				walls[e.Body] = append(walls[e.Body], anchor{wall, e.Input, e.Host})
 			}
 		}
 	}
@@ -105,27 +114,18 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 			clocks[key] = &bootClock{Clock: report.Clock{BootTime: btimes[key.input].UTC(), Source: "btime of the archive (proc/stat)"}}
 		}
 	}
-	return clocks
+	set.boots = clocks
+	return set
 }
 
-// correctReceiptTimes fixes journald's receive times. A kernel entry in the journal carries
-// the kernel's own stamp since boot and the time journald received it, which for a backlog
-// imported when journald starts can be minutes late. Delays only ever add, so within one
-// boot the smallest (received - stamp) is the best boot time; every entry's time is then
+// receiptBoots learns how to fix journald's receive times. A kernel entry in the journal
+// carries the kernel's own stamp since boot and the time journald received it, which for a
+// backlog imported when journald starts can be minutes late. Delays only ever add, so within
+// one boot the smallest (received - stamp) is the best boot time; every entry's time is then
 // boot time + its own stamp.
-func correctReceiptTimes(ooms []*parsers.KernelOOM) {
+func receiptBoots(ooms []*parsers.KernelOOM) map[bootKey]time.Time {
 	boots := map[bootKey]time.Time{}
-	each := func(f func(e *parsers.Evidence)) {
-		for _, o := range ooms {
-			for i := range o.Lines {
-				f(&o.Lines[i])
-			}
-			for i := range o.Kills {
-				f(&o.Kills[i].Evidence)
-			}
-		}
-	}
-	each(func(e *parsers.Evidence) {
+	note := func(e parsers.Evidence) {
 		if !e.Received || !e.HasBoot {
 			return
 		}
@@ -133,12 +133,39 @@ func correctReceiptTimes(ooms []*parsers.KernelOOM) {
 		if b, ok := boots[key]; !ok || e.Wall.Add(-e.Boot).Before(b) {
 			boots[key] = e.Wall.Add(-e.Boot)
 		}
-	})
-	each(func(e *parsers.Evidence) {
-		if b, ok := boots[bootKey{e.Input, e.BootSeq}]; ok && e.Received && e.HasBoot {
-			e.Wall = b.Add(e.Boot)
+	}
+	for _, o := range ooms {
+		for _, e := range o.Lines {
+			note(e)
 		}
-	})
+		for _, k := range o.Kills {
+			note(k.Evidence)
+		}
+		for _, r := range o.Reaped {
+			note(r.Evidence)
+		}
+	}
+	return boots
+}
+
+// received is a line's wall-clock time with journald's receipt delay undone.
+func (c clockSet) received(e parsers.Evidence) time.Time {
+	if b, ok := c.receipt[bootKey{e.Input, e.BootSeq}]; ok && e.Received && e.HasBoot {
+		return b.Add(e.Boot)
+	}
+	return e.Wall
+}
+
+// wall is a line's wall-clock time: its own with the receipt delay undone, else its boot's
+// aligned time plus its stamp, else zero.
+func (c clockSet) wall(e parsers.Evidence) time.Time {
+	if w := c.received(e); !w.IsZero() || !e.HasBoot {
+		return w
+	}
+	if b := c.boots[bootKey{e.Input, e.BootSeq}]; b != nil {
+		return b.BootTime.Add(e.Boot)
+	}
+	return time.Time{}
 }
 
 // alignable lines are unique enough to pair across inputs.
@@ -146,30 +173,32 @@ func alignable(e parsers.Evidence) bool {
 	return e.Role == "kill" || e.Role == "summary" || e.Role == "task-in"
 }
 
-// applyClocks gives boot-only evidence its wall-clock time and the node it was aligned with.
-func applyClocks(ooms []*parsers.KernelOOM, clocks map[bootKey]*bootClock) {
-	for _, o := range ooms {
-		for i := range o.Lines {
-			fixLine(&o.Lines[i], clocks)
-			if o.Host == "" {
-				if c := clocks[bootKey{o.Lines[i].Input, o.Lines[i].BootSeq}]; c != nil && c.host != "" {
-					o.Host = c.host
+// aligned returns the reports with every line at its wall-clock time and boot-only reports
+// on the node their boot was aligned with. They are copies with slices of their own, so the
+// parsers' events stay as parsed, and merging duplicates may extend them.
+func (c clockSet) aligned(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
+	out := make([]*parsers.KernelOOM, len(ooms))
+	for i, o := range ooms {
+		a := *o
+		a.Lines, a.Kills, a.Reaped = slices.Clone(o.Lines), slices.Clone(o.Kills), slices.Clone(o.Reaped)
+		for j := range a.Lines {
+			e := &a.Lines[j]
+			if a.Host == "" {
+				if b := c.boots[bootKey{e.Input, e.BootSeq}]; b != nil && b.host != "" {
+					a.Host = b.host
 				}
 			}
+			e.Wall = c.wall(*e)
 		}
-		for i := range o.Kills {
-			fixLine(&o.Kills[i].Evidence, clocks)
+		for j := range a.Kills {
+			a.Kills[j].Evidence.Wall = c.wall(a.Kills[j].Evidence)
 		}
+		for j := range a.Reaped {
+			a.Reaped[j].Evidence.Wall = c.wall(a.Reaped[j].Evidence)
+		}
+		out[i] = &a
 	}
-}
-
-func fixLine(e *parsers.Evidence, clocks map[bootKey]*bootClock) {
-	if !e.Wall.IsZero() || !e.HasBoot {
-		return
-	}
-	if c := clocks[bootKey{e.Input, e.BootSeq}]; c != nil {
-		e.Wall = c.BootTime.Add(e.Boot)
-	}
+	return out
 }
 
 func joinSorted(set map[string]bool) string {

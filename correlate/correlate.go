@@ -65,8 +65,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 		}
 	}
 	clocks := alignClocks(ooms, opts.BootTime, btimes)
-	applyClocks(ooms, clocks)
-	rep.Inputs = describeInputs(inputs, clocks, incomplete)
+	ooms = clocks.aligned(ooms)
+	rep.Inputs = describeInputs(inputs, clocks.boots, incomplete)
 
 	var kernelDeaths []report.Death
 	merged, skews := mergeDuplicates(ooms)
