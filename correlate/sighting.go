@@ -8,7 +8,6 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 
 	"github.com/k8s-coroner/coroner/parsers"
-	corev1 "k8s.io/api/core/v1"
 )
 
 // A sighting is one source's word about one container (or pod) death: a termination in pod
@@ -266,48 +265,33 @@ func probeKillReason(msg string) string {
 // node, not a death; an evicted pod whose containers show no termination is still an
 // eviction of the pod.
 func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, nodeFact, bool) {
-	p := ps.Pod
-	if p.Status.Reason != "Evicted" {
+	p := &ps.Pod
+	if p.Reason != "Evicted" {
 		return sighting{}, nodeFact{}, false
 	}
-	at := evictionTime(p)
+	at := p.EvictedAt
 	ev := report.Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
-		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Status.Reason, strings.TrimSpace(p.Status.Message))}
+		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Reason, strings.TrimSpace(p.Message))}
 	if !at.IsZero() {
 		t := at.UTC()
 		ev.Time = &t
 	}
-	if m := parseEvictionMessage(p.Status.Message); m.admission {
+	if m := parseEvictionMessage(p.Message); m.admission {
 		if at.IsZero() { // it never ran: it was refused when it was created
-			at = p.CreationTimestamp.Time
+			at = p.Created
 			if !at.IsZero() {
 				t := at.UTC()
 				ev.Time = &t
 			}
 		}
-		return sighting{}, nodeFact{node: p.Spec.NodeName, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.conditions}, true
+		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.conditions}, true
 	}
 	for _, st := range statuses {
 		if st.pos == ps.Pos {
 			return sighting{}, nodeFact{}, false // its containers' terminations carry the eviction
 		}
 	}
-	return sighting{kind: seenEvicted, node: p.Spec.NodeName, namespace: p.Namespace, pod: p.Name, podUID: string(p.UID),
-		at: at, ev: ev, message: p.Status.Message, component: "pod status", qos: strings.ToLower(string(p.Status.QOSClass)),
+	return sighting{kind: seenEvicted, node: p.Node, namespace: p.Namespace, pod: p.Name, podUID: p.UID,
+		at: at, ev: ev, message: p.Message, component: "pod status", qos: strings.ToLower(p.QoS),
 		human: ps.Human}, nodeFact{}, true
-}
-
-// evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget
-// condition's transition (1.26+), else the Ready condition's; zero when neither is shown.
-func evictionTime(p *corev1.Pod) time.Time {
-	var ready time.Time
-	for _, c := range p.Status.Conditions {
-		switch c.Type {
-		case "DisruptionTarget":
-			return c.LastTransitionTime.Time
-		case corev1.PodReady:
-			ready = c.LastTransitionTime.Time
-		}
-	}
-	return ready
 }

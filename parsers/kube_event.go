@@ -11,7 +11,7 @@ import (
 // a must-gather): its containers' states, QoS class, node, requests and limits.
 type PodStatus struct {
 	Pos Pos
-	Pod *corev1.Pod
+	Pod PodFacts // decoded here, so the API types stop at the parser layer
 	// Human names the kubectl output the Pod was read from ("kubectl describe pod", "kubectl
 	// get pods"), "" for an API object; such a Pod holds only what that output shows.
 	Human string
