@@ -97,10 +97,10 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	for _, c := range cases {
 		// A pod over its own local storage limit is no sign of node pressure.
-		if s := evictionSighting(c); s != nil && parseEvictionMessage(s.message).scope != scopePod &&
-			parseEvictionMessage(s.message).scope != scopeContainer && parseEvictionMessage(s.message).scope != scopeEmptyDir {
+		if s := evictionSighting(c); s != nil && s.eviction.Scope != parsers.EvictionScopePod &&
+			s.eviction.Scope != parsers.EvictionScopeContainer && s.eviction.Scope != parsers.EvictionScopeEmptyDir {
 			facts = append(facts, nodeFact{node: cmp.Or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
-				resource: parseEvictionMessage(s.message).resource})
+				resource: s.eviction.Resource})
 		}
 	}
 	sc.facts = facts

@@ -19,10 +19,11 @@ type statusDeath struct {
 	reason                            string // OOMKilled, Error, …
 	exitCode                          int32
 	finished                          time.Time
-	limit, request                    string // the container's memory limit and request, "" when unset
-	podReason, podMessage             string // status.reason/message: Evicted and why
-	neighbours                        string // containers of the pod with larger memory requests, "app (2Gi)"
-	memoryVolumes                     string // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
+	limit, request                    string           // the container's memory limit and request, "" when unset
+	podReason, podMessage             string           // status.reason/message: Evicted and why
+	podEviction                       parsers.Eviction // what podMessage says of an evicted pod
+	neighbours                        string           // containers of the pod with larger memory requests, "app (2Gi)"
+	memoryVolumes                     string           // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
 	restarts                          int32
 	pos                               parsers.Pos
 	human                             string        // the kubectl output it was read from, "" for an API object
@@ -44,7 +45,7 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 			}
 			d := statusDeath{namespace: p.Namespace, pod: p.Name, podUID: p.UID, node: p.Node,
 				qos: strings.ToLower(p.QoS), container: cs.Name, reason: t.Reason, exitCode: t.ExitCode,
-				finished: t.Finished, podReason: p.Reason, podMessage: p.Message, pos: ps.Pos,
+				finished: t.Finished, podReason: p.Reason, podMessage: p.Message, podEviction: p.Eviction, pos: ps.Pos,
 				restarts: cs.RestartCount, human: ps.Human, exitUnknown: ps.Human != "" && strings.HasPrefix(ps.Human, "kubectl get pods") && t.ExitCode == 0,
 				runtime: t.Runtime, containerID: t.ContainerID}
 			if ps.RestartAge != nil && d.finished.IsZero() {

@@ -47,13 +47,18 @@ func TestPodStatusJoin(t *testing.T) {
 		func(e parsers.Event) { events = append(events, e) })
 	joined := pod("api", "OOMKilled", 137, "containerd", labCtr, 32, "", "")
 	joined.Pod.UID = labPod
+	// The parsers decode an evicted pod's message (parsers' TestParseEvictionMessage).
+	evicted := pod("evicted", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91884Ki. ")
+	evicted.Pod.Eviction = parsers.Eviction{Resource: "memory", Scope: parsers.EvictionScopeNode, Threshold: "100Mi", Available: "91884Ki"}
+	disk := pod("disk", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: ephemeral-storage. ")
+	disk.Pod.Eviction = parsers.Eviction{Resource: "ephemeral-storage", Scope: parsers.EvictionScopeNode}
 	events = append(events,
 		joined,
 		pod("limited", "OOMKilled", 137, "containerd", strings.Repeat("1", 64), 256, "", ""),
 		pod("unlimited", "OOMKilled", 137, "containerd", strings.Repeat("2", 64), 0, "", ""),
 		pod("probe", "Error", 137, "containerd", strings.Repeat("3", 64), 0, "", ""),
-		pod("evicted", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91884Ki. "),
-		pod("disk", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: ephemeral-storage. "),
+		evicted,
+		disk,
 		pod("fine", "Completed", 0, "containerd", strings.Repeat("4", 64), 0, "", ""),
 	)
 	rep := Analyze([]*parsers.InputResult{res}, events, Options{})

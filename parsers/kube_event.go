@@ -51,6 +51,10 @@ type KubeEvent struct {
 	// Kernel holds the kernel reports node-problem-detector quotes in an OOMKilling Event
 	// (see readNPDKill), nil for every other Event.
 	Kernel []*KernelOOM
+	// Eviction and EvictionAnnotations are what an Evicted Event's message and annotations
+	// say; zero and nil for other Events.
+	Eviction            Eviction
+	EvictionAnnotations *EvictionAnnotations
 }
 
 // First implements Event.

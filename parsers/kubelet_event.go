@@ -51,6 +51,7 @@ type KubeletLine struct {
 	ContainerID string   // without the runtime:// prefix
 	Runtime     string   // containerd, cri-o, docker
 	Message     string   // eviction message, probe output, node condition, kill reason
+	Eviction    Eviction // what the message says, for KubeletEvicted and KubeletEvicting
 	ProbeType   string   // Liveness, Readiness, Startup
 	GracePeriod *int64   // seconds, killing / shutdown-kill
 	ExitCode    *int     // container-died from the generic PLEG: the container's exit code

@@ -20,6 +20,9 @@ func podFacts(p *corev1.Pod) PodFacts {
 		QoS: string(p.Status.QOSClass), Reason: p.Status.Reason, Message: p.Status.Message,
 		Created: p.CreationTimestamp.Time, EvictedAt: evictionTime(p), Owner: ownerOfPod(p),
 		MemoryVolumes: memoryEmptyDirs(p)}
+	if f.Reason == "Evicted" {
+		f.Eviction = parseEvictionMessage(f.Message)
+	}
 	for _, c := range p.Spec.InitContainers {
 		f.Specs = append(f.Specs, containerSpec(c, true))
 	}

@@ -47,7 +47,8 @@ func TestPodFacts(t *testing.T) {
 	}
 	want := PodFacts{Namespace: "payments", Name: "api-7d9f8c6b5-x2kqz", UID: "uid-1", Node: "node1", QoS: "Burstable",
 		Reason: "Evicted", Message: "The node was low on resource: memory. ", Created: created, EvictedAt: disrupted,
-		Owner: &PodOwner{Kind: "Deployment", Name: "api"},
+		Eviction: Eviction{Resource: "memory", Scope: EvictionScopeNode},
+		Owner:    &PodOwner{Kind: "Deployment", Name: "api"},
 		Specs: []ContainerSpec{{Name: "migrate", Init: true},
 			{Name: "app", MemoryLimit: &Quantity{Text: "512Mi", Bytes: 512 << 20}, MemoryRequest: &Quantity{Text: "256Mi", Bytes: 256 << 20}},
 			{Name: "cache", MemoryRequest: &Quantity{Text: "1G", Bytes: 1e9}}},

@@ -9,6 +9,7 @@ type PodFacts struct {
 	Namespace, Name, UID, Node string
 	QoS                        string    // status.qosClass as the API spells it: Guaranteed, Burstable, BestEffort
 	Reason, Message            string    // status.reason and status.message: "Evicted" and why
+	Eviction                   Eviction  // what Message says of an evicted pod; zero for others
 	Created                    time.Time // metadata.creationTimestamp: when a pod refused at admission "died"
 	// EvictedAt is when the kubelet evicted the pod, as its conditions show it; zero when
 	// they do not.
