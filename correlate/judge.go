@@ -25,6 +25,7 @@ type scene struct {
 	kubeletOn map[string]bool                // nodes with kubelet lines in the inputs
 	events    bool                           // Kubernetes Events are among the inputs
 	memory    map[string]*parsers.NodeMemory // nodes' capacity and allocatable (kubectl describe node)
+	cgroups   cgroupLevels                   // the kernel reports' cgroups
 }
 
 // finish settles a case: its time, and for a case without a kernel report the mechanism the
@@ -37,7 +38,7 @@ func finish(c *caseFile, sc *scene) report.Death {
 		if st := latestStatus(c); st != nil {
 			vols = st.memoryVolumes
 		}
-		explain(d, vols)
+		explain(d, vols, sc.cgroups.conmon(d.Cgroup))
 		kernelExtras(c, sc)
 	} else {
 		judge(c, sc)

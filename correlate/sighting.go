@@ -166,7 +166,7 @@ func runtimeSighting(r *parsers.RuntimeLine) (sighting, bool) {
 	s := sighting{node: r.Host, containerID: r.ContainerID, idPrefix: r.IDPrefix, at: r.Evidence.Wall,
 		ev: lineEvidence(r.Evidence), component: r.Source}
 	if r.Unit != "" {
-		cg := ParseCgroup("/kubepods.slice/" + r.Unit) // a unit name is the last part of a systemd cgroup path
+		cg := r.UnitCgroup
 		if cg.ContainerID == "" && cg.PodUID == "" {
 			return s, false // not a container or pod unit
 		}

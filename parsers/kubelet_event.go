@@ -77,10 +77,11 @@ type RuntimeLine struct {
 	Kind        string // RuntimeOOM or RuntimeExit
 	Source      string // containerd, cri-o, conmon, dockerd, systemd
 	Host        string
-	ContainerID string // full ID, or the 20-character prefix conmon prints
-	IDPrefix    bool   // ContainerID is only a prefix
-	Unit        string // systemd: the scope or slice named
-	PodUID      string // systemd: from a pod slice
+	ContainerID string     // full ID, or the 20-character prefix conmon prints
+	IDPrefix    bool       // ContainerID is only a prefix
+	Unit        string     // systemd: the scope or slice named
+	UnitCgroup  CgroupPath // Unit decoded as the last part of a systemd cgroup path
+	PodUID      string     // systemd: from a pod slice
 	ExitStatus  *int
 	ExitedAt    time.Time
 	// Namespace, Pod and Container name the container of a created line (CRI-O's "Created
