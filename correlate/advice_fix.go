@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
-
-	"k8s.io/apimachinery/pkg/api/resource"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // headroomPercent is what a proposed limit adds to the usage at the kill: enough for the
@@ -69,20 +68,18 @@ func limitFix(d *report.Death) *report.Fix {
 
 // requestFix proposes an evicted container's memory request: at least what the kubelet
 // measured, so the next ranking does not find it over its request.
-func requestFix(d *report.Death) *report.Fix {
-	e := d.Eviction
-	if e == nil {
+func requestFix(d *report.Death, measured []parsers.EvictionUsage) *report.Fix {
+	if d.Eviction == nil {
 		return nil
 	}
-	for _, u := range e.Usage {
+	for _, u := range measured {
 		if u.Container != d.Container || u.Usage == "" {
 			continue
 		}
-		q, err := resource.ParseQuantity(u.Usage)
-		if err != nil {
-			return nil
+		if u.UsageBytes == nil {
+			return nil // not a quantity: no figure to propose
 		}
-		used := (q.Value() + 1023) / 1024
+		used := (*u.UsageBytes + 1023) / 1024
 		request := report.Quantity(roundUpQuantity(used))
 		f := &report.Fix{Namespace: d.Namespace, Container: d.Container, Request: request,
 			Basis: fmt.Sprintf("usage the kubelet measured %s (%s), rounded up", u.Usage, report.Quantity(used))}

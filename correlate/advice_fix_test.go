@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // TestCompositionAdvice: what filled the limit decides the advice, so a tmpfs-filled, a
@@ -49,7 +50,8 @@ func TestFixes(t *testing.T) {
 		t.Errorf("limit fix for 512Mi at the kill: %+v", f)
 	}
 	d = &report.Death{Namespace: "shop", Pod: "cart-0", Container: "cart", Eviction: &report.Eviction{Usage: []report.Usage{{Container: "cart", Usage: "401220Ki", Request: "64Mi"}}}}
-	f = requestFix(d)
+	used := int64(401220 << 10)
+	f = requestFix(d, []parsers.EvictionUsage{{Container: "cart", Usage: "401220Ki", Request: "64Mi", UsageBytes: &used}})
 	if f == nil || f.Request != "400Mi" || f.Object != "statefulset/cart" {
 		t.Errorf("request fix for 401220Ki measured: %+v", f)
 	}

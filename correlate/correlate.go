@@ -70,6 +70,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 
 	var kernelDeaths []report.Death
 	merged, skews := mergeDuplicates(ooms)
+	sc.cgroups = levelsOf(merged)
 	for _, r := range merged {
 		for _, d := range deathsOf(r, opts.Window) {
 			sc.reports[d.Kernel] = r
@@ -82,7 +83,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 			}
 		}
 	}
-	kernelDeaths = joinContainerDeaths(kernelDeaths, opts.Window)
+	kernelDeaths = joinContainerDeaths(kernelDeaths, opts.Window, sc.cgroups)
 	sights, facts := sightingsOf(events, statuses)
 	ids := newContainerIndex(events)
 	sights = ids.prepare(sights)
@@ -97,10 +98,10 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	for _, c := range cases {
 		// A pod over its own local storage limit is no sign of node pressure.
-		if s := evictionSighting(c); s != nil && parseEvictionMessage(s.message).scope != scopePod &&
-			parseEvictionMessage(s.message).scope != scopeContainer && parseEvictionMessage(s.message).scope != scopeEmptyDir {
+		if s := evictionSighting(c); s != nil && s.eviction.Scope != parsers.EvictionScopePod &&
+			s.eviction.Scope != parsers.EvictionScopeContainer && s.eviction.Scope != parsers.EvictionScopeEmptyDir {
 			facts = append(facts, nodeFact{node: cmp.Or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
-				resource: parseEvictionMessage(s.message).resource})
+				resource: s.eviction.Resource})
 		}
 	}
 	sc.facts = facts
@@ -121,7 +122,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	for i := range rep.HostKills {
 		attribute(&rep.HostKills[i], sc.reports[rep.HostKills[i].Kernel])
-		explain(&rep.HostKills[i], "")
+		explain(&rep.HostKills[i], "", sc.cgroups.conmon(rep.HostKills[i].Cgroup))
 		nodeMemoryNote(&rep.HostKills[i], sc)
 	}
 	enrich(rep.Deaths, sc, opts.ZoneOf)

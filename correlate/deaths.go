@@ -30,7 +30,7 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []report.Death {
 	if len(victims) == 0 {
 		cg := victimCg
 		if cg.Path == "" && o.Group != "" {
-			cg = ParseCgroup(o.Group)
+			cg = o.GroupCgroup
 		}
 		d := newDeath(o, cg, v)
 		return []report.Death{*d}
@@ -42,7 +42,7 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []report.Death {
 		if o.Group != "" && (i > 0 || cg.Path == "") {
 			// Group kills name no cgroup per process: they are members of the group's memcg.
 			// The first victim is the one the summary's task_memcg names.
-			if g := ParseCgroup(o.Group); g.Level == LevelContainer || cg.Path == "" {
+			if g := o.GroupCgroup; g.Level == parsers.CgroupContainer || cg.Path == "" {
 				cg = g
 			}
 		}
@@ -142,7 +142,7 @@ func capConfidence(c, max string) string {
 	return c
 }
 
-func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *report.Death {
+func newDeath(o *parsers.KernelOOM, cg parsers.CgroupPath, v verdict) *report.Death {
 	d := &report.Death{
 		Node: o.Host, PodUID: cg.PodUID, QoS: cg.QoS, ContainerID: cg.ContainerID,
 		Runtime: cg.Runtime, Cgroup: cg.Path, Victims: []report.Victim{},
@@ -151,15 +151,15 @@ func newDeath(o *parsers.KernelOOM, cg Cgroup, v verdict) *report.Death {
 	}
 	d.Time, d.BootTime = clocksOf(o.Decisive())
 	if v.mechanism == report.CgroupOOM {
-		d.LimitScope = ParseCgroup(limitCgroup(o)).Level
+		d.LimitScope = limitCgroupPath(o).Level
 		if d.LimitScope == "" && limitCgroup(o) != "" {
 			d.LimitScope = "cgroup"
 		}
 		d.Memory = memoryOf(o)
 	}
-	if cg.Level == LevelConmon {
+	if cg.Level == parsers.CgroupConmon {
 		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" is CRI-O's conmon for container "+short(cg.ContainerID)+", not the container itself: the container lost its monitor")
-	} else if cg.Path != "" && cg.Level != "" && cg.Level != LevelContainer && cg.PodUID != "" {
+	} else if cg.Path != "" && cg.Level != "" && cg.Level != parsers.CgroupContainer && cg.PodUID != "" {
 		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" names the pod but no container")
 	}
 	return d
@@ -179,33 +179,38 @@ func partsOf(o *parsers.KernelOOM) *report.ReportParts {
 
 // limitCgroup is the memcg whose limit was hit; the stats dump starts with it.
 func limitCgroup(o *parsers.KernelOOM) string {
+	return limitCgroupPath(o).Path
+}
+
+// limitCgroupPath is limitCgroup as the parsers decoded it.
+func limitCgroupPath(o *parsers.KernelOOM) parsers.CgroupPath {
 	if o.OOMMemcg != "" {
-		return o.OOMMemcg
+		return o.OOMCgroup
 	}
-	if len(o.StatsFor) > 0 {
-		return o.StatsFor[0]
+	if len(o.StatsCgroups) > 0 {
+		return o.StatsCgroups[0]
 	}
-	return ""
+	return parsers.CgroupPath{}
 }
 
 // victimCgroup is the victim's memcg as the report names it (summary's task_memcg, pre-5.0
 // "Task in"). A window of a pre-5.3 report may show only the stats lines of the OOMing
 // hierarchy: when exactly one of them is a container, the victim was in it (the memcg OOM
 // killer only picks tasks inside the hierarchy), which is reported as inferred.
-func victimCgroup(o *parsers.KernelOOM) (Cgroup, bool) {
+func victimCgroup(o *parsers.KernelOOM) (parsers.CgroupPath, bool) {
 	if o.TaskMemcg != "" {
-		return ParseCgroup(o.TaskMemcg), false
+		return o.TaskCgroup, false
 	}
-	var found []Cgroup
-	for _, p := range o.StatsFor {
-		if c := ParseCgroup(p); c.Level == "container" {
+	var found []parsers.CgroupPath
+	for _, c := range o.StatsCgroups {
+		if c.Level == parsers.CgroupContainer {
 			found = append(found, c)
 		}
 	}
 	if len(found) == 1 {
 		return found[0], true
 	}
-	return Cgroup{}, false
+	return parsers.CgroupPath{}, false
 }
 
 func victimOf(k parsers.Kill) report.Victim {
@@ -321,11 +326,11 @@ func clocksOf(e parsers.Evidence) (*time.Time, *float64) {
 // joinContainerDeaths merges deaths of one container instance: a container ID is never
 // reused, so every kill in it belongs to one death (two processes of a v1 container killed
 // one after the other). Without a container ID, kills in one pod within the window join.
-func joinContainerDeaths(ds []report.Death, window time.Duration) []report.Death {
+func joinContainerDeaths(ds []report.Death, window time.Duration, levels cgroupLevels) []report.Death {
 	sortDeaths(ds)
 	out := []report.Death{}
 	for _, d := range ds {
-		if i := findSame(out, d, window); i >= 0 {
+		if i := findSame(out, d, window, levels); i >= 0 {
 			joinDeath(&out[i], d)
 			continue
 		}
@@ -334,13 +339,13 @@ func joinContainerDeaths(ds []report.Death, window time.Duration) []report.Death
 	return out
 }
 
-func findSame(out []report.Death, d report.Death, window time.Duration) int {
+func findSame(out []report.Death, d report.Death, window time.Duration, levels cgroupLevels) int {
 	for i := range out {
 		o := &out[i]
 		switch {
 		case d.ContainerID != "":
 			// conmon's cgroup names the container it watches: its kills are not the container's.
-			if o.ContainerID == d.ContainerID && (ParseCgroup(o.Cgroup).Level == LevelConmon) == (ParseCgroup(d.Cgroup).Level == LevelConmon) {
+			if o.ContainerID == d.ContainerID && levels.conmon(o.Cgroup) == levels.conmon(d.Cgroup) {
 				return i
 			}
 		case o.ContainerID == "" && o.PodUID == d.PodUID && o.Node == d.Node:

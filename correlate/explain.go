@@ -6,15 +6,17 @@ import (
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // explain writes the death's summary, advice and caveats from its own fields, once all its
 // kills are joined. memoryVolumes names the pod's memory-backed emptyDirs when pod status
-// shows them, so tmpfs advice can point at them.
-func explain(d *report.Death, memoryVolumes string) {
+// shows them, so tmpfs advice can point at them; conmon says the death's cgroup is CRI-O's
+// conmon, not the container's.
+func explain(d *report.Death, memoryVolumes string, conmon bool) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d, memoryVolumes)
-	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && ParseCgroup(d.Cgroup).Level != LevelConmon {
+	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && !conmon {
 		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
 	}
 }
@@ -55,15 +57,15 @@ func summarize(d *report.Death) string {
 			limit = fmt.Sprintf(" (usage %s; the report shows the memory counter without a limit)", report.Quantity(d.Memory.UsageKiB))
 		}
 		switch d.LimitScope {
-		case LevelPod:
+		case parsers.CgroupPod:
 			return fmt.Sprintf("The pod-level memory limit%s was hit; the kernel's memcg OOM killer killed %s in %s, which need not be the container that grew.", limit, killed, where)
-		case LevelContainer:
+		case parsers.CgroupContainer:
 			return fmt.Sprintf("%s hit its own memory limit%s; the kernel's memcg OOM killer killed %s.", capitalize(where), limit, killed)
-		case LevelAllocatable:
+		case parsers.CgroupAllocatable:
 			return fmt.Sprintf("The kubepods cgroup, which holds all pods and is limited to the node's allocatable memory, hit its limit%s; the kernel's memcg OOM killer killed %s in %s. The node itself need not have run out of memory.", limit, killed, where)
-		case LevelQoS:
+		case parsers.CgroupQoS:
 			return fmt.Sprintf("The %s QoS cgroup %s hit its memory limit%s; the kernel's memcg OOM killer killed %s in %s.", cmp.Or(d.QoS, "pods'"), limitCgroupOf(d), limit, killed, where)
-		case LevelConmon:
+		case parsers.CgroupConmon:
 			return fmt.Sprintf("The memory limit%s of CRI-O's conmon cgroup %s was hit; the kernel's memcg OOM killer killed %s.", limit, limitCgroupOf(d), killed)
 		}
 		if cg := limitCgroupOf(d); cg != "" {
@@ -119,10 +121,10 @@ func advise(d *report.Death, memoryVolumes string) []string {
 	switch d.Mechanism {
 	case report.CgroupOOM:
 		enforced := "sized from what the cgroup enforces (usage, page cache included: memory.usage_in_bytes on cgroup v1, memory.current on v2), not from working_set"
-		if f := limitFix(d); f != nil && (d.LimitScope == LevelContainer || d.LimitScope == "") {
+		if f := limitFix(d); f != nil && (d.LimitScope == parsers.CgroupContainer || d.LimitScope == "") {
 			d.Fix = f
 			a = append(a, fixAdvice(fmt.Sprintf("Raise the memory limit from %s to %s (%s), %s", d.Memory.LimitKiB, f.Limit, f.Basis, enforced), f))
-		} else if f != nil && d.LimitScope == LevelPod {
+		} else if f != nil && d.LimitScope == parsers.CgroupPod {
 			a = append(a, fmt.Sprintf("The pod as a whole needs about %s (%s), %s.", f.Limit, f.Basis, enforced))
 		} else if limit, ok := memoryLimit(d); ok {
 			a = append(a, fmt.Sprintf("Raise the memory limit above %s, %s.", report.Quantity(limit), enforced))
@@ -130,9 +132,9 @@ func advise(d *report.Death, memoryVolumes string) []string {
 			a = append(a, "Raise the memory limit, sized from what the cgroup enforces (usage, page cache included), not from working_set.")
 		}
 		switch d.LimitScope {
-		case LevelPod:
+		case parsers.CgroupPod:
 			a = append(a, "The pod's limit is the sum of its containers' limits: find the container whose usage grew (the victim is chosen by size within the pod) and raise that container's limit.")
-		case LevelAllocatable, LevelQoS:
+		case parsers.CgroupAllocatable, parsers.CgroupQoS:
 			a = []string{"The pods together used up node allocatable (capacity minus kube-reserved, system-reserved and the eviction threshold), which the kubelet enforces on the kubepods cgroup: give every pod a memory request and limit close to its real usage so the scheduler does not overcommit the node, and check kube-reserved/system-reserved: too large a reservation shrinks allocatable, too small lets the node itself run short.",
 				"Keep a memory.available eviction threshold above the allocatable margin, so the kubelet evicts pods before the kubepods cgroup's limit is hit."}
 		}

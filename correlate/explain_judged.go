@@ -6,11 +6,13 @@ import (
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // explainJudged writes the summary and advice of a death that no kernel report explains,
-// from the Kubernetes side's evidence.
-func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
+// from the Kubernetes side's evidence; measured is what the kubelet measured of an
+// eviction's offenders.
+func explainJudged(d *report.Death, st *statusDeath, measured []parsers.EvictionUsage) (string, []string) {
 	who := describeWhere(d)
 	if d.Container == "" && d.Pod != "" {
 		who = fmt.Sprintf("pod %s/%s", d.Namespace, d.Pod)
@@ -31,7 +33,7 @@ func explainJudged(d *report.Death, st *statusDeath) (string, []string) {
 			s = fmt.Sprintf("The kubelet evicted %s; the evidence does not say for which resource.", who)
 		}
 		a := []string{"Set memory requests close to real usage: under node pressure the kubelet evicts first the pods whose usage exceeds their request (and BestEffort pods, which request nothing)."}
-		fix := requestFix(d)
+		fix := requestFix(d, measured)
 		for _, u := range e.Usage {
 			switch {
 			case fix != nil && u.Container == d.Container:
@@ -94,7 +96,7 @@ func notMemorySummary(d *report.Death, who string) string {
 		return fmt.Sprintf("The kubelet killed %s during a graceful node shutdown: not a memory death.", who)
 	case "eviction":
 		switch d.Eviction.Scope {
-		case scopePod, scopeContainer, scopeEmptyDir:
+		case parsers.EvictionScopePod, parsers.EvictionScopeContainer, parsers.EvictionScopeEmptyDir:
 			return fmt.Sprintf("The kubelet evicted %s for %s: not memory.", who, evictionCause(d.Eviction))
 		}
 		return fmt.Sprintf("The kubelet evicted %s because node %s was low on %s: not memory.", who, cmp.Or(d.Node, "(unknown)"), d.Eviction.Resource)
@@ -114,9 +116,9 @@ func notMemoryAdvice(d *report.Death) []string {
 		switch d.Eviction.Resource {
 		case "ephemeral-storage", "nodefs", "imagefs", "nodefsInodes", "imagefsInodes":
 			switch d.Eviction.Scope {
-			case scopeEmptyDir:
+			case parsers.EvictionScopeEmptyDir:
 				return []string{fmt.Sprintf("Volume %s outgrew its emptyDir sizeLimit %s: raise the sizeLimit, or clean up what the pod writes there.", d.Eviction.Volume, d.Eviction.Limit)}
-			case scopePod, scopeContainer:
+			case parsers.EvictionScopePod, parsers.EvictionScopeContainer:
 				return []string{"The pod wrote more to local storage (logs, emptyDir, its writable layer) than its ephemeral-storage limit allows: raise the limit, or find what writes and bound it."}
 			}
 			return []string{"Set ephemeral-storage requests and limits, keep logs and scratch data off the node's root filesystem, and check image garbage collection."}

@@ -25,6 +25,7 @@ type scene struct {
 	kubeletOn map[string]bool                // nodes with kubelet lines in the inputs
 	events    bool                           // Kubernetes Events are among the inputs
 	memory    map[string]*parsers.NodeMemory // nodes' capacity and allocatable (kubectl describe node)
+	cgroups   cgroupLevels                   // the kernel reports' cgroups
 }
 
 // finish settles a case: its time, and for a case without a kernel report the mechanism the
@@ -37,7 +38,7 @@ func finish(c *caseFile, sc *scene) report.Death {
 		if st := latestStatus(c); st != nil {
 			vols = st.memoryVolumes
 		}
-		explain(d, vols)
+		explain(d, vols, sc.cgroups.conmon(d.Cgroup))
 		kernelExtras(c, sc)
 	} else {
 		judge(c, sc)
@@ -290,9 +291,10 @@ func judge(c *caseFile, sc *scene) {
 	st := latestStatus(c)
 	missing := missingNotes(c, sc)
 	probe := probeKill(c)
+	var measured []parsers.EvictionUsage
 	switch {
 	case c.has(seenEvicted):
-		judgeEviction(c, sc)
+		measured = judgeEviction(c, sc)
 	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
 		judgeOOM(c, sc, st)
 	case probe != nil:
@@ -324,11 +326,11 @@ func judge(c *caseFile, sc *scene) {
 		}
 		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, cmp.Or(d.Reason, "none")))
 	}
-	if e := d.Eviction; e != nil && e.Scope != scopeNode && e.Scope != "" {
+	if e := d.Eviction; e != nil && e.Scope != parsers.EvictionScopeNode && e.Scope != "" {
 		missing = nil // a pod over its own storage limit: neither the kernel nor the ranking would add to it
 	}
 	d.Missing = append(d.Missing, missing...)
-	d.Summary, d.Advice = explainJudged(d, st)
+	d.Summary, d.Advice = explainJudged(d, st, measured)
 	memoryVolumeNote(c)
 }
 
@@ -358,38 +360,39 @@ func latestStatus(c *caseFile) *statusDeath {
 }
 
 // judgeEviction reads the eviction: which resource (from the message, else from the
-// eviction manager's "attempting to reclaim"), and how sure that is.
-func judgeEviction(c *caseFile, sc *scene) {
+// eviction manager's "attempting to reclaim"), and how sure that is. It returns what the
+// kubelet measured of the offenders, for the request a fix proposes.
+func judgeEviction(c *caseFile, sc *scene) []parsers.EvictionUsage {
 	d := &c.d
-	var em evictionMessage
+	var em parsers.Eviction
 	var raw string
-	var ann map[string]string
+	var ann *parsers.EvictionAnnotations
 	byKubelet := false
 	for _, s := range c.all(seenEvicted) {
 		byKubelet = byKubelet || s.byKubelet
-		if m := parseEvictionMessage(s.message); m.resource != "" && em.resource == "" {
+		if m := s.eviction; m.Resource != "" && em.Resource == "" {
 			em, raw = m, strings.TrimSpace(s.message)
 		}
-		if len(s.annotations) > 0 && ann == nil {
-			ann = s.annotations
+		if s.evictionNotes != nil && ann == nil {
+			ann = s.evictionNotes
 		}
 	}
 	from := "the eviction message"
 	annotated := false
-	if r := starved(ann); em.resource == "" && r != "" {
-		em.resource, em.scope, from = r, scopeNode, "the Evicted Event's starved_resource annotation"
+	if ann != nil && em.Resource == "" && ann.Starved != "" {
+		em.Resource, em.Scope, from = ann.Starved, parsers.EvictionScopeNode, "the Evicted Event's starved_resource annotation"
 		annotated = true
 	}
-	if len(em.usage) == 0 {
-		em.usage = offendingUsage(ann)
+	if len(em.Usage) == 0 && ann != nil {
+		em.Usage = ann.Offending
 	}
-	ev := &report.Eviction{Resource: em.resource, Scope: em.scope, Limit: em.limit, Volume: em.volume, Threshold: em.threshold,
-		Observed: em.available, Usage: em.usage, Message: raw, RankedPods: []string{}, Others: []string{}}
+	ev := &report.Eviction{Resource: em.Resource, Scope: em.Scope, Limit: em.Limit, Volume: em.Volume, Threshold: em.Threshold,
+		Observed: em.Available, Usage: reportUsage(em.Usage), Message: raw, RankedPods: []string{}, Others: []string{}}
 	if ev.Resource == "" {
 		if p := episodeAt(sc.pressure, d.Node, c.when(), sc.window); p != nil && len(p.Resources) == 1 {
-			ev.Resource, ev.Scope, from = p.Resources[0], scopeNode, "the eviction manager's \"attempting to reclaim\" line"
+			ev.Resource, ev.Scope, from = p.Resources[0], parsers.EvictionScopeNode, "the eviction manager's \"attempting to reclaim\" line"
 		} else if r := reclaimedInInput(c, sc); r != "" {
-			ev.Resource, ev.Scope, from = r, scopeNode, "the eviction manager's \"attempting to reclaim\" line of the same input (its lines have no time)"
+			ev.Resource, ev.Scope, from = r, parsers.EvictionScopeNode, "the eviction manager's \"attempting to reclaim\" line of the same input (its lines have no time)"
 			annotated = true // says where it came from itself
 		}
 	}
@@ -399,12 +402,12 @@ func judgeEviction(c *caseFile, sc *scene) {
 	case ev.Resource == "memory":
 		d.Mechanism = report.KubeletEviction
 		d.Confidence = "medium"
-		if byKubelet && (em.resource != "" || from != "the eviction message") {
+		if byKubelet && (em.Resource != "" || from != "the eviction message") {
 			d.Confidence = "high"
 		}
 	case ev.Resource != "":
 		d.Mechanism, d.Confidence = report.NotMemory, "medium"
-		if byKubelet || em.scope != scopeNode {
+		if byKubelet || em.Scope != parsers.EvictionScopeNode {
 			d.Confidence = "high" // a local storage limit is named by the kubelet's own message
 		}
 		d.Kill = &report.Kill{Reason: "eviction", Message: "evicted by the kubelet for " + evictionCause(ev) + ", not memory", By: "kubelet"}
@@ -426,6 +429,16 @@ func judgeEviction(c *caseFile, sc *scene) {
 	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == report.KubeletEviction {
 		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
 	}
+	return em.Usage
+}
+
+// reportUsage quotes the offenders as the report shows them: the kubelet's words.
+func reportUsage(us []parsers.EvictionUsage) []report.Usage {
+	var out []report.Usage
+	for _, u := range us {
+		out = append(out, report.Usage{Container: u.Container, Usage: u.Usage, Request: u.Request})
+	}
+	return out
 }
 
 // reclaimedInInput names the one resource the eviction manager tried to reclaim in the input
@@ -454,56 +467,18 @@ func reclaimedInInput(c *caseFile, sc *scene) string {
 // emptyDir's local storage limit.
 func evictionCause(ev *report.Eviction) string {
 	switch ev.Scope {
-	case scopePod:
+	case parsers.EvictionScopePod:
 		return "ephemeral-storage: the pod used more local storage than its containers' limits together (" + ev.Limit + ")"
-	case scopeContainer:
+	case parsers.EvictionScopeContainer:
 		who := "a container"
 		if len(ev.Usage) > 0 {
 			who = "container " + ev.Usage[0].Container
 		}
 		return "ephemeral-storage: " + who + " exceeded its local storage limit " + ev.Limit
-	case scopeEmptyDir:
+	case parsers.EvictionScopeEmptyDir:
 		return "ephemeral-storage: emptyDir volume " + ev.Volume + " exceeded its sizeLimit " + ev.Limit
 	}
 	return ev.Resource + " (the node was low on it)"
-}
-
-// starved reads the starved_resource annotation: one resource, or one per offending container
-// ("memory,memory"); "" when it names several different ones.
-func starved(ann map[string]string) string {
-	var r string
-	for _, v := range strings.Split(ann["starved_resource"], ",") {
-		if v = strings.TrimSpace(v); v == "" {
-			continue
-		}
-		if r != "" && v != r {
-			return ""
-		}
-		r = v
-	}
-	return r
-}
-
-// offendingUsage reads the Evicted Event's offending_containers and
-// offending_containers_usage annotations ("a,b" and "1Gi,2Gi").
-func offendingUsage(ann map[string]string) []report.Usage {
-	names := strings.Split(ann["offending_containers"], ",")
-	usage := strings.Split(ann["offending_containers_usage"], ",")
-	var out []report.Usage
-	for i, n := range names {
-		if n = strings.TrimSpace(n); n == "" {
-			continue
-		}
-		u := report.Usage{Container: n}
-		if i < len(usage) {
-			u.Usage = strings.TrimSpace(usage[i])
-		}
-		out = append(out, u)
-	}
-	if p := ann["offending_pod"]; p != "" && len(out) == 0 {
-		out = append(out, report.Usage{Container: "(pod " + p + ")", Usage: ann["offending_pod_usage"]})
-	}
-	return out
 }
 
 // judgeOOM decides between the container's own limit and the node for an OOM kill that no

@@ -235,10 +235,10 @@ func absorb(a, b *parsers.KernelOOM) {
 		a.Constraint, a.GlobalOOM = b.Constraint, b.GlobalOOM
 	}
 	if a.OOMMemcg == "" {
-		a.OOMMemcg = b.OOMMemcg
+		a.OOMMemcg, a.OOMCgroup = b.OOMMemcg, b.OOMCgroup
 	}
 	if a.TaskMemcg == "" {
-		a.TaskMemcg = b.TaskMemcg
+		a.TaskMemcg, a.TaskCgroup = b.TaskMemcg, b.TaskCgroup
 	}
 	a.TaskIn = a.TaskIn || b.TaskIn
 	if a.Summary == nil {
@@ -248,7 +248,7 @@ func absorb(a, b *parsers.KernelOOM) {
 		a.Memory, a.MemSwap, a.Kmem, a.Swap = b.Memory, b.MemSwap, b.Kmem, b.Swap
 	}
 	if len(a.StatsFor) == 0 {
-		a.StatsFor = b.StatsFor
+		a.StatsFor, a.StatsCgroups = b.StatsFor, b.StatsCgroups
 	}
 	if !a.MemInfo {
 		a.MemInfo, a.Mem = b.MemInfo, b.Mem
@@ -260,7 +260,7 @@ func absorb(a, b *parsers.KernelOOM) {
 		a.Selected = b.Selected
 	}
 	if a.Group == "" {
-		a.Group = b.Group
+		a.Group, a.GroupCgroup = b.Group, b.GroupCgroup
 	}
 	if len(a.Kills) == 0 {
 		a.Kills = b.Kills

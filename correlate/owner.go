@@ -2,37 +2,17 @@ package correlate
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
-
-	corev1 "k8s.io/api/core/v1"
+	"github.com/k8s-coroner/coroner/parsers"
 )
 
-// ownerOfPod reads the pod's controller from its ownerReferences: a ReplicaSet that the
-// pod-template-hash label says a Deployment made is that Deployment; a Job named
-// <cronjob>-<minutes> with a CronJob's 8-digit schedule stamp is that CronJob.
-func ownerOfPod(p *corev1.Pod) *report.Owner {
-	for _, ref := range p.OwnerReferences {
-		if ref.Controller != nil && !*ref.Controller {
-			continue
-		}
-		o := &report.Owner{Kind: ref.Kind, Name: ref.Name, From: "ownerReferences"}
-		switch ref.Kind {
-		case "ReplicaSet":
-			if h := p.Labels["pod-template-hash"]; h != "" {
-				if name, ok := strings.CutSuffix(ref.Name, "-"+h); ok && name != "" {
-					o.Kind, o.Name = "Deployment", name
-				}
-			}
-		case "Job":
-			if sm := cronJobName.FindStringSubmatch(ref.Name); sm != nil {
-				o.Kind, o.Name = "CronJob", sm[1]
-			}
-		}
-		return o
+// ownerOfPod is the pod's controller as its ownerReferences name it.
+func ownerOfPod(p *parsers.PodFacts) *report.Owner {
+	if p.Owner == nil {
+		return nil
 	}
-	return nil
+	return &report.Owner{Kind: p.Owner.Kind, Name: p.Owner.Name, From: "ownerReferences"}
 }
 
 // Controller suffixes of pod names (k8s.io/apiserver's SimpleNameGenerator appends 5
@@ -42,7 +22,6 @@ func ownerOfPod(p *corev1.Pod) *report.Owner {
 var (
 	deploymentPod = regexp.MustCompile(`^(.+)-([bcdfghjklmnpqrstvwxz2456789]{5,10}|\d{9,10})-[bcdfghjklmnpqrstvwxz2456789]{5}$`)
 	cronJobPod    = regexp.MustCompile(`^(.+)-(\d{8})-[bcdfghjklmnpqrstvwxz2456789]{5}$`)
-	cronJobName   = regexp.MustCompile(`^(.+)-(\d{8})$`)
 	statefulPod   = regexp.MustCompile(`^(.+)-(\d+)$`)
 )
 

@@ -6,8 +6,6 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 func TestOwnerFromName(t *testing.T) {
@@ -27,31 +25,6 @@ func TestOwnerFromName(t *testing.T) {
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, ownerFromName(tt.pod)); diff != "" {
 			t.Errorf("%s: ownerFromName(%q) (-want +got):\n%s", tt.reason, tt.pod, diff)
-		}
-	}
-}
-
-func TestOwnerOfPod(t *testing.T) {
-	yes := true
-	pod := func(kind, name string, labels map[string]string) *corev1.Pod {
-		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Labels: labels,
-			OwnerReferences: []metav1.OwnerReference{{Kind: kind, Name: name, Controller: &yes}}}}
-	}
-	tests := []struct {
-		reason string
-		pod    *corev1.Pod
-		want   *report.Owner
-	}{
-		{"a ReplicaSet with the pod-template-hash label is its Deployment's", pod("ReplicaSet", "api-7d9f8c6b5", map[string]string{"pod-template-hash": "7d9f8c6b5"}),
-			&report.Owner{Kind: "Deployment", Name: "api", From: "ownerReferences"}},
-		{"a bare ReplicaSet stays one", pod("ReplicaSet", "api", nil), &report.Owner{Kind: "ReplicaSet", Name: "api", From: "ownerReferences"}},
-		{"a CronJob's Job", pod("Job", "backup-29110340", nil), &report.Owner{Kind: "CronJob", Name: "backup", From: "ownerReferences"}},
-		{"a StatefulSet", pod("StatefulSet", "db", nil), &report.Owner{Kind: "StatefulSet", Name: "db", From: "ownerReferences"}},
-		{"no owner", &corev1.Pod{}, nil},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, ownerOfPod(tt.pod)); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", tt.reason, diff)
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 
 	"github.com/k8s-coroner/coroner/parsers"
-	corev1 "k8s.io/api/core/v1"
 )
 
 // statusDeath is a container termination that pod status shows: the Kubernetes side of a
@@ -20,10 +19,11 @@ type statusDeath struct {
 	reason                            string // OOMKilled, Error, …
 	exitCode                          int32
 	finished                          time.Time
-	limit, request                    string // the container's memory limit and request, "" when unset
-	podReason, podMessage             string // status.reason/message: Evicted and why
-	neighbours                        string // containers of the pod with larger memory requests, "app (2Gi)"
-	memoryVolumes                     string // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
+	limit, request                    string           // the container's memory limit and request, "" when unset
+	podReason, podMessage             string           // status.reason/message: Evicted and why
+	podEviction                       parsers.Eviction // what podMessage says of an evicted pod
+	neighbours                        string           // containers of the pod with larger memory requests, "app (2Gi)"
+	memoryVolumes                     string           // emptyDir volumes with medium Memory, "cache (sizeLimit 1Gi)"
 	restarts                          int32
 	pos                               parsers.Pos
 	human                             string        // the kubectl output it was read from, "" for an API object
@@ -36,41 +36,28 @@ type statusDeath struct {
 // statusDeaths lists the terminations of a pod that can be memory deaths: OOMKilled, a
 // SIGKILL (exit 137), or any container of an evicted pod.
 func statusDeaths(ps *parsers.PodStatus) []statusDeath {
-	p := ps.Pod
-	specs := map[string]corev1.Container{}
-	for _, c := range append(append([]corev1.Container{}, p.Spec.InitContainers...), p.Spec.Containers...) {
-		specs[c.Name] = c
-	}
+	p := &ps.Pod
 	var out []statusDeath
-	statuses := append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...)
-	for _, cs := range statuses {
-		for _, st := range []corev1.ContainerState{cs.State, cs.LastTerminationState} {
-			t := st.Terminated
-			if t == nil || !(t.Reason == "OOMKilled" || t.ExitCode == 137 || t.Signal == 9 || p.Status.Reason == "Evicted") {
+	for _, cs := range p.Statuses {
+		for _, t := range cs.Terminations {
+			if !(t.Reason == "OOMKilled" || t.ExitCode == 137 || t.Signal == 9 || p.Reason == "Evicted") {
 				continue
 			}
-			d := statusDeath{namespace: p.Namespace, pod: p.Name, podUID: string(p.UID), node: p.Spec.NodeName,
-				qos: strings.ToLower(string(p.Status.QOSClass)), container: cs.Name, reason: t.Reason, exitCode: t.ExitCode,
-				finished: t.FinishedAt.Time, podReason: p.Status.Reason, podMessage: p.Status.Message, pos: ps.Pos,
-				restarts: cs.RestartCount, human: ps.Human, exitUnknown: ps.Human != "" && strings.HasPrefix(ps.Human, "kubectl get pods") && t.ExitCode == 0}
+			d := statusDeath{namespace: p.Namespace, pod: p.Name, podUID: p.UID, node: p.Node,
+				qos: strings.ToLower(p.QoS), container: cs.Name, reason: t.Reason, exitCode: t.ExitCode,
+				finished: t.Finished, podReason: p.Reason, podMessage: p.Message, podEviction: p.Eviction, pos: ps.Pos,
+				restarts: cs.RestartCount, human: ps.Human, exitUnknown: ps.Human != "" && strings.HasPrefix(ps.Human, "kubectl get pods") && t.ExitCode == 0,
+				runtime: t.Runtime, containerID: t.ContainerID}
 			if ps.RestartAge != nil && d.finished.IsZero() {
 				d.age = ps.RestartAge.Text
 			}
-			id := t.ContainerID
-			if id == "" && st.Terminated == cs.State.Terminated {
-				id = cs.ContainerID
-			}
-			d.runtime, d.containerID, _ = strings.Cut(id, "://")
-			if d.containerID == "" {
-				d.runtime, d.containerID = "", d.runtime
-			}
-			d.limitUnknown = len(specs) == 0
-			if c, ok := specs[cs.Name]; ok {
-				if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
-					d.limit = q.String()
+			d.limitUnknown = len(p.Specs) == 0
+			if c := specOf(p, cs.Name); c != nil {
+				if q := c.MemoryLimit; q != nil {
+					d.limit = q.Text
 				}
-				if q, ok := c.Resources.Requests[corev1.ResourceMemory]; ok {
-					d.request = q.String()
+				if q := c.MemoryRequest; q != nil {
+					d.request = q.Text
 				}
 			}
 			if d.qos == "burstable" {
@@ -84,41 +71,44 @@ func statusDeaths(ps *parsers.PodStatus) []statusDeath {
 	return out
 }
 
+// specOf is the named container's spec, nil when the evidence does not show it. Names are
+// unique across a pod's init and regular containers.
+func specOf(p *parsers.PodFacts, name string) *parsers.ContainerSpec {
+	for i := range p.Specs {
+		if p.Specs[i].Name == name {
+			return &p.Specs[i]
+		}
+	}
+	return nil
+}
+
 // biggerRequests lists the pod's other regular containers whose memory request is much
 // larger (4x) than the named container's: the neighbours a sidecar trap leaves alive.
-func biggerRequests(p *corev1.Pod, name string) string {
+func biggerRequests(p *parsers.PodFacts, name string) string {
 	var mine int64
-	for _, c := range p.Spec.Containers {
-		if c.Name == name {
-			mine = c.Resources.Requests.Memory().Value()
-		}
-	}
-	for _, c := range p.Spec.InitContainers {
-		if c.Name == name {
-			mine = c.Resources.Requests.Memory().Value()
-		}
+	if c := specOf(p, name); c != nil && c.MemoryRequest != nil {
+		mine = c.MemoryRequest.Bytes
 	}
 	var out []string
-	for _, c := range p.Spec.Containers {
-		if q, ok := c.Resources.Requests[corev1.ResourceMemory]; ok && c.Name != name && q.Value() >= 4*mine && q.Value() > 0 {
-			out = append(out, c.Name+" ("+q.String()+")")
+	for _, c := range p.Specs {
+		if q := c.MemoryRequest; q != nil && !c.Init && c.Name != name && q.Bytes >= 4*mine && q.Bytes > 0 {
+			out = append(out, c.Name+" ("+q.Text+")")
 		}
 	}
 	return strings.Join(out, ", ")
 }
 
-// memoryEmptyDirs lists the pod's emptyDir volumes with medium Memory: tmpfs pages that
-// count against the pod's memory cgroup (and so its containers' limits) and working set.
-func memoryEmptyDirs(p *corev1.Pod) string {
+// memoryEmptyDirs lists the pod's emptyDir volumes with medium Memory, "cache (sizeLimit
+// 1Gi)": tmpfs pages that count against the pod's memory cgroup (and so its containers'
+// limits) and working set.
+func memoryEmptyDirs(p *parsers.PodFacts) string {
 	var out []string
-	for _, v := range p.Spec.Volumes {
-		if e := v.EmptyDir; e != nil && e.Medium == corev1.StorageMediumMemory {
-			s := v.Name
-			if e.SizeLimit != nil {
-				s += " (sizeLimit " + e.SizeLimit.String() + ")"
-			}
-			out = append(out, s)
+	for _, v := range p.MemoryVolumes {
+		s := v.Name
+		if v.SizeLimit != "" {
+			s += " (sizeLimit " + v.SizeLimit + ")"
 		}
+		out = append(out, s)
 	}
 	return strings.Join(out, ", ")
 }

@@ -1,6 +1,7 @@
 package correlate
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -9,32 +10,29 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 )
 
 // The kernel side is the lab's real capture (golden/testdata/real/cgroupfs-burstable); the
-// pod objects are built with the k8s.io/api types, using the lab's pod UID and container ID.
+// pods are the facts the parsers decode from Pod objects (parsers' TestPodFacts), using the
+// lab's pod UID and container ID.
 const (
 	labPod = "5cdfa62e-2f90-4e7e-b3de-d2d6168860d8"
 	labCtr = "765a2080b8a836f4d9a775daa117c570805a397b0072e8e54be82406d693fbca"
 )
 
-func pod(name, uid, reason string, exit int32, containerID, limit, podReason, podMessage string) *parsers.PodStatus {
-	c := corev1.Container{Name: "app"}
-	if limit != "" {
-		c.Resources.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse(limit)}
+// pod is a burstable pod on node1 whose one container "app" last terminated with reason and
+// exit; limitMi 0 means no memory limit.
+func pod(name, reason string, exit int32, runtime, containerID string, limitMi int64, podReason, podMessage string) *parsers.PodStatus {
+	spec := parsers.ContainerSpec{Name: "app"}
+	if limitMi != 0 {
+		spec.MemoryLimit = &parsers.Quantity{Text: fmt.Sprintf("%dMi", limitMi), Bytes: limitMi << 20}
 	}
-	at := metav1.NewTime(time.Date(2026, 11, 27, 18, 33, 45, 0, time.UTC))
-	return &parsers.PodStatus{Pos: parsers.Pos{Input: "pods.json", Line: 4}, Pod: &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "payments", UID: types.UID("uid-" + name)},
-		Spec:       corev1.PodSpec{NodeName: "node1", Containers: []corev1.Container{c}},
-		Status: corev1.PodStatus{QOSClass: corev1.PodQOSBurstable, Reason: podReason, Message: podMessage,
-			ContainerStatuses: []corev1.ContainerStatus{{Name: "app", ContainerID: containerID,
-				LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{
-					Reason: reason, ExitCode: exit, ContainerID: containerID, FinishedAt: at}}}}},
+	at := time.Date(2026, 11, 27, 18, 33, 45, 0, time.UTC)
+	return &parsers.PodStatus{Pos: parsers.Pos{Input: "pods.json", Line: 4}, Pod: parsers.PodFacts{
+		Name: name, Namespace: "payments", UID: "uid-" + name, Node: "node1", QoS: "Burstable",
+		Reason: podReason, Message: podMessage, Specs: []parsers.ContainerSpec{spec},
+		Statuses: []parsers.ContainerStatus{{Name: "app", Terminations: []parsers.Termination{{
+			Reason: reason, ExitCode: exit, Runtime: runtime, ContainerID: containerID, Finished: at}}}},
 	}}
 }
 
@@ -47,16 +45,21 @@ func TestPodStatusJoin(t *testing.T) {
 	var events []parsers.Event
 	res := parsers.ParseInput(&sources.Input{Name: "dmesg.txt", Records: sources.Lines(f)}, parsers.Options{},
 		func(e parsers.Event) { events = append(events, e) })
-	joined := pod("api", labPod, "OOMKilled", 137, "containerd://"+labCtr, "32Mi", "", "")
-	joined.Pod.UID = types.UID(labPod)
+	joined := pod("api", "OOMKilled", 137, "containerd", labCtr, 32, "", "")
+	joined.Pod.UID = labPod
+	// The parsers decode an evicted pod's message (parsers' TestParseEvictionMessage).
+	evicted := pod("evicted", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91884Ki. ")
+	evicted.Pod.Eviction = parsers.Eviction{Resource: "memory", Scope: parsers.EvictionScopeNode, Threshold: "100Mi", Available: "91884Ki"}
+	disk := pod("disk", "ContainerStatusUnknown", 137, "", "", 0, "Evicted", "The node was low on resource: ephemeral-storage. ")
+	disk.Pod.Eviction = parsers.Eviction{Resource: "ephemeral-storage", Scope: parsers.EvictionScopeNode}
 	events = append(events,
 		joined,
-		pod("limited", "", "OOMKilled", 137, "containerd://"+strings.Repeat("1", 64), "256Mi", "", ""),
-		pod("unlimited", "", "OOMKilled", 137, "containerd://"+strings.Repeat("2", 64), "", "", ""),
-		pod("probe", "", "Error", 137, "containerd://"+strings.Repeat("3", 64), "", "", ""),
-		pod("evicted", "", "ContainerStatusUnknown", 137, "", "", "Evicted", "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91884Ki. "),
-		pod("disk", "", "ContainerStatusUnknown", 137, "", "", "Evicted", "The node was low on resource: ephemeral-storage. "),
-		pod("fine", "", "Completed", 0, "containerd://"+strings.Repeat("4", 64), "", "", ""),
+		pod("limited", "OOMKilled", 137, "containerd", strings.Repeat("1", 64), 256, "", ""),
+		pod("unlimited", "OOMKilled", 137, "containerd", strings.Repeat("2", 64), 0, "", ""),
+		pod("probe", "Error", 137, "containerd", strings.Repeat("3", 64), 0, "", ""),
+		evicted,
+		disk,
+		pod("fine", "Completed", 0, "containerd", strings.Repeat("4", 64), 0, "", ""),
 	)
 	rep := Analyze([]*parsers.InputResult{res}, events, Options{})
 	var got []string

@@ -144,7 +144,7 @@ func episodeOf(fs []nodeFact) episode {
 				p.NodeOOMs += int(max(e.Count, 1))
 			case "Evicted": // an admission refusal ("The node had condition: [MemoryPressure]")
 				p.AdmissionRefused = appendNew(p.AdmissionRefused, e.Object.Namespace+"/"+e.Object.Name)
-				p.Conditions = appendAll(p.Conditions, conditionResources(parseEvictionMessage(e.Message).conditions))
+				p.Conditions = appendAll(p.Conditions, conditionResources(e.Eviction.Conditions))
 			}
 			continue
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 
 	"github.com/k8s-coroner/coroner/parsers"
-	corev1 "k8s.io/api/core/v1"
 )
 
 // A sighting is one source's word about one container (or pod) death: a termination in pod
@@ -24,15 +23,16 @@ type sighting struct {
 	at, from                     time.Time // when; from is the first time of a repeated event
 	ev                           report.Evidence
 	status                       *statusDeath
-	message                      string // eviction message, kill reason, probe output
-	probe                        string // Liveness, Startup
+	message                      string           // eviction message, kill reason, probe output
+	eviction                     parsers.Eviction // what an eviction's message says; zero for other kinds
+	probe                        string           // Liveness, Startup
 	exitCode                     *int
 	byKubelet                    bool // from the kubelet's own log, not an Event or pod status
 	component                    string
-	annotations                  map[string]string // an Evicted Event's offending_* and starved_resource
-	qos                          string            // pod status: the QoS class
-	memcg                        bool              // the OOM was inside a memory cgroup below the root (a CgroupOOM Event)
-	human                        string            // the kubectl output it was read from ("kubectl get pods"), "" for objects and logs
+	evictionNotes                *parsers.EvictionAnnotations // an Evicted Event's offending_* and starved_resource
+	qos                          string                       // pod status: the QoS class
+	memcg                        bool                         // the OOM was inside a memory cgroup below the root (a CgroupOOM Event)
+	human                        string                       // the kubectl output it was read from ("kubectl get pods"), "" for objects and logs
 }
 
 type sightKind int
@@ -86,7 +86,7 @@ func sightingsOf(events []parsers.Event, statuses []statusDeath) ([]sighting, []
 				kind = seenPreempted
 			}
 			out = append(out, sighting{kind: kind, node: s.node, namespace: s.namespace, pod: s.pod, podUID: s.podUID,
-				at: s.finished, ev: statusEvidence(*s), message: s.podMessage, component: "pod status", human: s.human})
+				at: s.finished, ev: statusEvidence(*s), message: s.podMessage, eviction: s.podEviction, component: "pod status", human: s.human})
 		}
 	}
 	for _, ev := range events {
@@ -139,7 +139,7 @@ func lineEvidence(e parsers.Evidence) report.Evidence {
 func kubeletSighting(l *parsers.KubeletLine) (sighting, bool) {
 	s := sighting{node: l.Host, namespace: l.Pod.Namespace, pod: l.Pod.Name, podUID: l.Pod.UID, container: l.Container,
 		containerID: l.ContainerID, runtime: l.Runtime, at: l.Evidence.Wall, ev: lineEvidence(l.Evidence), byKubelet: true,
-		message: l.Message, component: "kubelet"}
+		message: l.Message, eviction: l.Eviction, component: "kubelet"}
 	switch l.Kind {
 	case parsers.KubeletEvicted, parsers.KubeletEvicting:
 		s.kind = seenEvicted
@@ -166,7 +166,7 @@ func runtimeSighting(r *parsers.RuntimeLine) (sighting, bool) {
 	s := sighting{node: r.Host, containerID: r.ContainerID, idPrefix: r.IDPrefix, at: r.Evidence.Wall,
 		ev: lineEvidence(r.Evidence), component: r.Source}
 	if r.Unit != "" {
-		cg := ParseCgroup("/kubepods.slice/" + r.Unit) // a unit name is the last part of a systemd cgroup path
+		cg := r.UnitCgroup
 		if cg.ContainerID == "" && cg.PodUID == "" {
 			return s, false // not a container or pod unit
 		}
@@ -199,10 +199,10 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	}
 	s := sighting{node: e.Node(), namespace: e.Object.Namespace, pod: e.Object.Name, podUID: string(e.Object.UID),
 		container: parsers.ContainerOfFieldPath(e.Object.FieldPath), at: e.LastTime, from: e.FirstTime, ev: eventEvidence(e),
-		message: e.Message, component: e.Component, annotations: e.Annotations, human: e.Human}
+		message: e.Message, eviction: e.Eviction, component: e.Component, evictionNotes: e.EvictionAnnotations, human: e.Human}
 	switch e.Reason {
 	case "Evicted":
-		if parseEvictionMessage(e.Message).admission {
+		if e.Eviction.Admission {
 			return s, false // refused at admission: pressure, not a death
 		}
 		s.kind = seenEvicted
@@ -266,48 +266,33 @@ func probeKillReason(msg string) string {
 // node, not a death; an evicted pod whose containers show no termination is still an
 // eviction of the pod.
 func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, nodeFact, bool) {
-	p := ps.Pod
-	if p.Status.Reason != "Evicted" {
+	p := &ps.Pod
+	if p.Reason != "Evicted" {
 		return sighting{}, nodeFact{}, false
 	}
-	at := evictionTime(p)
+	at := p.EvictedAt
 	ev := report.Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
-		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Status.Reason, strings.TrimSpace(p.Status.Message))}
+		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Reason, strings.TrimSpace(p.Message))}
 	if !at.IsZero() {
 		t := at.UTC()
 		ev.Time = &t
 	}
-	if m := parseEvictionMessage(p.Status.Message); m.admission {
+	if m := p.Eviction; m.Admission {
 		if at.IsZero() { // it never ran: it was refused when it was created
-			at = p.CreationTimestamp.Time
+			at = p.Created
 			if !at.IsZero() {
 				t := at.UTC()
 				ev.Time = &t
 			}
 		}
-		return sighting{}, nodeFact{node: p.Spec.NodeName, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.conditions}, true
+		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.Conditions}, true
 	}
 	for _, st := range statuses {
 		if st.pos == ps.Pos {
 			return sighting{}, nodeFact{}, false // its containers' terminations carry the eviction
 		}
 	}
-	return sighting{kind: seenEvicted, node: p.Spec.NodeName, namespace: p.Namespace, pod: p.Name, podUID: string(p.UID),
-		at: at, ev: ev, message: p.Status.Message, component: "pod status", qos: strings.ToLower(string(p.Status.QOSClass)),
+	return sighting{kind: seenEvicted, node: p.Node, namespace: p.Namespace, pod: p.Name, podUID: p.UID,
+		at: at, ev: ev, message: p.Message, eviction: p.Eviction, component: "pod status", qos: strings.ToLower(p.QoS),
 		human: ps.Human}, nodeFact{}, true
-}
-
-// evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget
-// condition's transition (1.26+), else the Ready condition's; zero when neither is shown.
-func evictionTime(p *corev1.Pod) time.Time {
-	var ready time.Time
-	for _, c := range p.Status.Conditions {
-		switch c.Type {
-		case "DisruptionTarget":
-			return c.LastTransitionTime.Time
-		case corev1.PodReady:
-			ready = c.LastTransitionTime.Time
-		}
-	}
-	return ready
 }

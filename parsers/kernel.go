@@ -344,6 +344,7 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
 	b.oom.Stats = b.stats.result()
+	b.oom.readCgroups()
 	emit(&b.oom)
 }
 

@@ -14,6 +14,9 @@ type KernelOOM struct {
 	GlobalOOM  bool   // the summary said global_oom
 	TaskMemcg  string // the victim's memcg
 	TaskIn     bool   // the pre-5.0 "Task in A killed as a result of limit of B" line was seen
+	// OOMCgroup and TaskCgroup are OOMMemcg and TaskMemcg decoded, StatsCgroups StatsFor's
+	// paths and GroupCgroup Group's: zero when the path is "".
+	OOMCgroup, TaskCgroup CgroupPath
 
 	// Summary is the victim the >= 5.0 summary names ("task=%s,pid=%d,uid=%d"): printed once
 	// the victim is chosen, right before the kill, so it proves the kill on its own.
@@ -22,17 +25,19 @@ type KernelOOM struct {
 	// Memcg counters of the OOMing memcg (memcg OOMs only): memory: always, memory+swap: and
 	// kmem: on cgroup v1, swap: on cgroup v2 (>= 5.3).
 	Memory, MemSwap, Kmem, Swap *MemCounter
-	StatsFor                    []string    // paths named by "Memory cgroup stats for …:", one per memcg of the OOMing hierarchy
+	StatsFor                    []string // paths named by "Memory cgroup stats for …:", one per memcg of the OOMing hierarchy
+	StatsCgroups                []CgroupPath
 	Stats                       *MemcgStats // what those stats add up to; nil when none were printed
 	MemInfo                     bool        // a global Mem-Info dump was printed (node-wide OOM)
 	Mem                         *MemPicture
 
 	Tasks []TaskRow // the task table, when oom_dump_tasks printed it
 
-	Selected *SelectedTask // pre-5.1 "Kill process A (x) score N or sacrifice child"
-	Kills    []Kill        // one per "Killed process" line; several for memory.oom.group
-	Group    string        // memcg killed whole because memory.oom.group was set
-	Reaped   []Reaped      // oom_reaper results
+	Selected    *SelectedTask // pre-5.1 "Kill process A (x) score N or sacrifice child"
+	Kills       []Kill        // one per "Killed process" line; several for memory.oom.group
+	Group       string        // memcg killed whole because memory.oom.group was set
+	GroupCgroup CgroupPath
+	Reaped      []Reaped // oom_reaper results
 
 	Lines []Evidence // the lines that make up the proof, in input order
 }

@@ -48,13 +48,15 @@ func TestKernelLabReport(t *testing.T) {
 	o := onlyOOM(t, events)
 	const path = "/kubepods/burstable/pod5cdfa62e-2f90-4e7e-b3de-d2d6168860d8/765a2080b8a836f4d9a775daa117c570805a397b0072e8e54be82406d693fbca"
 	adj := 0
+	cg := CgroupPath{Path: path, PodUID: "5cdfa62e-2f90-4e7e-b3de-d2d6168860d8", QoS: "burstable",
+		ContainerID: "765a2080b8a836f4d9a775daa117c570805a397b0072e8e54be82406d693fbca", Driver: "cgroupfs", Level: CgroupContainer}
 	want := KernelOOM{
 		Trigger:    &OOMTrigger{Comm: "memhog", GFPMask: "0xcc0", GFPFlags: "GFP_KERNEL"},
-		Constraint: "CONSTRAINT_MEMCG", OOMMemcg: path, TaskMemcg: path,
+		Constraint: "CONSTRAINT_MEMCG", OOMMemcg: path, TaskMemcg: path, OOMCgroup: cg, TaskCgroup: cg,
 		Memory:   &MemCounter{UsageKiB: 32768, LimitKiB: 32768, Failcnt: 632},
 		MemSwap:  &MemCounter{UsageKiB: 32768, LimitKiB: 9007199254740988},
 		Kmem:     &MemCounter{UsageKiB: 240, LimitKiB: 9007199254740988},
-		StatsFor: []string{path}, Stats: &MemcgStats{AnonKiB: 32528, KernelKiB: -1},
+		StatsFor: []string{path}, StatsCgroups: []CgroupPath{cg}, Stats: &MemcgStats{AnonKiB: 32528, KernelKiB: -1},
 		Tasks: []TaskRow{{PID: 14068, UID: 0, TGID: 14068, TotalVMPages: 314991, RSSPages: 8332,
 			PgtablesBytes: 151552, SwapEnts: 0, OOMScoreAdj: 0, Name: "memhog"}},
 		Summary: &SummaryTask{PID: 14068, Comm: "memhog"},

@@ -11,7 +11,7 @@ import (
 // a must-gather): its containers' states, QoS class, node, requests and limits.
 type PodStatus struct {
 	Pos Pos
-	Pod *corev1.Pod
+	Pod PodFacts // decoded here, so the API types stop at the parser layer
 	// Human names the kubectl output the Pod was read from ("kubectl describe pod", "kubectl
 	// get pods"), "" for an API object; such a Pod holds only what that output shows.
 	Human string
@@ -51,6 +51,10 @@ type KubeEvent struct {
 	// Kernel holds the kernel reports node-problem-detector quotes in an OOMKilling Event
 	// (see readNPDKill), nil for every other Event.
 	Kernel []*KernelOOM
+	// Eviction and EvictionAnnotations are what an Evicted Event's message and annotations
+	// say; zero and nil for other Events.
+	Eviction            Eviction
+	EvictionAnnotations *EvictionAnnotations
 }
 
 // First implements Event.

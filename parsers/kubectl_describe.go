@@ -480,7 +480,7 @@ func (b *describeBlock) end(k *kubectlReader) {
 		if p.Status.Reason == "" && isEvictionMessage(p.Status.Message) {
 			p.Status.Reason = "Evicted" // a paste cut between Reason and Message
 		}
-		k.emit(&PodStatus{Pos: Pos{k.input, b.line}, Pod: &p, Human: "kubectl describe pod output"})
+		k.emit(newPodStatus(Pos{k.input, b.line}, &p, "kubectl describe pod output"))
 	}
 	for _, e := range b.rows {
 		k.emitEvent(e)

@@ -458,9 +458,9 @@ func (k *kubectlReader) podRow(line int, r podRow) {
 		return
 	}
 	k.seenRows[key] = true
-	ps := &PodStatus{Pos: Pos{k.input, line}, Pod: p, Human: "kubectl get pods output"}
+	human := "kubectl get pods output"
 	if r.custom {
-		ps.Human = "kubectl get pods -o custom-columns output"
+		human = "kubectl get pods -o custom-columns output"
 	}
 	if cs.State.Terminated != nil {
 		if strings.HasPrefix(r.status, "Init:") {
@@ -468,6 +468,9 @@ func (k *kubectlReader) podRow(line int, r podRow) {
 		} else {
 			p.Status.ContainerStatuses = []corev1.ContainerStatus{cs}
 		}
+	}
+	ps := newPodStatus(Pos{k.input, line}, p, human)
+	if cs.State.Terminated != nil {
 		if a, ok := parseAge(strings.TrimSuffix(strings.TrimPrefix(ago, "("), " ago)")); ok && ago != "" {
 			ps.RestartAge = &a
 		}

@@ -51,6 +51,7 @@ type KubeletLine struct {
 	ContainerID string   // without the runtime:// prefix
 	Runtime     string   // containerd, cri-o, docker
 	Message     string   // eviction message, probe output, node condition, kill reason
+	Eviction    Eviction // what the message says, for KubeletEvicted and KubeletEvicting
 	ProbeType   string   // Liveness, Readiness, Startup
 	GracePeriod *int64   // seconds, killing / shutdown-kill
 	ExitCode    *int     // container-died from the generic PLEG: the container's exit code
@@ -76,10 +77,11 @@ type RuntimeLine struct {
 	Kind        string // RuntimeOOM or RuntimeExit
 	Source      string // containerd, cri-o, conmon, dockerd, systemd
 	Host        string
-	ContainerID string // full ID, or the 20-character prefix conmon prints
-	IDPrefix    bool   // ContainerID is only a prefix
-	Unit        string // systemd: the scope or slice named
-	PodUID      string // systemd: from a pod slice
+	ContainerID string     // full ID, or the 20-character prefix conmon prints
+	IDPrefix    bool       // ContainerID is only a prefix
+	Unit        string     // systemd: the scope or slice named
+	UnitCgroup  CgroupPath // Unit decoded as the last part of a systemd cgroup path
+	PodUID      string     // systemd: from a pod slice
 	ExitStatus  *int
 	ExitedAt    time.Time
 	// Namespace, Pod and Container name the container of a created line (CRI-O's "Created

@@ -217,7 +217,7 @@ func (d *objectDecoder) object(raw json.RawMessage, itemKind string, line int) {
 			return
 		}
 		d.used++
-		d.emit(&PodStatus{Pos: pos, Pod: &p})
+		d.emit(newPodStatus(pos, &p, ""))
 	case kind == "Event" && head.APIVersion == "events.k8s.io/v1":
 		var e eventsv1.Event
 		if err := json.Unmarshal(raw, &e); err != nil {

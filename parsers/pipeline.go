@@ -198,6 +198,7 @@ func (p *run) notices(emit func(Event)) func(Event) {
 		if k, ok := ev.(*KubeEvent); ok {
 			readNPDKill(k)
 		}
+		readEvictions(ev)
 		p.events++
 		emit(ev)
 	}

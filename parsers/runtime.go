@@ -60,7 +60,8 @@ func runtimeEvent(m *Message) Event {
 		if strings.ContainsAny(unit, " /") || !(strings.HasSuffix(unit, ".scope") || strings.HasSuffix(unit, ".slice") || strings.HasSuffix(unit, ".service")) {
 			return nil
 		}
-		return &RuntimeLine{Kind: RuntimeOOM, Source: "systemd", Host: m.Host, Unit: unit, Evidence: m.Evidence("systemd-oom")}
+		return &RuntimeLine{Kind: RuntimeOOM, Source: "systemd", Host: m.Host, Unit: unit, Evidence: m.Evidence("systemd-oom"),
+			UnitCgroup: parseCgroup("/kubepods.slice/" + unit)} // a unit name is the last part of a systemd cgroup path
 	}
 	return nil
 }

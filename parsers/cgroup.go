@@ -1,10 +1,10 @@
-package correlate
+package parsers
 
 import (
 	"strings"
 )
 
-// Cgroup is what a kernel cgroup path says about the pod and container it belongs to.
+// CgroupPath is what a kernel cgroup path says about the pod and container it belongs to.
 //
 // The kubelet names pod cgroups [kubepods, <qos>, pod<UID>] (Guaranteed pods sit directly
 // under kubepods); the cgroupfs driver joins them with "/", the systemd driver as nested
@@ -15,7 +15,7 @@ import (
 // /docker/<node>/kubepods/…, a kubelet.slice, a rootless user slice) still reads. Outside
 // Kubernetes, docker's /docker/<id> and docker-<id>.scope and podman's libpod-<id>.scope
 // still name a container.
-type Cgroup struct {
+type CgroupPath struct {
 	Path        string
 	PodUID      string // with dashes, as the API shows it
 	QoS         string // guaranteed, burstable, besteffort; "" outside kubepods
@@ -27,16 +27,16 @@ type Cgroup struct {
 
 // Levels of a cgroup, which are also the scopes of a memory limit.
 const (
-	LevelContainer   = "container"   // one container's cgroup
-	LevelConmon      = "conmon"      // CRI-O's monitor process of one container
-	LevelPod         = "pod"         // the pod's cgroup: the sum of its containers' limits
-	LevelQoS         = "qos"         // kubepods/burstable, kubepods/besteffort
-	LevelAllocatable = "allocatable" // kubepods itself: node allocatable enforcement
+	CgroupContainer   = "container"   // one container's cgroup
+	CgroupConmon      = "conmon"      // CRI-O's monitor process of one container
+	CgroupPod         = "pod"         // the pod's cgroup: the sum of its containers' limits
+	CgroupQoS         = "qos"         // kubepods/burstable, kubepods/besteffort
+	CgroupAllocatable = "allocatable" // kubepods itself: node allocatable enforcement
 )
 
-// ParseCgroup parses a cgroup path as the kernel prints it.
-func ParseCgroup(path string) Cgroup {
-	c := Cgroup{Path: path}
+// parseCgroup decodes a cgroup path as the kernel prints it.
+func parseCgroup(path string) CgroupPath {
+	c := CgroupPath{Path: path}
 	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
 	start := -1
 	for i, part := range parts {
@@ -49,7 +49,7 @@ func ParseCgroup(path string) Cgroup {
 		c.Driver = hostDriver(path)
 		c.ContainerID, c.Runtime = hostContainer(parts)
 		if c.ContainerID != "" {
-			c.Level = LevelContainer
+			c.Level = CgroupContainer
 		}
 		return c
 	}
@@ -82,15 +82,15 @@ func ParseCgroup(path string) Cgroup {
 	}
 	switch {
 	case conmon:
-		c.Level = LevelConmon
+		c.Level = CgroupConmon
 	case c.ContainerID != "":
-		c.Level = LevelContainer
+		c.Level = CgroupContainer
 	case c.PodUID != "":
-		c.Level = LevelPod
+		c.Level = CgroupPod
 	case c.QoS != "":
-		c.Level = LevelQoS
+		c.Level = CgroupQoS
 	default:
-		c.Level = LevelAllocatable
+		c.Level = CgroupAllocatable
 	}
 	if c.PodUID != "" && c.QoS == "" {
 		c.QoS = "guaranteed"

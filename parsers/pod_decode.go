@@ -1,0 +1,112 @@
+package parsers
+
+import (
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// newPodStatus wraps a Pod, read from an API object or rebuilt from kubectl output, as the
+// event the correlator sees. The Pod must be complete: its facts are taken now.
+func newPodStatus(pos Pos, p *corev1.Pod, human string) *PodStatus {
+	return &PodStatus{Pos: pos, Pod: podFacts(p), Human: human}
+}
+
+// podFacts decodes what the correlator uses of a Pod.
+func podFacts(p *corev1.Pod) PodFacts {
+	f := PodFacts{Namespace: p.Namespace, Name: p.Name, UID: string(p.UID), Node: p.Spec.NodeName,
+		QoS: string(p.Status.QOSClass), Reason: p.Status.Reason, Message: p.Status.Message,
+		Created: p.CreationTimestamp.Time, EvictedAt: evictionTime(p), Owner: ownerOfPod(p),
+		MemoryVolumes: memoryEmptyDirs(p)}
+	if f.Reason == "Evicted" {
+		f.Eviction = parseEvictionMessage(f.Message)
+	}
+	for _, c := range p.Spec.InitContainers {
+		f.Specs = append(f.Specs, containerSpec(c, true))
+	}
+	for _, c := range p.Spec.Containers {
+		f.Specs = append(f.Specs, containerSpec(c, false))
+	}
+	for _, cs := range p.Status.InitContainerStatuses {
+		f.Statuses = append(f.Statuses, containerStatus(cs, true))
+	}
+	for _, cs := range p.Status.ContainerStatuses {
+		f.Statuses = append(f.Statuses, containerStatus(cs, false))
+	}
+	return f
+}
+
+func containerSpec(c corev1.Container, init bool) ContainerSpec {
+	s := ContainerSpec{Name: c.Name, Init: init}
+	if q, ok := c.Resources.Limits[corev1.ResourceMemory]; ok {
+		s.MemoryLimit = quantityOf(q)
+	}
+	if q, ok := c.Resources.Requests[corev1.ResourceMemory]; ok {
+		s.MemoryRequest = quantityOf(q)
+	}
+	return s
+}
+
+func quantityOf(q resource.Quantity) *Quantity {
+	return &Quantity{Text: q.String(), Bytes: q.Value()}
+}
+
+func containerStatus(cs corev1.ContainerStatus, init bool) ContainerStatus {
+	s := ContainerStatus{Name: cs.Name, Init: init, RestartCount: cs.RestartCount}
+	for _, st := range []corev1.ContainerState{cs.State, cs.LastTerminationState} {
+		t := st.Terminated
+		if t == nil {
+			continue
+		}
+		id := t.ContainerID
+		if id == "" && t == cs.State.Terminated { // the status's ID is the current container's
+			id = cs.ContainerID
+		}
+		term := Termination{Reason: t.Reason, ExitCode: t.ExitCode, Signal: t.Signal, Finished: t.FinishedAt.Time}
+		term.Runtime, term.ContainerID = statusContainerID(id)
+		s.Terminations = append(s.Terminations, term)
+	}
+	return s
+}
+
+// statusContainerID splits a status's "containerd://<id>"; an ID without a scheme, or with
+// nothing after it, is all ID.
+func statusContainerID(id string) (runtime, containerID string) {
+	runtime, containerID, _ = strings.Cut(id, "://")
+	if containerID == "" {
+		runtime, containerID = "", runtime
+	}
+	return runtime, containerID
+}
+
+// memoryEmptyDirs lists the pod's emptyDir volumes with medium Memory.
+func memoryEmptyDirs(p *corev1.Pod) []MemoryVolume {
+	var out []MemoryVolume
+	for _, v := range p.Spec.Volumes {
+		if e := v.EmptyDir; e != nil && e.Medium == corev1.StorageMediumMemory {
+			m := MemoryVolume{Name: v.Name}
+			if e.SizeLimit != nil {
+				m.SizeLimit = e.SizeLimit.String()
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// evictionTime is when pod status says the kubelet evicted the pod: the DisruptionTarget
+// condition's transition (1.26+), else the Ready condition's; zero when neither is shown.
+func evictionTime(p *corev1.Pod) time.Time {
+	var ready time.Time
+	for _, c := range p.Status.Conditions {
+		switch c.Type {
+		case "DisruptionTarget":
+			return c.LastTransitionTime.Time
+		case corev1.PodReady:
+			ready = c.LastTransitionTime.Time
+		}
+	}
+	return ready
+}
