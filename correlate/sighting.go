@@ -286,7 +286,7 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 				ev.Time = &t
 			}
 		}
-		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.Conditions}, true
+		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.ConditionResources}, true
 	}
 	for _, st := range statuses {
 		if st.pos == ps.Pos {
