@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -503,9 +502,8 @@ func judgeOOM(c *caseFile, sc *scene, st *statusDeath) {
 		s := memcgEvent(c)
 		d.Mechanism, d.Confidence = report.CgroupOOM, "medium"
 		d.Notes = append(d.Notes, "the kubelet's OOM watcher recorded a CgroupOOM Event ("+s.message+"): the kernel's OOM killer acted inside a memory cgroup below the root, so a cgroup's own limit was hit, not the node's memory")
-		if sm := reSystemOOMVictim.FindStringSubmatch(s.message); sm != nil && len(d.Victims) == 0 {
-			pid, _ := strconv.Atoi(sm[2])
-			d.Victims = append(d.Victims, report.Victim{PID: pid, Process: sm[1], From: "event"})
+		if v := s.oomVictim; v != nil && len(d.Victims) == 0 {
+			d.Victims = append(d.Victims, report.Victim{PID: v.PID, Process: v.Comm, From: "event"})
 			d.Victim = &d.Victims[0]
 		}
 	case limit != "":

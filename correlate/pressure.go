@@ -23,8 +23,9 @@ type nodeFact struct {
 	evicted  string // ns/name of a pod evicted (from an eviction sighting)
 	resource string // the resource its eviction message names
 	// refused is the ns/name of a pod refused at admission, as its pod status says, and
-	// conditions the node conditions it names ("[DiskPressure]").
-	refused, conditions string
+	// conditions the resources of the node conditions it names (disk for "[DiskPressure]").
+	refused    string
+	conditions []string
 }
 
 // episodeGap splits a node's pressure evidence into episodes: the eviction manager runs every
@@ -128,7 +129,7 @@ func episodeOf(fs []nodeFact) episode {
 		}
 		if f.refused != "" {
 			p.AdmissionRefused = appendNew(p.AdmissionRefused, f.refused)
-			p.Conditions = appendAll(p.Conditions, conditionResources(f.conditions))
+			p.Conditions = appendAll(p.Conditions, f.conditions)
 			continue
 		}
 		if e := f.event; e != nil {
@@ -144,7 +145,7 @@ func episodeOf(fs []nodeFact) episode {
 				p.NodeOOMs += int(max(e.Count, 1))
 			case "Evicted": // an admission refusal ("The node had condition: [MemoryPressure]")
 				p.AdmissionRefused = appendNew(p.AdmissionRefused, e.Object.Namespace+"/"+e.Object.Name)
-				p.Conditions = appendAll(p.Conditions, conditionResources(e.Eviction.Conditions))
+				p.Conditions = appendAll(p.Conditions, e.Eviction.ConditionResources)
 			}
 			continue
 		}
@@ -170,7 +171,7 @@ func episodeOf(fs []nodeFact) episode {
 			p.NoPodsToEvict = true
 		case parsers.KubeletAdmitRejected:
 			p.AdmissionRefused = appendNew(p.AdmissionRefused, l.Pod.String())
-			p.Conditions = appendAll(p.Conditions, conditionResources(l.Message))
+			p.Conditions = appendAll(p.Conditions, l.ConditionResources)
 		case parsers.KubeletSystemOOM:
 			p.NodeOOMs++
 		}

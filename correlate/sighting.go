@@ -32,6 +32,7 @@ type sighting struct {
 	evictionNotes                *parsers.EvictionAnnotations // an Evicted Event's offending_* and starved_resource
 	qos                          string                       // pod status: the QoS class
 	memcg                        bool                         // the OOM was inside a memory cgroup below the root (a CgroupOOM Event)
+	oomVictim                    *parsers.OOMVictim           // the process a CgroupOOM Event names
 	human                        string                       // the kubectl output it was read from ("kubectl get pods"), "" for objects and logs
 }
 
@@ -209,7 +210,7 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 	case "Killing":
 		s.kind = seenKilling
 	case "CgroupOOM": // the kubelet's OOM watcher, for a kill inside the pod's cgroup: "Cgroup OOM encountered, victim process: x, pid: N"
-		s.kind, s.memcg = seenRuntimeOOM, true
+		s.kind, s.memcg, s.oomVictim = seenRuntimeOOM, true, e.OOMVictim
 	case "Unhealthy":
 		switch {
 		case strings.HasPrefix(e.Message, "Liveness probe"):
@@ -285,7 +286,7 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 				ev.Time = &t
 			}
 		}
-		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.Conditions}, true
+		return sighting{}, nodeFact{node: p.Node, at: at, ev: ev, refused: p.Namespace + "/" + p.Name, conditions: m.ConditionResources}, true
 	}
 	for _, st := range statuses {
 		if st.pos == ps.Pos {

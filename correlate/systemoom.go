@@ -2,29 +2,23 @@ package correlate
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
-// The kubelet's OOM watcher (pkg/kubelet/oom/oom_watcher_linux.go) records a SystemOOM Event
-// on the node for every kill cAdvisor read from /dev/kmsg whose victim's memcg is the root
-// ("/"): "System OOM encountered, victim process: %s, pid: %d" (the bare "System OOM
-// encountered" when it has no victim), and logs the OomInstance it read at V(1).
-var reSystemOOMVictim = regexp.MustCompile(`victim process: (.*), pid: (\d+)`)
-
-// systemOOMVictim reads the victim a SystemOOM fact names.
+// systemOOMVictim is the victim a SystemOOM fact names: the kubelet's OOM watcher records a
+// SystemOOM Event on the node for every kill cAdvisor read from /dev/kmsg whose victim's
+// memcg is the root ("/"), and logs the OomInstance it read at V(1).
 func systemOOMVictim(f *nodeFact) (comm string, pid int, ok bool) {
 	switch {
 	case f.event != nil && f.event.Reason == "SystemOOM":
-		sm := reSystemOOMVictim.FindStringSubmatch(f.event.Message)
-		if sm == nil {
+		v := f.event.OOMVictim
+		if v == nil {
 			return "", 0, false
 		}
-		pid, _ = strconv.Atoi(sm[2])
-		return sm[1], pid, true
+		return v.Comm, v.PID, true
 	case f.kubelet != nil && f.kubelet.VictimPID > 0:
 		return f.kubelet.Victim, f.kubelet.VictimPID, true
 	}

@@ -30,6 +30,8 @@ type Eviction struct {
 	Usage      []EvictionUsage
 	Admission  bool   // a refusal at admission, not an eviction
 	Conditions string // the node conditions of an admission refusal, "[MemoryPressure]"
+	// ConditionResources are the resources Conditions names: memory, disk, pids.
+	ConditionResources []string
 }
 
 // Scopes of an eviction: the node under pressure, or the pod, container or emptyDir volume
@@ -93,6 +95,7 @@ func parseEvictionMessage(msg string) Eviction {
 		} else if sm := reLowOnOld.FindStringSubmatch(msg); sm != nil {
 			e.Admission, e.Conditions = true, sm[1]
 		}
+		e.ConditionResources = conditionResources(e.Conditions)
 	}
 	return e
 }

@@ -55,6 +55,9 @@ type KubeEvent struct {
 	// say; zero and nil for other Events.
 	Eviction            Eviction
 	EvictionAnnotations *EvictionAnnotations
+	// OOMVictim is the process a SystemOOM or CgroupOOM Event names; nil when it names none
+	// and for other Events.
+	OOMVictim *OOMVictim
 }
 
 // First implements Event.

@@ -75,6 +75,7 @@ func kubeletEvent(m *Message, k *klogLine) Event {
 				l.Pod = printfPod(between(msg, "Failed to admit pod ", " - "))
 				l.Message = between(msg+"$", "conditions: ", "$")
 			}
+			l.ConditionResources = conditionResources(l.Message)
 			return l.Pod.Name != "" && l.Message != ""
 		})
 	case strings.HasPrefix(msg, "Killing container"), strings.HasPrefix(msg, "Killing unwanted container"):

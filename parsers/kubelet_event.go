@@ -52,12 +52,15 @@ type KubeletLine struct {
 	Runtime     string   // containerd, cri-o, docker
 	Message     string   // eviction message, probe output, node condition, kill reason
 	Eviction    Eviction // what the message says, for KubeletEvicted and KubeletEvicting
-	ProbeType   string   // Liveness, Readiness, Startup
-	GracePeriod *int64   // seconds, killing / shutdown-kill
-	ExitCode    *int     // container-died from the generic PLEG: the container's exit code
-	Victim      string   // system-oom: the process the kernel killed
-	VictimPID   int      // system-oom
-	Thresholds  []Threshold
+	// ConditionResources are the resources of the node conditions an admission refusal
+	// names (KubeletAdmitRejected): memory, disk, pids.
+	ConditionResources []string
+	ProbeType          string // Liveness, Readiness, Startup
+	GracePeriod        *int64 // seconds, killing / shutdown-kill
+	ExitCode           *int   // container-died from the generic PLEG: the container's exit code
+	Victim             string // system-oom: the process the kernel killed
+	VictimPID          int    // system-oom
+	Thresholds         []Threshold
 }
 
 // Threshold is one eviction threshold from the kubelet's node config.

@@ -197,6 +197,7 @@ func (p *run) notices(emit func(Event)) func(Event) {
 		}
 		if k, ok := ev.(*KubeEvent); ok {
 			readNPDKill(k)
+			readOOMWatcherVictim(k)
 		}
 		readEvictions(ev)
 		p.events++
