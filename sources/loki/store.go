@@ -132,16 +132,30 @@ func (s *Store) query(logql string, cluster bool) batch.Query {
 // reader reads one LogQL query over a window.
 func (s *Store) reader(logql string) func(ctx context.Context, w batch.Window, emit func(batch.Doc)) error {
 	return func(ctx context.Context, w batch.Window, emit func(batch.Doc)) error {
-		_, err := s.Client.Fetch(ctx, logql, w.From, w.To, func(it Item) { emit(s.doc(it)) })
+		var last *Stream // a page's entries share their stream: its labels are classified once
+		var c streamClass
+		_, err := s.Client.Fetch(ctx, logql, w.From, w.To, func(it Item) {
+			if it.Stream != last {
+				last = it.Stream
+				c.kind, c.node, c.program = s.Mapping.classify(it.Stream.Set)
+			}
+			emit(c.doc(it))
+		})
 		return err
 	}
+}
+
+// streamClass is how a stream's lines read, from its labels.
+type streamClass struct {
+	kind          streamKind
+	node, program string
 }
 
 // doc reads an entry as its stream's labels say: a bare journal message takes its program and
 // node from them, a whole log-file line keeps its own envelope, an Event line is one of the
 // shippers' Event forms.
-func (s *Store) doc(it Item) batch.Doc {
-	kind, node, program := s.Mapping.classify(it.Stream.Set)
+func (c streamClass) doc(it Item) batch.Doc {
+	kind, node, program := c.kind, c.node, c.program
 	rec := sources.Record{Bytes: []byte(it.Line), Time: it.Timestamp, Labels: it.Stream.Set}
 	switch kind {
 	case kindMessages:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"slices"
@@ -59,13 +60,7 @@ func (b *batchJob) run(env *Env, store batch.Store) error {
 		return &exitError{exitUsage, err}
 	}
 	opts.Evidence = batch.Evidence{Phrases: parsers.TriggerPhrases(), Pattern: parsers.NodeTriggerPattern(),
-		Reasons: slices.Sorted(func(yield func(string) bool) {
-			for r := range parsers.MemoryEventReasons {
-				if !yield(r) {
-					return
-				}
-			}
-		})}
+		Reasons: slices.Sorted(maps.Keys(parsers.MemoryEventReasons))}
 	if !b.NoContext {
 		opts.ReportLine = parsers.IsOOMReportLine
 	}
