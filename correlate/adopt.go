@@ -43,9 +43,9 @@ func adoptHostKills(cases []*caseFile, kills []report.Death, window time.Duratio
 				d.Evidence = append(d.Evidence, e)
 			}
 		}
-		d.Notes = append(d.Notes, k.Notes...)
+		d.AddNotes(k.NoteList()...)
 		d.Attribution = report.AttrContainer
-		d.Notes = append(d.Notes, "the kill's record does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
+		d.AddNote(report.NoteMatchedByTime, "the kill's record does not name a cgroup; it is matched to this container by node and time, as the only OOM-killed container there")
 	}
 	return rest
 }

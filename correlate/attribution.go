@@ -28,14 +28,14 @@ func attribute(d *report.Death, oom *parsers.KernelOOM) {
 	d.Attribution = report.AttrUnknown
 	if why := podProcessEvidence(d, oom); why != "" {
 		d.Attribution = report.AttrPodProcess
-		d.Notes = append(d.Notes, "the cgroup is not in the log, but the victim was a pod's process: "+why+"; pod status or Events of this node at this time would name the container")
+		d.AddNote(report.NotePodProcess, "the cgroup is not in the log, but the victim was a pod's process: "+why+"; pod status or Events of this node at this time would name the container")
 		return
 	}
 	note := "the cgroup is not in the log, so the container is unknown: it may be a pod's process or a host process"
 	if d.Mechanism == report.KernelOOM {
 		note += " (kernels before 5.0 print no cgroup for a node-wide OOM)"
 	}
-	d.Notes = append(d.Notes, note)
+	d.AddNote(report.NoteCgroupUnknown, note)
 }
 
 // podProcessEvidence names what shows that the victim of a cgroup-less kill belonged to a pod.

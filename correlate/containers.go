@@ -86,6 +86,6 @@ func (x *containerIndex) name(d *report.Death) {
 		}
 	}
 	if filled {
-		d.Notes = append(d.Notes, "the container's names come from the runtime's line that created it")
+		d.AddNote(report.NoteNamesFromRuntime, "the container's names come from the runtime's line that created it")
 	}
 }

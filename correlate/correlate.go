@@ -74,7 +74,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	for _, r := range merged {
 		for _, d := range deathsOf(r, opts.Window) {
 			sc.reports[d.Kernel] = r
-			d.Notes = append(d.Notes, skews[r]...)
+			d.AddNotes(skews[r]...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				rep.HostKills = append(rep.HostKills, d)
 			} else {

@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -19,11 +20,11 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []report.Death {
 	v := classify(o)
 	victimCg, inferred := victimCgroup(o)
 	if inferred {
-		v.notes = append(v.notes, "the report does not name the victim's cgroup; it is inferred from the only container memcg in the OOMing hierarchy ("+victimCg.Path+")")
+		v.notes = append(v.notes, report.Note{Code: report.NoteCgroupInferred, Text: "the report does not name the victim's cgroup; it is inferred from the only container memcg in the OOMing hierarchy (" + victimCg.Path + ")"})
 		v.confidence = capConfidence(v.confidence, "medium")
 	}
 	victims, how := victimsOf(o)
-	if how.note != "" {
+	if how.note.Text != "" {
 		v.notes = append(v.notes, how.note)
 	}
 	v.confidence = capConfidence(v.confidence, how.confidence)
@@ -67,7 +68,7 @@ func deathsOf(o *parsers.KernelOOM, window time.Duration) []report.Death {
 
 // victimHow says how a report names its victims when it lacks the kill line.
 type victimHow struct {
-	note       string
+	note       report.Note
 	confidence string // the most the evidence allows
 }
 
@@ -97,7 +98,7 @@ func victimsOf(o *parsers.KernelOOM) ([]report.Victim, victimHow) {
 	if s := o.Summary; s != nil {
 		uid := s.UID
 		v := report.Victim{PID: s.PID, Process: s.Comm, UID: &uid, OOMScoreAdj: adj(s.PID), From: "summary"}
-		return []report.Victim{v}, victimHow{confidence: "high", note: fmt.Sprintf("the \"Killed process\" line is not in the log; the oom-kill summary, which the kernel prints once it has chosen the victim and right before it kills it, names %s (pid %d)", s.Comm, s.PID)}
+		return []report.Victim{v}, victimHow{confidence: "high", note: report.Note{Code: report.NoteVictimFromSummary, Text: fmt.Sprintf("the \"Killed process\" line is not in the log; the oom-kill summary, which the kernel prints once it has chosen the victim and right before it kills it, names %s (pid %d)", s.Comm, s.PID)}}
 	}
 	var reaped []report.Victim
 	for _, r := range o.Reaped {
@@ -106,7 +107,7 @@ func victimsOf(o *parsers.KernelOOM) ([]report.Victim, victimHow) {
 		}
 	}
 	if len(reaped) > 0 {
-		return reaped, victimHow{confidence: "medium", note: fmt.Sprintf("the kill line is not in the log; the oom_reaper line, which frees a killed process's memory, proves that %s (pid %d) was killed", reaped[0].Process, reaped[0].PID)}
+		return reaped, victimHow{confidence: "medium", note: report.Note{Code: report.NoteVictimFromReaper, Text: fmt.Sprintf("the kill line is not in the log; the oom_reaper line, which frees a killed process's memory, proves that %s (pid %d) was killed", reaped[0].Process, reaped[0].PID)}}
 	}
 	if s := o.Selected; s != nil {
 		v := report.Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
@@ -114,12 +115,12 @@ func victimsOf(o *parsers.KernelOOM) ([]report.Victim, victimHow) {
 		if n := countRole(o.Lines, "selected"); n > 1 {
 			note += fmt.Sprintf("; it was selected %d times, as the kernel selects a dying victim again until it has exited", n)
 		}
-		return []report.Victim{v}, victimHow{confidence: "medium", note: note}
+		return []report.Victim{v}, victimHow{confidence: "medium", note: report.Note{Code: report.NoteVictimFromSelection, Text: note}}
 	}
 	if o.TaskIn {
-		return nil, victimHow{confidence: "medium", note: "the report's \"Task in … killed as a result of limit of …\" line, printed once the victim is chosen, names its cgroup; the kill line that would name the process is not in the log"}
+		return nil, victimHow{confidence: "medium", note: report.Note{Code: report.NoteVictimFromTaskIn, Text: "the report's \"Task in … killed as a result of limit of …\" line, printed once the victim is chosen, names its cgroup; the kill line that would name the process is not in the log"}}
 	}
-	return nil, victimHow{confidence: "low", note: "only the memory.oom.group line is in the log: every task of " + o.Group + " was to be killed; the victims and the rest of the report are not shown"}
+	return nil, victimHow{confidence: "low", note: report.Note{Code: report.NoteOOMGroupOnly, Text: "only the memory.oom.group line is in the log: every task of " + o.Group + " was to be killed; the victims and the rest of the report are not shown"}}
 }
 
 func hasVictim(vs []report.Victim, pid int) bool { return victimIndex(vs, pid) >= 0 }
@@ -146,9 +147,10 @@ func newDeath(o *parsers.KernelOOM, cg parsers.CgroupPath, v verdict) *report.De
 	d := &report.Death{
 		Node: o.Host, PodUID: cg.PodUID, QoS: cg.QoS, ContainerID: cg.ContainerID,
 		Runtime: cg.Runtime, Cgroup: cg.Path, Victims: []report.Victim{},
-		Mechanism: v.mechanism, Confidence: v.confidence, Notes: append([]string(nil), v.notes...),
+		Mechanism: v.mechanism, Confidence: v.confidence,
 		Evidence: evidenceOf(o.Lines), Kernel: kernelOf(o), Advice: []string{}, Report: partsOf(o),
 	}
+	d.AddNotes(v.notes...)
 	d.Time, d.BootTime = clocksOf(o.Decisive())
 	if v.mechanism == report.CgroupOOM {
 		d.LimitScope = limitCgroupPath(o).Level
@@ -158,9 +160,9 @@ func newDeath(o *parsers.KernelOOM, cg parsers.CgroupPath, v verdict) *report.De
 		d.Memory = memoryOf(o)
 	}
 	if cg.Level == parsers.CgroupConmon {
-		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" is CRI-O's conmon for container "+short(cg.ContainerID)+", not the container itself: the container lost its monitor")
+		d.AddNote(report.NoteConmonCgroup, "the victim's cgroup "+cg.Path+" is CRI-O's conmon for container "+short(cg.ContainerID)+", not the container itself: the container lost its monitor")
 	} else if cg.Path != "" && cg.Level != "" && cg.Level != parsers.CgroupContainer && cg.PodUID != "" {
-		d.Notes = append(d.Notes, "the victim's cgroup "+cg.Path+" names the pod but no container")
+		d.AddNote(report.NotePodCgroupOnly, "the victim's cgroup "+cg.Path+" names the pod but no container")
 	}
 	return d
 }
@@ -170,7 +172,7 @@ func partsOf(o *parsers.KernelOOM) *report.ReportParts {
 	seen := o.Seen()
 	p := &report.ReportParts{Seen: seen, NotSeen: []string{}}
 	for _, part := range []string{parsers.PartHeader, parsers.PartMemory, parsers.PartTasks, parsers.PartCgroup, parsers.PartKill} {
-		if !contains(seen, part) {
+		if !slices.Contains(seen, part) {
 			p.NotSeen = append(p.NotSeen, part)
 		}
 	}
@@ -373,26 +375,13 @@ func joinDeath(into *report.Death, d report.Death) {
 		into.Victim = &into.Victims[0]
 	}
 	into.Evidence = append(into.Evidence, d.Evidence...)
-	for _, n := range d.Notes {
-		if !contains(into.Notes, n) {
-			into.Notes = append(into.Notes, n)
-		}
-	}
+	into.AddNotes(d.NoteList()...)
 	if into.Node == "" {
 		into.Node = d.Node
 	}
 	if d.Mechanism != into.Mechanism && d.Victim != nil {
-		into.Notes = append(into.Notes, fmt.Sprintf("another kill in this container (pid %d) was a %s", d.Victim.PID, d.Mechanism))
+		into.AddNote(report.NoteMixedMechanisms, fmt.Sprintf("another kill in this container (pid %d) was a %s", d.Victim.PID, d.Mechanism))
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // countRole counts the distinct lines of a role (the same line seen in two inputs once).

@@ -17,7 +17,7 @@ func explain(d *report.Death, memoryVolumes string, conmon bool) {
 	d.Summary = summarize(d)
 	d.Advice = advise(d, memoryVolumes)
 	if d.Kernel != nil && d.Kernel.OOMGroup == "" && d.ContainerID != "" && len(d.Victims) > 0 && !d.Victims[0].OrChild && !conmon {
-		d.Notes = append(d.Notes, singleProcessNote(d.Victims))
+		d.AddNote(report.NoteOneProcess, singleProcessNote(d.Victims))
 	}
 }
 

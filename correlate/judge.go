@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func finish(c *caseFile, sc *scene) report.Death {
 	}
 	d.LeadUp = leadUp(c, sc)
 	if note := humanNote(c); note != "" {
-		d.Notes = append(d.Notes, note)
+		d.AddNote(report.NoteKubectlText, note)
 	}
 	nodeMemoryNote(d, sc)
 	return *d
@@ -56,7 +57,7 @@ func finish(c *caseFile, sc *scene) report.Death {
 // nodeMemoryNote gives a node-wide death the node's memory as kubectl describe node showed it.
 func nodeMemoryNote(d *report.Death, sc *scene) {
 	if m := sc.memory[nodeKey(d.Node)]; m != nil && d.Node != "" && (d.Mechanism == report.KernelOOM || d.Mechanism == report.KubeletEviction) {
-		d.Notes = append(d.Notes, "node "+d.Node+" has "+cmp.Or(m.Capacity, "?")+" of memory, "+cmp.Or(m.Allocatable, "?")+
+		d.AddNote(report.NoteNodeAllocatable, "node "+d.Node+" has "+cmp.Or(m.Capacity, "?")+" of memory, "+cmp.Or(m.Allocatable, "?")+
 			" of it allocatable to pods (kubectl describe node): the rest is kept for the system and the eviction threshold")
 	}
 }
@@ -141,7 +142,7 @@ func settleTime(c *caseFile, window time.Duration) {
 			t = t.UTC()
 			d.Time = &t
 			if c.kernel() {
-				d.Notes = append(d.Notes, "the time is taken from "+timeSourceOf(c, t)+": the kernel log gave only time since boot")
+				d.AddNote(report.NoteTimeFromAPI, "the time is taken from "+timeSourceOf(c, t)+": the kernel log gave only time since boot")
 			}
 		}
 	}
@@ -156,7 +157,7 @@ func settleTime(c *caseFile, window time.Duration) {
 				d.Time = &t
 				note += "; the time shown is the API's"
 			}
-			d.Notes = append(d.Notes, note)
+			d.AddNote(report.NoteClocksDisagree, note)
 		}
 	}
 }
@@ -302,7 +303,7 @@ func judge(c *caseFile, sc *scene) {
 		if c.has(seenKilling) && probeKillingMessage(c) != "" {
 			d.Confidence = "high"
 		}
-		d.Notes = append(d.Notes, "no OOM kill, OOMKilled status or eviction was seen for this container")
+		d.AddNote(report.NoteNoMemoryEvidence, "no OOM kill, OOMKilled status or eviction was seen for this container")
 	case c.has(seenPreempted):
 		s := c.all(seenPreempted)[0]
 		d.Mechanism, d.Confidence = report.NotMemory, "high"
@@ -316,14 +317,14 @@ func judge(c *caseFile, sc *scene) {
 		s := c.all(seenKilling)[0]
 		d.Mechanism, d.Confidence = report.NotMemory, "medium"
 		d.Kill = &report.Kill{Reason: "stopped", Message: cmp.Or(strings.Join(strings.Fields(s.message), " "), "the kubelet stopped the container"), By: cmp.Or(s.component, "kubelet")}
-		d.Notes = append(d.Notes, "the kubelet stopped the container (Killing) before it died; a container that does not exit within its grace period is killed with SIGKILL (exit 137)")
+		d.AddNote(report.NoteKubeletKilledFirst, "the kubelet stopped the container (Killing) before it died; a container that does not exit within its grace period is killed with SIGKILL (exit 137)")
 	default:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
 		code := "unknown"
 		if d.ExitCode != nil {
 			code = fmt.Sprint(*d.ExitCode)
 		}
-		d.Notes = append(d.Notes, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, cmp.Or(d.Reason, "none")))
+		d.AddNote(report.NoteKilledWithoutPressure, fmt.Sprintf("the container was killed (exit code %s, reason %s) and no evidence shows memory pressure, an eviction, a probe failure, preemption or shutdown", code, cmp.Or(d.Reason, "none")))
 	}
 	if e := d.Eviction; e != nil && e.Scope != parsers.EvictionScopeNode && e.Scope != "" {
 		missing = nil // a pod over its own storage limit: neither the kernel nor the ranking would add to it
@@ -344,7 +345,7 @@ func memoryVolumeNote(c *caseFile) {
 	}
 	switch d.Mechanism {
 	case report.CgroupOOM, report.KernelOOM, report.KubeletEviction:
-		d.Notes = append(d.Notes, "the pod has emptyDir volumes with medium: Memory ("+st.memoryVolumes+"): what is written there is memory, charged to the pod's cgroup and counted against its limits and its usage under node pressure")
+		d.AddNote(report.NoteMemoryVolume, "the pod has emptyDir volumes with medium: Memory ("+st.memoryVolumes+"): what is written there is memory, charged to the pod's cgroup and counted against its limits and its usage under node pressure")
 	}
 }
 
@@ -413,20 +414,20 @@ func judgeEviction(c *caseFile, sc *scene) []parsers.EvictionUsage {
 	default:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
 		d.Kill = &report.Kill{Reason: "eviction", Message: "evicted by the kubelet; the evidence does not say for which resource", By: "kubelet"}
-		d.Notes = append(d.Notes, "the pod was evicted, but the evidence does not show for which resource, so it is not taken for a memory eviction: the Evicted Event's message or the kubelet's eviction-manager lines would say")
+		d.AddNote(report.NoteEvictionResourceUnknown, "the pod was evicted, but the evidence does not show for which resource, so it is not taken for a memory eviction: the Evicted Event's message or the kubelet's eviction-manager lines would say")
 	}
 	if ev.Resource != "" && from != "the eviction message" {
 		where := " on this node at that time"
 		if annotated {
 			where = ""
 		}
-		d.Notes = append(d.Notes, "the resource is taken from "+from+where)
+		d.AddNote(report.NoteEvictionResourceFrom, "the resource is taken from "+from+where)
 	}
 	if c.has(seenRuntimeOOM) || d.Reason == "OOMKilled" {
-		d.Notes = append(d.Notes, "the container was also OOM-killed around the eviction")
+		d.AddNote(report.NoteOOMKilledToo, "the container was also OOM-killed around the eviction")
 	}
 	if st := latestStatus(c); st != nil && st.request == "" && d.Mechanism == report.KubeletEviction {
-		d.Notes = append(d.Notes, "the container has no memory request: under node pressure its whole usage counts against it")
+		d.AddNote(report.NoteNoMemoryRequest, "the container has no memory request: under node pressure its whole usage counts against it")
 	}
 	return em.Usage
 }
@@ -493,7 +494,7 @@ func judgeOOM(c *caseFile, sc *scene, st *statusDeath) {
 	switch {
 	case sysOOM != nil:
 		d.Mechanism, d.Confidence = report.KernelOOM, "medium"
-		d.Notes = append(d.Notes, "the kubelet's OOM watcher reported a node-wide (global) OOM on this node at "+sysOOM.at.UTC().Format("15:04:05")+" UTC ("+
+		d.AddNote(report.NoteWatcherSystemOOM, "the kubelet's OOM watcher reported a node-wide (global) OOM on this node at "+sysOOM.at.UTC().Format("15:04:05")+" UTC ("+
 			sysOOM.ev.Input+"), and the kernel report itself is not in the inputs")
 		if !containsEvidence(d.Evidence, sysOOM.ev) {
 			d.Evidence = append(d.Evidence, sysOOM.ev)
@@ -501,7 +502,7 @@ func judgeOOM(c *caseFile, sc *scene, st *statusDeath) {
 	case memcgEvent(c) != nil:
 		s := memcgEvent(c)
 		d.Mechanism, d.Confidence = report.CgroupOOM, "medium"
-		d.Notes = append(d.Notes, "the kubelet's OOM watcher recorded a CgroupOOM Event ("+s.message+"): the kernel's OOM killer acted inside a memory cgroup below the root, so a cgroup's own limit was hit, not the node's memory")
+		d.AddNote(report.NoteWatcherCgroupOOM, "the kubelet's OOM watcher recorded a CgroupOOM Event ("+s.message+"): the kernel's OOM killer acted inside a memory cgroup below the root, so a cgroup's own limit was hit, not the node's memory")
 		if v := s.oomVictim; v != nil && len(d.Victims) == 0 {
 			d.Victims = append(d.Victims, report.Victim{PID: v.PID, Process: v.Comm, From: "event"})
 			d.Victim = &d.Victims[0]
@@ -511,16 +512,16 @@ func judgeOOM(c *caseFile, sc *scene, st *statusDeath) {
 		if runtimeSaw && (sc.events || sc.kubeletOn[nodeKey(d.Node)]) {
 			d.Confidence = "medium"
 		}
-		d.Notes = append(d.Notes, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
+		d.AddNote(report.NoteOwnLimitLikely, "OOM-killed with a memory limit of "+limit+" and no sign of a node-wide OOM, so its own limit is the likely cause; the kernel's OOM report, which would show the limit and usage, is not in the inputs")
 	case st != nil && st.limitUnknown:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
-		d.Notes = append(d.Notes, "OOMKilled, so the kernel's OOM killer killed it, but "+cmp.Or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
+		d.AddNote(report.NoteLimitUnknown, "OOMKilled, so the kernel's OOM killer killed it, but "+cmp.Or(st.human, "the pod status given")+" does not show the container's memory limit: whether its own limit or the node ran out is not known")
 	case st != nil:
 		d.Mechanism, d.Confidence = report.KernelOOM, "low"
-		d.Notes = append(d.Notes, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
+		d.AddNote(report.NoteNoOwnLimit, "OOM-killed without a memory limit of its own, so its own cgroup could not OOM: the node (or the kubepods cgroup of node allocatable) ran out")
 	default:
 		d.Mechanism, d.Confidence = report.Unknown, "low"
-		d.Notes = append(d.Notes, "the runtime saw an OOM kill in this container; without the kernel's report or the container's limit the evidence does not say whose limit was hit")
+		d.AddNote(report.NoteRuntimeOOMOnly, "the runtime saw an OOM kill in this container; without the kernel's report or the container's limit the evidence does not say whose limit was hit")
 	}
 }
 
@@ -619,15 +620,15 @@ func kernelExtras(c *caseFile, sc *scene) {
 	d := &c.d
 	if c.has(seenEvicted) {
 		judgeEvictionDetails(c, sc)
-		d.Notes = append(d.Notes, "the kubelet also evicted this pod around the kill")
+		d.AddNote(report.NoteEvictedToo, "the kubelet also evicted this pod around the kill")
 	}
 	if k := probeKill(c); k != nil {
-		d.Notes = append(d.Notes, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
+		d.AddNote(report.NoteProbeFailedToo, "a "+k.Reason+" failure was also reported for this container: the probe may have failed because the container was short of memory")
 	}
 	memoryVolumeNote(c)
 	if d.Mechanism == report.KernelOOM || d.LimitScope == "pod" {
 		if note := sidecarNote(c, sc); note != "" {
-			d.Notes = append(d.Notes, note)
+			d.AddNote(report.NoteSidecarTrap, note)
 		}
 	}
 }
@@ -676,7 +677,7 @@ func linkEpisode(d *report.Death, sc *scene) {
 	for i := range sc.pressure {
 		p := &sc.pressure[i]
 		me := d.Namespace + "/" + d.Pod
-		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, sc.window) || contains(p.Evicted, me)) {
+		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, sc.window) || slices.Contains(p.Evicted, me)) {
 			continue
 		}
 		idx := i
@@ -720,7 +721,7 @@ func rankingFor(p *episode, pod string, t time.Time) []string {
 		if r.at.After(t.Add(time.Second)) {
 			break
 		}
-		if contains(r.pods, pod) {
+		if slices.Contains(r.pods, pod) {
 			out = append([]string{}, r.pods...)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -23,9 +24,9 @@ import (
 // The same kill stamped further apart by two inputs (a node log read in the wrong zone, a
 // drifting clock) is still one kill when its line is identical and the hosts agree, within an
 // hour; the returned notes say by how much the inputs disagree.
-func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*parsers.KernelOOM][]string) {
+func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*parsers.KernelOOM][]report.Note) {
 	var out []*parsers.KernelOOM
-	notes := map[*parsers.KernelOOM][]string{}
+	notes := map[*parsers.KernelOOM][]report.Note{}
 	byLine := map[string][]*parsers.KernelOOM{}
 	byVictim := map[string][]*parsers.KernelOOM{}
 	index := func(o *parsers.KernelOOM) {
@@ -63,12 +64,12 @@ func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*pars
 			continue
 		}
 		if y, guessed, ok := yearDisagreement(into, o); ok {
-			notes[into] = append(notes[into], fmt.Sprintf("%s has no year in its stamps and was read as %d; %s dates this kill %d",
-				guessed.Lines[0].Input, guessed.Decisive().Wall.Year(), other(into, o, guessed).Lines[0].Input, y))
+			notes[into] = append(notes[into], report.Note{Code: report.NoteYearGuessed, Text: fmt.Sprintf("%s has no year in its stamps and was read as %d; %s dates this kill %d",
+				guessed.Lines[0].Input, guessed.Decisive().Wall.Year(), other(into, o, guessed).Lines[0].Input, y)})
 		}
 		if d := killSkew(into, o); d > sameKillSlack {
-			notes[into] = append(notes[into], fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
-				into.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond)))
+			notes[into] = append(notes[into], report.Note{Code: report.NoteInputsDisagree, Text: fmt.Sprintf("%s and %s stamp this kill %s apart: a time zone (--tz) or a clock is off",
+				into.Lines[0].Input, o.Lines[0].Input, d.Round(time.Millisecond))})
 		}
 		absorb(into, o)
 		index(into)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
@@ -24,7 +25,7 @@ func TestSkewedDuplicateIsOneKill(t *testing.T) {
 	if len(out) != 1 {
 		t.Fatalf("%d kills, want 1", len(out))
 	}
-	if n := notes[out[0]]; len(n) != 1 || !strings.Contains(n[0], "10m0s apart") {
+	if n := notes[out[0]]; len(n) != 1 || !strings.Contains(n[0].Text, "10m0s apart") || n[0].Code != report.NoteInputsDisagree {
 		t.Errorf("notes %q", n)
 	}
 	// Two hosts never merge, however alike their lines.

@@ -42,9 +42,7 @@ func systemOOMKills(deaths, kills []report.Death, facts []nodeFact, window time.
 				d.Evidence = append(d.Evidence, f.ev)
 			}
 			note := "the kubelet recorded this kill as a SystemOOM of " + comm + " (pid " + strconv.Itoa(pid) + ") on this node: cAdvisor saw it as a node-wide OOM"
-			if !contains(d.Notes, note) {
-				d.Notes = append(d.Notes, note)
-			}
+			d.AddNote(report.NoteSystemOOMRecorded, note)
 			continue
 		}
 		out = append(out, systemOOMDeath(f, comm, pid))
@@ -77,6 +75,6 @@ func systemOOMDeath(f *nodeFact, comm string, pid int) report.Death {
 		t := f.at.UTC()
 		d.Time = &t
 	}
-	d.Notes = append(d.Notes, fmt.Sprintf("only the kubelet's SystemOOM record shows this kill: its OOM watcher saw the kernel's global OOM killer kill %s (pid %d); the kernel's report, which would show the cgroup and the memory, is not in the inputs", comm, pid))
+	d.AddNote(report.NoteSystemOOMOnly, fmt.Sprintf("only the kubelet's SystemOOM record shows this kill: its OOM watcher saw the kernel's global OOM killer kill %s (pid %d); the kernel's report, which would show the cgroup and the memory, is not in the inputs", comm, pid))
 	return d
 }

@@ -158,7 +158,9 @@ type Death struct {
 	Summary  string   `json:"summary"`
 	RuledOut []string `json:"ruledOut,omitempty"` // why the other mechanisms are not it
 	Notes    []string `json:"notes,omitempty"`    // caveats: what the evidence cannot tell
-	Missing  []string `json:"missing,omitempty"`  // inputs that would have raised the confidence
+	// NoteCodes name the notes, index for index (see NoteCode); write both with AddNote.
+	NoteCodes []NoteCode `json:"noteCodes,omitempty"`
+	Missing   []string   `json:"missing,omitempty"` // inputs that would have raised the confidence
 	// LeadUp is what came before the death, each with its own time: failed probes, back-offs,
 	// the kubelet's kill when the exit dates the death, the start of node pressure.
 	LeadUp []LeadUp `json:"leadUp,omitempty"`
