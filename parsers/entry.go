@@ -85,14 +85,14 @@ func (p *run) post(e *entry, emit func(Event)) {
 		}
 		return
 	}
-	p.deliver(&e.m, emit)
+	p.deliver(&e.m)
 }
 
 // deliver hands a message to every parser.
-func (p *run) deliver(m *Message, emit func(Event)) {
+func (p *run) deliver(m *Message) {
 	p.span(m)
 	p.fed++
 	for _, parser := range p.parsers {
-		parser.Feed(m, emit)
+		parser.Feed(m, p.out)
 	}
 }

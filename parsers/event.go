@@ -10,8 +10,8 @@ package parsers
 //	*KubeEvent      a Kubernetes Event, from an object, a kubectl table or a log line
 //	*PodStatus      a Pod object: its containers' states, QoS, node, requests and limits
 //	*NodeMemory     a node's memory capacity and allocatable from kubectl describe node
-//	*Notice         a relevant line that could not be read in full: the pipeline turns it
-//	                into a warning of its input and never passes it on
+//
+// A line a parser could not read in full is no Event: it goes to Out.Warn.
 type Event interface {
 	// First is the first line of evidence, used for ordering and messages.
 	First() Pos
@@ -26,7 +26,6 @@ var (
 	_ Event = (*KubeEvent)(nil)
 	_ Event = (*PodStatus)(nil)
 	_ Event = (*NodeMemory)(nil)
-	_ Event = (*Notice)(nil)
 )
 
 func (*KernelOOM) event()     {}
@@ -36,4 +35,3 @@ func (*RuntimeLine) event()   {}
 func (*KubeEvent) event()     {}
 func (*PodStatus) event()     {}
 func (*NodeMemory) event()    {}
-func (*Notice) event()        {}

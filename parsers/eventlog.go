@@ -28,10 +28,10 @@ type eventLogParser struct{}
 // eventLogTriggers: every such line names its reason (never as its first key).
 var eventLogTriggers = []string{" reason=", `"reason":`}
 
-func (eventLogParser) Busy() bool        { return false }
-func (eventLogParser) Flush(func(Event)) {}
+func (eventLogParser) Busy() bool { return false }
+func (eventLogParser) Flush(Out)  {}
 
-func (eventLogParser) Feed(m *Message, emit func(Event)) {
+func (eventLogParser) Feed(m *Message, out Out) {
 	if m.Program != EventsProgram {
 		return
 	}
@@ -40,7 +40,7 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 		kv, ok = eventFields(m.Text)
 	}
 	if !ok {
-		emit(&Notice{Pos: Pos{m.Input, m.Line}, Why: "event line in neither logfmt nor JSON, skipped"})
+		out.Warn(Warning{Line: m.Line, Message: "event line in neither logfmt nor JSON, skipped"})
 		return
 	}
 	e := &KubeEvent{Pos: Pos{m.Input, m.Line}, Reason: kv["reason"], Type: kv["type"], Message: kv["msg"],
@@ -54,7 +54,7 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 		e.Count = int32(n)
 	}
 	if e.Reason == "" || e.Object.Name == "" {
-		emit(&Notice{Pos: e.Pos, Why: "event line without reason or object, skipped"})
+		out.Warn(Warning{Line: m.Line, Message: "event line without reason or object, skipped"})
 		return
 	}
 	if !MemoryEventReasons[e.Reason] {
@@ -63,7 +63,7 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 	ev := m.Evidence("event")
 	e.Line = &ev
 	e.Line.Floating = false // the entry time carries its zone
-	emit(e)
+	out.Event(e)
 }
 
 func firstOf(a, b string) string {

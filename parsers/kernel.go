@@ -64,7 +64,8 @@ func (p clockPoint) since(m *Message) (time.Duration, bool) {
 
 func (k *kernelParser) Busy() bool { return len(k.open) > 0 }
 
-func (k *kernelParser) Flush(emit func(Event)) {
+func (k *kernelParser) Flush(out Out) {
+	emit := out.Event // an OOM report gives events only
 	hosts := make([]string, 0, len(k.open))
 	for h := range k.open {
 		hosts = append(hosts, h)
@@ -87,7 +88,8 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
-func (k *kernelParser) Feed(m *Message, emit func(Event)) {
+func (k *kernelParser) Feed(m *Message, out Out) {
+	emit := out.Event
 	k.lastLine = m.Line
 	if m.Program != "kernel" {
 		return
@@ -466,17 +468,17 @@ func optInt64(s string) int64 {
 // lines (the kernel lines node-problem-detector quotes in an OOMKilling Event).
 func ParseKernelMessages(ms []*Message) []*KernelOOM {
 	p := newKernelParser()
-	var out []*KernelOOM
-	emit := func(ev Event) {
+	var ooms []*KernelOOM
+	out := Out{Event: func(ev Event) {
 		if k, ok := ev.(*KernelOOM); ok {
-			out = append(out, k)
+			ooms = append(ooms, k)
 		}
-	}
+	}, Warn: func(Warning) {}}
 	for _, m := range ms {
-		p.Feed(m, emit)
+		p.Feed(m, out)
 	}
-	p.Flush(emit)
-	return out
+	p.Flush(out)
+	return ooms
 }
 
 // IsOOMReportLine says whether a kernel message is one a log store can be searched around to

@@ -38,10 +38,10 @@ var kubeletTriggers = []string{
 // log file or --logging-format=json. Each line stands alone.
 type kubeletParser struct{}
 
-func (kubeletParser) Busy() bool        { return false }
-func (kubeletParser) Flush(func(Event)) {}
+func (kubeletParser) Busy() bool { return false }
+func (kubeletParser) Flush(Out)  {}
 
-func (kubeletParser) Feed(m *Message, emit func(Event)) {
+func (kubeletParser) Feed(m *Message, out Out) {
 	if m.Program == "kernel" {
 		return
 	}
@@ -49,13 +49,11 @@ func (kubeletParser) Feed(m *Message, emit func(Event)) {
 	if !ok {
 		return
 	}
-	if ev := kubeletEvent(m, &k); ev != nil {
-		emit(ev)
-	}
+	out.send(kubeletEvent(m, &k))
 }
 
-// kubeletEvent dispatches on the message; nil when the line is none of ours.
-func kubeletEvent(m *Message, k *klogLine) Event {
+// kubeletEvent dispatches on the message; nil and nil when the line is none of ours.
+func kubeletEvent(m *Message, k *klogLine) (Event, *Warning) {
 	msg := k.Msg
 	lower := strings.ToLower(msg)
 	switch {
@@ -103,21 +101,21 @@ func kubeletEvent(m *Message, k *klogLine) Event {
 	case msg == "Event occurred" || strings.HasPrefix(msg, "Event(v1.ObjectReference{"):
 		return eventLine(m, k)
 	}
-	return nil
+	return nil, nil
 }
 
 // kubeletLine builds a line of the given kind; fill reads the fields and says whether the
-// line was fully understood. A line that was not is a Notice, never evidence.
-func kubeletLine(m *Message, kind string, fill func(*KubeletLine) bool) Event {
+// line was fully understood. A line that was not is a Warning, never evidence.
+func kubeletLine(m *Message, kind string, fill func(*KubeletLine) bool) (Event, *Warning) {
 	l := &KubeletLine{Kind: kind, Host: m.Host, Evidence: m.Evidence("kubelet-" + kind)}
 	if !fill(l) {
-		return &Notice{Pos: l.Evidence.Pos, Why: "kubelet " + kind + " line not understood, skipped"}
+		return nil, &Warning{Line: m.Line, Message: "kubelet " + kind + " line not understood, skipped"}
 	}
-	return l
+	return l, nil
 }
 
 // evictionLine reads one eviction-manager line of either era (docs/formats.md §5.3).
-func evictionLine(m *Message, k *klogLine, rest string) Event {
+func evictionLine(m *Message, k *klogLine, rest string) (Event, *Warning) {
 	lower := strings.ToLower(rest)
 	resource := func(prefix string) string {
 		if r := k.KV["resourceName"]; r != "" {
@@ -204,7 +202,7 @@ func evictionLine(m *Message, k *klogLine, rest string) Event {
 			return true
 		})
 	}
-	return nil
+	return nil, nil
 }
 
 // podList reads the pods of a structured line's "pods" value, or of a printf line after
@@ -319,7 +317,7 @@ var (
 	reGrace         = regexp.MustCompile(`(?:with|using) (\d+) second grace period`)
 )
 
-func killingLine(m *Message, k *klogLine) Event {
+func killingLine(m *Message, k *klogLine) (Event, *Warning) {
 	return kubeletLine(m, KubeletKilling, func(l *KubeletLine) bool {
 		if k.Structured {
 			l.Pod, l.Container = kvPod(k.KV), k.KV["containerName"]
@@ -357,9 +355,9 @@ func splitContainerID(s string) (runtime, id string) {
 // printf era: Liveness probe for "name_ns(uid):container" failed (failure): output
 var reProbePrintf = regexp.MustCompile(`^(Liveness|Readiness|Startup) probe for "([^"]+):([^":]+)" failed \(([^)]*)\): ?(.*)$`)
 
-func probeLine(m *Message, k *klogLine) Event {
+func probeLine(m *Message, k *klogLine) (Event, *Warning) {
 	if !k.Structured && !reProbePrintf.MatchString(k.Msg) {
-		return nil // "probe for" also occurs in unrelated lines
+		return nil, nil // "probe for" also occurs in unrelated lines
 	}
 	return kubeletLine(m, KubeletProbeFailed, func(l *KubeletLine) bool {
 		if k.Structured {
@@ -383,7 +381,7 @@ var rePLEG = regexp.MustCompile(`"?ID"?:\s*"?([0-9a-fA-F-]{8,})"?,?\s*"?Type"?:\
 
 // The generic PLEG's relist (1.27+) logs each exit with its code: "Generic (PLEG): container
 // finished" podID="<uid>" containerID="<id>" exitCode=137.
-func plegFinishedLine(m *Message, k *klogLine) Event {
+func plegFinishedLine(m *Message, k *klogLine) (Event, *Warning) {
 	return kubeletLine(m, KubeletContainerDied, func(l *KubeletLine) bool {
 		l.Pod = kvPod(k.KV)
 		if l.Pod.UID == "" {
@@ -398,9 +396,9 @@ func plegFinishedLine(m *Message, k *klogLine) Event {
 	})
 }
 
-func plegLine(m *Message, k *klogLine) Event {
+func plegLine(m *Message, k *klogLine) (Event, *Warning) {
 	if !strings.Contains(k.Msg+k.KV["event"], "ContainerDied") {
-		return nil
+		return nil, nil
 	}
 	return kubeletLine(m, KubeletContainerDied, func(l *KubeletLine) bool {
 		sm := rePLEG.FindStringSubmatch(k.Msg + " " + k.KV["event"])
@@ -420,7 +418,7 @@ func plegLine(m *Message, k *klogLine) Event {
 // The OOM watcher's cadvisor OomInstance printed with %v: &{Pid:… ProcessName:… …}.
 var reSysOOM = regexp.MustCompile(`Pid:(\d+) ProcessName:(\S*)`)
 
-func sysOOMLine(m *Message, k *klogLine) Event {
+func sysOOMLine(m *Message, k *klogLine) (Event, *Warning) {
 	return kubeletLine(m, KubeletSystemOOM, func(l *KubeletLine) bool {
 		if sm := reSysOOM.FindStringSubmatch(k.Msg + " " + k.KV["event"]); sm != nil {
 			l.VictimPID, _ = strconv.Atoi(sm[1])
@@ -431,7 +429,7 @@ func sysOOMLine(m *Message, k *klogLine) Event {
 }
 
 // printf era: Shutdown manager killing pod "name_ns(uid)" with gracePeriod: 30 seconds
-func shutdownLine(m *Message, k *klogLine) Event {
+func shutdownLine(m *Message, k *klogLine) (Event, *Warning) {
 	return kubeletLine(m, KubeletShutdownKill, func(l *KubeletLine) bool {
 		l.Pod = onePod(k, between(k.Msg, "killing pod ", " with"))
 		g := k.KV["gracePeriod"]
@@ -449,7 +447,7 @@ func shutdownLine(m *Message, k *klogLine) Event {
 // {Signal:memory.available Operator:LessThan Value:{Quantity:100Mi Percentage:0} GracePeriod:0s MinReclaim:<nil>}
 var reThreshold = regexp.MustCompile(`\{Signal:([\w.]+) Operator:(\w+) Value:\{Quantity:(<nil>|[^ ]*) Percentage:([\d.]+)\} GracePeriod:(\S+) `)
 
-func thresholdsLine(m *Message, k *klogLine) Event {
+func thresholdsLine(m *Message, k *klogLine) (Event, *Warning) {
 	return kubeletLine(m, KubeletThresholds, func(l *KubeletLine) bool {
 		for _, sm := range reThreshold.FindAllStringSubmatch(k.Msg+" "+k.KV["nodeConfig"], -1) {
 			t := Threshold{Signal: sm[1], Operator: sm[2], Value: sm[3]}

@@ -104,18 +104,7 @@ const (
 // First implements Event.
 func (r *RuntimeLine) First() Pos { return r.Evidence.Pos }
 
-// Notice is a line a parser recognised as relevant but could not fully read: it is reported
-// as a warning and never used as evidence.
-type Notice struct {
-	Pos Pos
-	Why string
-}
-
-// First implements Event.
-func (n *Notice) First() Pos { return n.Pos }
-
 var (
 	_ Event = (*KubeletLine)(nil)
 	_ Event = (*RuntimeLine)(nil)
-	_ Event = (*Notice)(nil)
 )

@@ -26,7 +26,7 @@ var reRefField = regexp.MustCompile(`(\w+):"((?:[^"\\]|\\.)*)"`)
 // eventLine turns a kubelet "Event occurred" line into the same KubeEvent an Event object
 // gives, so that kubelet logs with events (V(3)) and archived Events read alike. The
 // line's time is the event's time.
-func eventLine(m *Message, k *klogLine) Event {
+func eventLine(m *Message, k *klogLine) (Event, *Warning) {
 	e := &KubeEvent{Pos: Pos{m.Input, m.Line}, Host: m.Host, FirstTime: m.Wall, LastTime: m.Wall, Count: 1}
 	if k.Structured {
 		e.Reason, e.Type, e.Message = k.KV["reason"], k.KV["type"], k.KV["message"]
@@ -40,7 +40,7 @@ func eventLine(m *Message, k *klogLine) Event {
 	} else {
 		sm := reEventPrintf.FindStringSubmatch(k.Msg)
 		if sm == nil {
-			return &Notice{Pos: e.Pos, Why: "kubelet event line not understood, skipped"}
+			return nil, &Warning{Line: m.Line, Message: "kubelet event line not understood, skipped"}
 		}
 		for _, f := range reRefField.FindAllStringSubmatch(sm[1], -1) {
 			switch f[1] {
@@ -59,13 +59,13 @@ func eventLine(m *Message, k *klogLine) Event {
 		e.Type, e.Reason, e.Message = sm[2], sm[3], sm[4]
 	}
 	if !MemoryEventReasons[e.Reason] {
-		return nil
+		return nil, nil
 	}
 	if e.Object.Name == "" || e.Object.Kind == "" {
-		return &Notice{Pos: e.Pos, Why: "kubelet event line without an object, skipped"}
+		return nil, &Warning{Line: m.Line, Message: "kubelet event line without an object, skipped"}
 	}
 	e.Component = "kubelet"
 	ev := m.Evidence("event")
 	e.Line = &ev
-	return e
+	return e, nil
 }

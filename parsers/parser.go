@@ -6,10 +6,29 @@ type Parser interface {
 	// Busy reports that a multi-line event is open: until it closes, every line of the input
 	// must reach Feed, not only the lines that pass the trigger prefilter.
 	Busy() bool
-	// Feed takes one message; it calls emit for each event the message completes.
-	Feed(m *Message, emit func(Event))
-	// Flush is called at the end of the input and emits whatever is still open.
-	Flush(emit func(Event))
+	// Feed takes one message; it sends out each event the message completes, and a warning
+	// for each relevant line it could not read in full.
+	Feed(m *Message, out Out)
+	// Flush is called at the end of the input and sends out whatever is still open.
+	Flush(out Out)
+}
+
+// Out is where a parser's results go, in two streams. An event is evidence for the
+// correlator. A warning is a line the parser recognised as relevant but could not read in
+// full: it is reported with its input and line, and never used as evidence.
+type Out struct {
+	Event func(Event)
+	Warn  func(Warning)
+}
+
+// send passes on what one line gave: an event, a warning, or neither.
+func (o Out) send(ev Event, w *Warning) {
+	if w != nil {
+		o.Warn(*w)
+	}
+	if ev != nil {
+		o.Event(ev)
+	}
 }
 
 // Spec describes a parser for the registry.

@@ -18,9 +18,9 @@ import (
 // fedRecorder is a parser that keeps what reaches the parsers.
 type fedRecorder struct{ texts []string }
 
-func (r *fedRecorder) Busy() bool                     { return false }
-func (r *fedRecorder) Feed(m *Message, _ func(Event)) { r.texts = append(r.texts, m.Text) }
-func (r *fedRecorder) Flush(func(Event))              {}
+func (r *fedRecorder) Busy() bool             { return false }
+func (r *fedRecorder) Feed(m *Message, _ Out) { r.texts = append(r.texts, m.Text) }
+func (r *fedRecorder) Flush(Out)              {}
 
 type parsed struct {
 	ooms       []*KernelOOM

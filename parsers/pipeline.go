@@ -57,7 +57,8 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 }
 
 func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
-	emit = p.notices(emit)
+	p.out = p.outputs(emit)
+	emit = p.out.Event
 	next, stop := iter.Pull2(in.Records)
 	defer stop()
 	first, err, ok := next()
@@ -86,7 +87,7 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	p.flushWrap(emit)
 	p.flushOrder(emit)
 	for _, parser := range p.parsers {
-		parser.Flush(emit)
+		parser.Flush(p.out)
 	}
 	return p.finish()
 }
@@ -118,6 +119,7 @@ type run struct {
 	counts    map[int]int // lines per framing index
 	framed    int         // lines any framing read, forced or not
 	parsers   []Parser
+	out       Out // where the parsers send events and warnings
 	filter    *prefilter
 	bootSeq   int                    // boots counted by journalctl's "-- Boot --" separators
 	bootIDs   map[string]int         // boots numbered by the journal's _BOOT_ID, when entries name it
@@ -188,20 +190,20 @@ func (p *run) span(m *Message) {
 	p.res.Floating = p.res.Floating || m.Floating
 }
 
-// notices turns the Notices parsers emit into warnings of this input; other events pass.
-func (p *run) notices(emit func(Event)) func(Event) {
-	return func(ev Event) {
-		if n, ok := ev.(*Notice); ok {
-			p.warn(n.Pos.Line, n.Why)
-			return
-		}
-		if k, ok := ev.(*KubeEvent); ok {
-			readNPDKill(k)
-			readOOMWatcherVictim(k)
-		}
-		readEvictions(ev)
-		p.events++
-		emit(ev)
+// outputs makes the two streams the parsers send to: events are decoded further, counted
+// and passed on; warnings become warnings of this input.
+func (p *run) outputs(emit func(Event)) Out {
+	return Out{
+		Event: func(ev Event) {
+			if k, ok := ev.(*KubeEvent); ok {
+				readNPDKill(k)
+				readOOMWatcherVictim(k)
+			}
+			readEvictions(ev)
+			p.events++
+			emit(ev)
+		},
+		Warn: func(w Warning) { p.warn(w.Line, w.Message) },
 	}
 }
 

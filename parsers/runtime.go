@@ -28,19 +28,17 @@ var runtimeTriggers = []string{
 // systemd's unit lines about OOM kills. Each line stands alone.
 type runtimeParser struct{}
 
-func (runtimeParser) Busy() bool        { return false }
-func (runtimeParser) Flush(func(Event)) {}
+func (runtimeParser) Busy() bool { return false }
+func (runtimeParser) Flush(Out)  {}
 
-func (runtimeParser) Feed(m *Message, emit func(Event)) {
+func (runtimeParser) Feed(m *Message, out Out) {
 	if m.Program == "kernel" {
 		return
 	}
-	if ev := runtimeEvent(m); ev != nil {
-		emit(ev)
-	}
+	out.send(runtimeEvent(m))
 }
 
-func runtimeEvent(m *Message) Event {
+func runtimeEvent(m *Message) (Event, *Warning) {
 	text := m.Text
 	switch {
 	case strings.Contains(text, "TaskOOM event"), strings.Contains(text, "TaskExit event"), strings.Contains(text, "received exit event"):
@@ -58,12 +56,12 @@ func runtimeEvent(m *Message) Event {
 		// systemd src/core/unit.c unit_check_oom, older and newer wording (systemd ≥ 256)
 		unit := text[:strings.Index(text, ": ")]
 		if strings.ContainsAny(unit, " /") || !(strings.HasSuffix(unit, ".scope") || strings.HasSuffix(unit, ".slice") || strings.HasSuffix(unit, ".service")) {
-			return nil
+			return nil, nil
 		}
 		return &RuntimeLine{Kind: RuntimeOOM, Source: "systemd", Host: m.Host, Unit: unit, Evidence: m.Evidence("systemd-oom"),
-			UnitCgroup: parseCgroup("/kubepods.slice/" + unit)} // a unit name is the last part of a systemd cgroup path
+			UnitCgroup: parseCgroup("/kubepods.slice/" + unit)}, nil // a unit name is the last part of a systemd cgroup path
 	}
-	return nil
+	return nil, nil
 }
 
 // containerd's CRI event handler logs every task event it handles (docs/formats.md §6.1):
@@ -84,7 +82,7 @@ var (
 	reCtrdExitedNew = regexp.MustCompile(`exited_at:\{seconds:(\d+)(?:\s+nanos:(\d+))?\}`)
 )
 
-func containerdLine(m *Message) Event {
+func containerdLine(m *Message) (Event, *Warning) {
 	text := logrusMsg(m.Text)
 	oom := strings.Contains(text, "TaskOOM event")
 	cid := reCtrdContainer.FindStringSubmatch(text)
@@ -92,26 +90,26 @@ func containerdLine(m *Message) Event {
 		// A sandbox's exit: its ID is the pod's pause, whose "received exit event" is no
 		// container's death.
 		if cid == nil {
-			return nil
+			return nil, nil
 		}
-		return &RuntimeLine{Kind: RuntimeSandboxExit, Source: "containerd", Host: m.Host, ContainerID: cid[1], Evidence: m.Evidence("containerd-sandbox-exit")}
+		return &RuntimeLine{Kind: RuntimeSandboxExit, Source: "containerd", Host: m.Host, ContainerID: cid[1], Evidence: m.Evidence("containerd-sandbox-exit")}, nil
 	}
 	if cid == nil {
-		return &Notice{Pos: Pos{m.Input, m.Line}, Why: "containerd task event without a container ID, skipped"}
+		return nil, &Warning{Line: m.Line, Message: "containerd task event without a container ID, skipped"}
 	}
 	r := &RuntimeLine{Source: "containerd", Host: m.Host, ContainerID: cid[1]}
 	if oom {
 		r.Kind, r.Evidence = RuntimeOOM, m.Evidence("containerd-oom")
-		return r
+		return r, nil
 	}
 	if id := reCtrdExecID.FindStringSubmatch(text); id != nil && id[1] != cid[1] {
-		return nil
+		return nil, nil
 	}
 	n := 0
 	if st := reCtrdStatus.FindStringSubmatch(text); st != nil {
 		n, _ = strconv.Atoi(st[1])
 	} else if !strings.Contains(text, "container_id:") {
-		return &Notice{Pos: Pos{m.Input, m.Line}, Why: "containerd TaskExit without an exit status, skipped"}
+		return nil, &Warning{Line: m.Line, Message: "containerd TaskExit without an exit status, skipped"}
 	} // protobuf text omits zero values: no exit_status is exit status 0
 	r.Kind, r.ExitStatus, r.Evidence = RuntimeExit, &n, m.Evidence("containerd-exit")
 	if sm := reCtrdExitedOld.FindStringSubmatch(text); sm != nil {
@@ -121,7 +119,7 @@ func containerdLine(m *Message) Event {
 		ns, _ := strconv.ParseInt(sm[2], 10, 64)
 		r.ExitedAt = time.Unix(s, ns).UTC()
 	}
-	return r
+	return r, nil
 }
 
 // logrusMsg returns the unquoted msg="…" of a logrus text line, or the text itself.
@@ -143,26 +141,26 @@ func logrusMsg(text string) string {
 // syslog line, or with the "conmon" word when the identifier was lost.
 var reConmon = regexp.MustCompile(`(?:^|conmon )([0-9a-f]{12,64}) <n?info>: OOM (?:event )?received`)
 
-func conmonLine(m *Message) Event {
+func conmonLine(m *Message) (Event, *Warning) {
 	sm := reConmon.FindStringSubmatch(m.Text)
 	if sm == nil {
-		return nil
+		return nil, nil
 	}
 	return &RuntimeLine{Kind: RuntimeOOM, Source: "conmon", Host: m.Host, ContainerID: sm[1], IDPrefix: len(sm[1]) < 64,
-		Evidence: m.Evidence("conmon-oom")}
+		Evidence: m.Evidence("conmon-oom")}, nil
 }
 
 // CRI-O's exit watcher, debug level: Found exit code for <id>: 137 (internal/oci/runtime_oci.go).
 var reCrioExit = regexp.MustCompile(`Found exit code for ([0-9a-f]{64}): (-?\d+)`)
 
-func crioExitLine(m *Message) Event {
+func crioExitLine(m *Message) (Event, *Warning) {
 	sm := reCrioExit.FindStringSubmatch(logrusMsg(m.Text))
 	if sm == nil {
-		return nil
+		return nil, nil
 	}
 	n, _ := strconv.Atoi(sm[2])
 	return &RuntimeLine{Kind: RuntimeExit, Source: "cri-o", Host: m.Host, ContainerID: sm[1], ExitStatus: &n,
-		Evidence: m.Evidence("crio-exit")}
+		Evidence: m.Evidence("crio-exit")}, nil
 }
 
 // Lines that name a container when it is created, so its full ID and names are known to
@@ -178,7 +176,7 @@ var (
 	reConmonScope = regexp.MustCompile(`Started crio-conmon-([0-9a-f]{64})\.scope`)
 )
 
-func createdLine(m *Message) Event {
+func createdLine(m *Message) (Event, *Warning) {
 	text := logrusMsg(m.Text)
 	r := &RuntimeLine{Kind: RuntimeCreated, Host: m.Host, Evidence: m.Evidence("runtime-created")}
 	switch {
@@ -191,7 +189,7 @@ func createdLine(m *Message) Event {
 	case reConmonScope.MatchString(text):
 		r.Source, r.ContainerID = "systemd", reConmonScope.FindStringSubmatch(text)[1]
 	default:
-		return nil
+		return nil, nil
 	}
-	return r
+	return r, nil
 }

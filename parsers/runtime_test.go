@@ -34,7 +34,8 @@ func TestRuntimeLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		if r, ok := runtimeEvent(&Message{Text: tt.text}).(*RuntimeLine); ok && r != nil {
+		ev, _ := runtimeEvent(&Message{Text: tt.text})
+		if r, ok := ev.(*RuntimeLine); ok && r != nil {
 			got = r.Kind + "/" + r.Source + "/" + r.ContainerID
 			if r.ExitStatus != nil {
 				got += "/" + itoa(*r.ExitStatus)

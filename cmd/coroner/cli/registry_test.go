@@ -24,16 +24,17 @@ type guardParser struct{}
 
 var guardKill = regexp.MustCompile(`acme-oomguard: killed pid (\d+) \(([^)]*)\) on node memory pressure`)
 
-func (guardParser) Busy() bool                { return false }
-func (guardParser) Flush(func(parsers.Event)) {}
-func (guardParser) Feed(m *parsers.Message, emit func(parsers.Event)) {
+func (guardParser) Busy() bool        { return false }
+func (guardParser) Flush(parsers.Out) {}
+func (guardParser) Feed(m *parsers.Message, out parsers.Out) {
 	sm := guardKill.FindStringSubmatch(m.Text)
 	if sm == nil {
+		out.Warn(parsers.Warning{Line: m.Line, Message: "acme-oomguard line not understood, skipped"})
 		return
 	}
 	pid, _ := strconv.Atoi(sm[1])
 	ev := m.Evidence("kill")
-	emit(&parsers.KernelOOM{Host: m.Host, Constraint: "CONSTRAINT_NONE", GlobalOOM: true, Lines: []parsers.Evidence{ev},
+	out.Event(&parsers.KernelOOM{Host: m.Host, Constraint: "CONSTRAINT_NONE", GlobalOOM: true, Lines: []parsers.Evidence{ev},
 		Kills: []parsers.Kill{{Evidence: ev, PID: pid, Comm: sm[2], TotalVMKiB: -1, AnonRSSKiB: -1, FileRSSKiB: -1, ShmemRSSKiB: -1, UID: -1}}})
 }
 
@@ -60,6 +61,8 @@ func TestNewParserNeedsOnlyItsEntry(t *testing.T) {
 		content = append(content, []byte(at.Add(time.Duration(i-200)*time.Second).Format(time.RFC3339)+" node-3 app[1]: request served\n")...)
 	}
 	content = append(content, []byte(at.Format(time.RFC3339)+" node-3 guardd[77]: "+line+"\n")...)
+	// A line the parser recognises but cannot read: its warning must reach the input's report.
+	content = append(content, []byte(at.Format(time.RFC3339)+" node-3 guardd[77]: acme-oomguard: killed pid (garbled\n")...)
 	if err := os.WriteFile(file, content, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -79,13 +82,22 @@ func TestNewParserNeedsOnlyItsEntry(t *testing.T) {
 		"loki":          {"loki", "--url", lokiSrv.URL, "-o", "json", "--from", from, "--to", to, "--no-count"},
 		"elasticsearch": {"elasticsearch", "--url", esSrv.URL, "--index", "logs-*", "-o", "json", "--from", from, "--to", to, "--no-count"},
 	}
+	warned := 0 // the garbled line's warnings in analyze's report
 	kills := func(t *testing.T) map[string]int {
 		got := map[string]int{}
+		warned = 0
 		for name, args := range runs {
 			out, stderr, _ := runMain(t, "", args...)
 			var rep report.Report
 			if err := json.Unmarshal([]byte(out), &rep); err != nil {
 				t.Fatalf("%s: no report: %v\n%s", name, err, stderr)
+			}
+			for _, in := range rep.Inputs {
+				for _, w := range in.Warnings {
+					if w.Line == 202 && w.Message == "acme-oomguard line not understood, skipped" {
+						warned++
+					}
+				}
 			}
 			for _, d := range append(rep.Deaths, rep.HostKills...) {
 				if d.Victim != nil && d.Victim.PID == 4242 {
@@ -95,11 +107,14 @@ func TestNewParserNeedsOnlyItsEntry(t *testing.T) {
 		}
 		return got
 	}
-	if got := kills(t); len(got) != 0 {
-		t.Fatalf("without the parser's entry, kills were found: %v", got)
+	if got := kills(t); len(got) != 0 || warned != 0 {
+		t.Fatalf("without the parser's entry, kills were found (%v) or its warning given (%d)", got, warned)
 	}
 	registerGuard(t)
 	got := kills(t)
+	if warned != 1 {
+		t.Errorf("the garbled acme-oomguard line at 202 gave %d warnings in analyze's report, want 1", warned)
+	}
 	for name := range runs {
 		if got[name] != 1 {
 			t.Errorf("%s: %d kills of pid 4242, want 1 from the registered parser alone", name, got[name])
