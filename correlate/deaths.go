@@ -11,6 +11,27 @@ import (
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
+// kernelDeaths is the kernel phase: a report read from two inputs is merged into one, and
+// each gives its deaths, of containers (one container's kills joined into one death) or of
+// processes outside any container.
+func kernelDeaths(ooms []*parsers.KernelOOM, sc *scene) (deaths, hostKills []report.Death) {
+	merged, skews := mergeDuplicates(ooms)
+	sc.cgroups = levelsOf(merged)
+	for _, r := range merged {
+		for _, d := range deathsOf(r, sc.window) {
+			sc.reports[d.Kernel] = r
+			d.AddNotes(skews[r]...)
+			if d.ContainerID == "" && d.PodUID == "" {
+				hostKills = append(hostKills, d)
+			} else {
+				attribute(&d, r)
+				deaths = append(deaths, d)
+			}
+		}
+	}
+	return joinContainerDeaths(deaths, sc.window, sc.cgroups), hostKills
+}
+
 // deathsOf turns one OOM report into deaths: one per container its kills hit (a
 // memory.oom.group kill of a pod cgroup can hit several), or one host kill. A report whose
 // kill line is not in the log still makes a death when another line proves the kill

@@ -190,3 +190,17 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// explainHostKills explains the kills outside any container.
+func explainHostKills(kills []report.Death, sc *scene) []report.Death {
+	if kills == nil {
+		kills = []report.Death{}
+	}
+	for i := range kills {
+		d := &kills[i]
+		attribute(d, sc.reports[d.Kernel])
+		explain(d, "", sc.cgroups.conmon(d.Cgroup))
+		nodeMemoryNote(d, sc)
+	}
+	return kills
+}

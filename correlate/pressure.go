@@ -293,3 +293,34 @@ func appendAll(list, items []string) []string {
 	}
 	return list
 }
+
+// evictionFacts are the signs of node pressure the evicted cases give. A pod over its own
+// local storage limit is no sign of node pressure.
+func evictionFacts(cases []*caseFile) []nodeFact {
+	var out []nodeFact
+	for _, c := range cases {
+		if s := evictionSighting(c); s != nil && s.eviction.Scope != parsers.EvictionScopePod &&
+			s.eviction.Scope != parsers.EvictionScopeContainer && s.eviction.Scope != parsers.EvictionScopeEmptyDir {
+			out = append(out, nodeFact{node: cmp.Or(s.node, c.d.Node), at: s.at, ev: s.ev, evicted: podName(c.d.Namespace, c.d.Pod),
+				resource: s.eviction.Resource})
+		}
+	}
+	return out
+}
+
+// pressureReport gives the report its episodes, each with the deaths it covers.
+func pressureReport(sc *scene, deaths []report.Death) []report.Pressure {
+	out := []report.Pressure{}
+	for i := range sc.pressure {
+		p := &sc.pressure[i]
+		for _, d := range deaths {
+			linked := d.Eviction != nil && d.Eviction.Episode != nil && *d.Eviction.Episode == i
+			if linked || d.Time != nil && sameNode(p.Node, d.Node) && covers(&p.Pressure, *d.Time, sc.window) {
+				p.Deaths++
+			}
+		}
+		p.Summary = summarizePressure(&p.Pressure)
+		out = append(out, p.Pressure)
+	}
+	return out
+}
