@@ -36,9 +36,9 @@ func kindVars() map[string]string {
 }
 
 func (a *analyzeCmd) Run(env *Env) error {
-	zones, err := parseZones(a.TZ)
+	zones, err := parsers.ParseZones(a.TZ)
 	if err != nil {
-		return &exitError{exitUsage, err}
+		return &exitError{exitUsage, fmt.Errorf("--tz %w", err)}
 	}
 	var boot time.Time
 	if a.BootTime != "" {
@@ -52,7 +52,7 @@ func (a *analyzeCmd) Run(env *Env) error {
 	}
 	src := &sources.Files{Paths: a.Files, Dir: env.Dir, Kind: a.Kind, Stdin: env.Stdin, Now: time.Now(), Explain: a.Explain}
 	res := analysis.Analyze([]sources.Source{src}, analysis.Options{
-		ParseOptions: optionsFor(a.Year, zones, now), Zone: zones.all, BootTime: boot, Window: a.Window})
+		ParseOptions: zones.Options(a.Year, now), Zone: zones.All, BootTime: boot, Window: a.Window})
 	for _, in := range res.Unreadable {
 		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", in.Err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/correlate/analysis"
+	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/parsers"
 	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
@@ -64,7 +65,7 @@ func (b *batchJob) run(env *Env, store batch.Store) error {
 	if !b.NoContext {
 		opts.ReportLine = parsers.IsOOMReportLine
 	}
-	if b.Progress || isTerminal(env.Stderr) {
+	if b.Progress || render.IsTerminal(env.Stderr) {
 		unit := store.Describe().Unit
 		opts.Progress = func(done, total, records int) {
 			fmt.Fprintf(env.Stderr, "\rcoroner: %d/%d windows read, %s", done, total, countOf(int64(records), unit))

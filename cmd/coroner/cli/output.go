@@ -5,13 +5,11 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate"
 	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/correlate/report"
-	"golang.org/x/term"
 )
 
 // outputFlags choose what of the report is written, how and where; analyze and node share them.
@@ -83,7 +81,6 @@ func (o *outputFlags) write(env *Env, rep *report.Report) error {
 		return &exitError{exitUsage, err}
 	}
 	var w io.Writer = env.Stdout
-	opts := render.Options{Verbose: o.Verbose, Width: outputWidth(env, env.Stdout)}
 	if o.OutputFile != "" {
 		f, err := os.Create(env.path(o.OutputFile))
 		if err != nil {
@@ -91,57 +88,14 @@ func (o *outputFlags) write(env *Env, rep *report.Report) error {
 		}
 		defer f.Close()
 		w = f
-		opts.Width = outputWidth(env, f)
-	} else {
-		opts.Color = format == "text" && wantsColor(env, env.Stdout, o.Color)
 	}
-	if o.Color == "always" && format == "text" {
-		opts.Color = true
-	}
+	opts := render.Options{Verbose: o.Verbose}
+	opts.Width, opts.Color = render.Fit(w, env.getenv, o.Color)
+	opts.Color = opts.Color && format == "text"
 	if err := render.Write(w, format, rep, opts); err != nil {
 		return &exitError{exitUsage, err}
 	}
 	return nil
-}
-
-// wantsColor: colour only on a terminal, never when NO_COLOR is set (no-color.org) or the
-// terminal is dumb, unless --color says otherwise.
-func wantsColor(env *Env, w io.Writer, mode string) bool {
-	switch mode {
-	case "always":
-		return true
-	case "never":
-		return false
-	}
-	terminal, _ := env.getenv("TERM")
-	if _, set := env.getenv("NO_COLOR"); set || terminal == "dumb" {
-		return false
-	}
-	return isTerminal(w)
-}
-
-// isTerminal says whether w is a terminal (for colour and progress lines). x/term asks the
-// terminal itself on every platform (an ioctl on Unix, the console mode on Windows); being
-// a character device is not enough, /dev/null is one too.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// outputWidth is how wide the text report may be: the terminal's width, else $COLUMNS (what
-// shells export and what a pager or CI log honours), else 0, for no limit: a file or pipe
-// without COLUMNS gets whole lines, which grep and diff want.
-func outputWidth(env *Env, w io.Writer) int {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
-			return width
-		}
-	}
-	columns, _ := env.getenv("COLUMNS")
-	if n, err := strconv.Atoi(columns); err == nil && n > 0 {
-		return n
-	}
-	return 0
 }
 
 // countOf says a count with its noun, singular for one: "1 line", "2 lines".
