@@ -124,3 +124,48 @@ func TestIsPressure(t *testing.T) {
 		})
 	}
 }
+
+// TestEpisodeAt: which of a node's pressure episodes a death at a time belongs to: its node's,
+// the span widened by the window on both sides; a timeless episode or death belongs to none.
+func TestEpisodeAt(t *testing.T) {
+	reclaim := func(node string, off time.Duration) nodeFact {
+		return kubeletFact(parsers.KubeletReclaim, node, off, "memory")
+	}
+	timelessFact := reclaim("n3", 0)
+	timelessFact.at = time.Time{}
+	// n1: 0s..4m and 20m..21m; n2: 0s; n3: no span
+	ps := episodes([]nodeFact{reclaim("n1", 0), reclaim("n1", 4*time.Minute), reclaim("n1", 20*time.Minute), reclaim("n1", 21*time.Minute),
+		reclaim("n2", 0), timelessFact})
+	spans := map[*episode]string{}
+	for i := range ps {
+		spans[&ps[i]] = ps[i].Node + " " + epOf(ps[i]).Span
+	}
+	tests := []struct {
+		reason string
+		node   string
+		when   time.Time
+		want   string // node and span of the episode found, "" for none
+	}{
+		{"inside the episode", "n1", t0.Add(2 * time.Minute), "n1 0s..4m0s"},
+		{"before its first sign, within the window", "n1", t0.Add(-win), "n1 0s..4m0s"},
+		{"before its first sign, beyond the window", "n1", t0.Add(-win - time.Second), ""},
+		{"after its last sign, within the window", "n1", t0.Add(4*time.Minute + win), "n1 0s..4m0s"},
+		{"between two episodes, near neither", "n1", t0.Add(12 * time.Minute), ""},
+		{"the node's later episode", "n1", t0.Add(20*time.Minute + 30*time.Second), "n1 20m0s..21m0s"},
+		{"another node's episode at the same time is not this node's", "n2", t0.Add(3 * time.Minute), ""},
+		{"the short name finds the FQDN's episode", "N2.example.com", t0, "n2 0s..0s"},
+		{"a death without a time belongs to no episode", "n1", time.Time{}, ""},
+		{"an episode without a span covers no time", "n3", t0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			got := ""
+			if p := episodeAt(ps, tt.node, tt.when, win); p != nil {
+				got = spans[p]
+			}
+			if got != tt.want {
+				t.Errorf("%s: episode %q, want %q", tt.reason, got, tt.want)
+			}
+		})
+	}
+}
