@@ -251,3 +251,45 @@ func TestProbeKills(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinedProbe: a further failure of a probe joins the probe-kill case of its container
+// whose time it falls near; the case's first sighting (its probe) names the container.
+func TestJoinedProbe(t *testing.T) {
+	probeCase := func(opts ...opt) *caseFile {
+		return caseOf(sight(seenProbe, "p", append([]opt{probeOf("Liveness")}, opts...)...), sight(seenKilling, "k", at(20*time.Second)))
+	}
+	probe := func(opts ...opt) sighting {
+		return sight(seenProbe, "p2", append([]opt{probeOf("Liveness")}, opts...)...)
+	}
+	tests := []struct {
+		reason string
+		cases  []*caseFile
+		p      sighting
+		want   int // the index of the case joined, -1 for none
+	}{
+		{"another failure of the same probe near the kill", []*caseFile{probeCase()}, probe(at(10 * time.Second)), 0},
+		{"a failure long after the kill is the next instance's", []*caseFile{probeCase()}, probe(at(time.Hour)), -1},
+		{"another container's probe", []*caseFile{probeCase()}, probe(at(10*time.Second), ctr("sidecar")), -1},
+		{"the same container on another node is another pod's", []*caseFile{probeCase()}, probe(at(10*time.Second), on("n2")), -1},
+		{"IDs on both sides decide: the same ID", []*caseFile{probeCase(cid("c1"))}, probe(at(10*time.Second), cid("c1")), 0},
+		{"IDs on both sides decide: a restarted instance's ID", []*caseFile{probeCase(cid("c1"))}, probe(at(10*time.Second), cid("c2")), -1},
+		{"the second of two cases, the one the time falls near",
+			[]*caseFile{probeCase(), caseOf(sight(seenProbe, "q", probeOf("Liveness"), at(time.Hour)), sight(seenKilling, "k2", at(time.Hour+20*time.Second)))},
+			probe(at(time.Hour + 10*time.Second)), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			got := -1
+			if c := joinedProbe(tt.cases, &tt.p, win); c != nil {
+				for i := range tt.cases {
+					if tt.cases[i] == c {
+						got = i
+					}
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%s: joined case %d, want %d", tt.reason, got, tt.want)
+			}
+		})
+	}
+}
