@@ -142,6 +142,13 @@ func judge(c *caseFile, sc *scene) {
 		measured = judgeEviction(c, sc)
 	case c.has(seenRuntimeOOM) || (st != nil && st.reason == "OOMKilled"):
 		judgeOOM(c, sc, st)
+	case c.has(seenPreempted): // the kubelet's own reason for the kill outranks a probe failing around it
+		s := c.all(seenPreempted)[0]
+		d.Mechanism, d.Confidence = report.NotMemory, "high"
+		d.Kill = &report.Kill{Reason: "preemption", Message: cmp.Or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
+	case c.has(seenShutdown):
+		d.Mechanism, d.Confidence = report.NotMemory, "high"
+		d.Kill = &report.Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
 	case probe != nil:
 		d.Mechanism, d.Kill = report.NotMemory, probe
 		d.Confidence = "medium"
@@ -149,13 +156,6 @@ func judge(c *caseFile, sc *scene) {
 			d.Confidence = "high"
 		}
 		d.AddNote(report.NoteNoMemoryEvidence, "no OOM kill, OOMKilled status or eviction was seen for this container")
-	case c.has(seenPreempted):
-		s := c.all(seenPreempted)[0]
-		d.Mechanism, d.Confidence = report.NotMemory, "high"
-		d.Kill = &report.Kill{Reason: "preemption", Message: cmp.Or(s.message, "preempted by the kubelet to admit a critical pod"), By: "kubelet"}
-	case c.has(seenShutdown):
-		d.Mechanism, d.Confidence = report.NotMemory, "high"
-		d.Kill = &report.Kill{Reason: "node-shutdown", Message: "killed by the kubelet's graceful node shutdown", By: "kubelet"}
 	case c.has(seenKilling):
 		// The kubelet stopped it (a deletion, a rollout, a restart policy) and it did not exit
 		// within its grace period: SIGKILL, not memory.
