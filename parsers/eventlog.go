@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func (eventLogParser) Feed(m *Message, out Out) {
 		return
 	}
 	e := &KubeEvent{Pos: Pos{m.Input, m.Line}, Reason: kv["reason"], Type: kv["type"], Message: kv["msg"],
-		Component: firstOf(kv["reportingcontroller"], kv["sourcecomponent"]), Host: firstOf(kv["sourcehost"], kv["reportinginstance"]),
+		Component: cmp.Or(kv["reportingcontroller"], kv["sourcecomponent"]), Host: cmp.Or(kv["sourcehost"], kv["reportinginstance"]),
 		FirstTime: m.Wall, LastTime: m.Wall, Count: 1}
 	e.Object = corev1.ObjectReference{Kind: kv["kind"], Name: kv["name"], Namespace: m.Labels["namespace"], APIVersion: kv["objectAPIversion"]}
 	if m.Fields != nil {
@@ -64,13 +65,6 @@ func (eventLogParser) Feed(m *Message, out Out) {
 	e.Line = &ev
 	e.Line.Floating = false // the entry time carries its zone
 	out.Event(e)
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // eventFields reads logfmt (values bare or Go-quoted) or a flat JSON object.
