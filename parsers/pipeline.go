@@ -22,7 +22,7 @@ type Warning struct {
 type InputResult struct {
 	Name    string
 	Archive *sources.ArchiveInfo // the archive or directory it came from, nil for a plain file
-	Role    string               // what the archive's layout says it is
+	Role    sources.InputRole    // what the archive's layout says it is
 	// First and Last are the earliest and latest wall-clock times of the lines the parsers
 	// read (Floating when the stamps had no zone), zero when none had one.
 	First, Last time.Time

@@ -43,7 +43,7 @@ type Input struct {
 	// Archive is the sosreport, must-gather or directory the input came from (nil for a plain
 	// file); what it says about the node and its clock is complete once its inputs are read.
 	Archive *ArchiveInfo
-	Role    string // what the archive layout says the input is (RoleKernel, RoleSyslog, …)
+	Role    InputRole // what the archive layout says the input is (RoleKernel, RoleSyslog, …)
 
 	// Records yields the input's lines in order. A non-nil error ends the input: the records
 	// already yielded stay valid and the error says why the rest could not be read (for

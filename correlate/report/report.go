@@ -69,7 +69,7 @@ type Input struct {
 	Lines    int        `json:"lines"`
 	Node     string     `json:"node,omitempty"`
 	Archive  string     `json:"archive,omitempty"` // the sosreport, must-gather or directory it came from
-	Role     string     `json:"role,omitempty"`    // what the archive's layout says it is: kernel, syslog, journal, unit, objects
+	Role     InputRole  `json:"role,omitempty"`    // what the archive's layout says it is: kernel, syslog, journal, unit, objects
 	First    *time.Time `json:"first,omitempty"`   // its time span, UTC, from the lines read
 	Last     *time.Time `json:"last,omitempty"`
 	Error    string     `json:"error,omitempty"` // set when nothing of it could be read

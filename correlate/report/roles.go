@@ -1,0 +1,9 @@
+package report
+
+// The report's named strings whose values are decided below it: this package imports nothing
+// of coroner, so each type's values live with the package that produces them and package
+// correlate converts them, each in one place.
+
+// InputRole is what an archive's layout says an input is: kernel, syslog, journal, unit,
+// objects. Its values are sources.InputRoles.
+type InputRole string
