@@ -60,7 +60,7 @@ func (eventLogParser) Feed(m *Message, emit func(Event)) {
 	if !MemoryEventReasons[e.Reason] {
 		return
 	}
-	ev := m.Evidence("event")
+	ev := m.Evidence(RoleEvent)
 	e.Line = &ev
 	e.Line.Floating = false // the entry time carries its zone
 	emit(e)

@@ -109,7 +109,7 @@ func kubeletEvent(m *Message, k *klogLine) Event {
 // kubeletLine builds a line of the given kind; fill reads the fields and says whether the
 // line was fully understood. A line that was not is a Notice, never evidence.
 func kubeletLine(m *Message, kind string, fill func(*KubeletLine) bool) Event {
-	l := &KubeletLine{Kind: kind, Host: m.Host, Evidence: m.Evidence("kubelet-" + kind)}
+	l := &KubeletLine{Kind: kind, Host: m.Host, Evidence: m.Evidence(KubeletRole(kind))}
 	if !fill(l) {
 		return &Notice{Pos: l.Evidence.Pos, Why: "kubelet " + kind + " line not understood, skipped"}
 	}

@@ -65,7 +65,7 @@ func eventLine(m *Message, k *klogLine) Event {
 		return &Notice{Pos: e.Pos, Why: "kubelet event line without an object, skipped"}
 	}
 	e.Component = "kubelet"
-	ev := m.Evidence("event")
+	ev := m.Evidence(RoleEvent)
 	e.Line = &ev
 	return e
 }

@@ -285,7 +285,7 @@ type Evidence struct {
 	Line     int        `json:"line"`
 	Time     *time.Time `json:"time"`
 	Boot     *float64   `json:"bootTime,omitempty"`
-	Role     string     `json:"role,omitempty"`
+	Role     Role       `json:"role,omitempty"`
 	Decisive bool       `json:"decisive,omitempty"` // the line the verdict rests on
 	Text     string     `json:"text"`
 	// Age is the line's time as kubectl printed it, relative to when kubectl ran ("7m24s",

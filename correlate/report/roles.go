@@ -7,3 +7,7 @@ package report
 // InputRole is what an archive's layout says an input is: kernel, syslog, journal, unit,
 // objects. Its values are sources.InputRoles.
 type InputRole string
+
+// Role says what an evidence line says: kill, summary, memcg-usage, event-oomkilling,
+// pod-status, …. Package parsers names it parsers.Role and lists its values (parsers.Roles).
+type Role string
