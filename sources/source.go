@@ -37,7 +37,7 @@ type Record struct {
 // Input is one named stream of records: a file, an archive member, a Loki stream.
 type Input struct {
 	Name    string    // what the user calls it: a path, "-" for stdin, "archive.tar.xz:var/log/messages"
-	Kind    string    // a kind the user forced with --kind, or "" to detect from content
+	Kind    Kind      // a kind the user forced with --kind, or KindDetect to detect from content
 	ModTime time.Time // the modification time of the file, used to infer missing years; zero if unknown
 
 	// Archive is the sosreport, must-gather or directory the input came from (nil for a plain

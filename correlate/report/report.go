@@ -65,7 +65,7 @@ type MissingWindow struct {
 // Input says what became of one input.
 type Input struct {
 	Name     string     `json:"name"`
-	Kind     string     `json:"kind"`
+	Kind     InputKind  `json:"kind"`
 	Lines    int        `json:"lines"`
 	Node     string     `json:"node,omitempty"`
 	Archive  string     `json:"archive,omitempty"` // the sosreport, must-gather or directory it came from

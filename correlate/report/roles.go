@@ -11,3 +11,7 @@ type InputRole string
 // Role says what an evidence line says: kill, summary, memcg-usage, event-oomkilling,
 // pod-status, …. Package parsers names it parsers.Role and lists its values (parsers.Roles).
 type Role string
+
+// InputKind is the format an input was read as: dmesg, journal-json, kube-objects,
+// unknown, …. Package sources names it sources.Kind and lists its values (sources.Kinds).
+type InputKind string
