@@ -153,7 +153,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 func describeInputs(inputs []*parsers.InputResult, clocks map[bootKey]*bootClock, inc []*parsers.IncompleteOOM) []report.Input {
 	out := make([]report.Input, 0, len(inputs))
 	for _, in := range inputs {
-		ri := report.Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []report.Warning{}, Role: report.InputRole(in.Role)}
+		ri := report.Input{Name: in.Name, Kind: in.Kind, Lines: in.Lines, Warnings: []report.Warning{}, Role: in.Role}
 		if in.Archive != nil {
 			ri.Archive, ri.Node = in.Archive.Name, in.Archive.Host
 		}

@@ -1,8 +1,12 @@
 package sources
 
+import "github.com/k8s-coroner/coroner/correlate/report"
+
 // InputRole is what the layout of an archive or directory says one of its members is
-// (docs/formats.md §1–2). The report shows it as an input's "role".
-type InputRole string
+// (docs/formats.md §1–2). The report shows it as an input's "role". It is the report's own
+// named type (report.InputRole: the report imports nothing of coroner), and every value is
+// listed here.
+type InputRole = report.InputRole
 
 // Roles of the members of an archive or directory; InputRoles lists them all.
 const (

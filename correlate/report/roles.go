@@ -1,8 +1,8 @@
 package report
 
-// The report's named strings whose values are decided below it: this package imports nothing
-// of coroner, so each type's values live with the package that produces them and package
-// correlate converts them, each in one place.
+// The report's named strings whose values other packages decide: this package
+// imports nothing of coroner, so each type is declared here and its values are listed, under
+// an alias of the type, by the package that produces them.
 
 // InputRole is what an archive's layout says an input is: kernel, syslog, journal, unit,
 // objects. Its values are sources.InputRoles.
