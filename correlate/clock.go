@@ -170,7 +170,7 @@ func (c clockSet) wall(e parsers.Evidence) time.Time {
 
 // alignable lines are unique enough to pair across inputs.
 func alignable(e parsers.Evidence) bool {
-	return e.Role == "kill" || e.Role == "summary" || e.Role == "task-in"
+	return e.Role == parsers.RoleKill || e.Role == parsers.RoleSummary || e.Role == parsers.RoleTaskIn
 }
 
 // aligned returns the reports with every line at its wall-clock time and boot-only reports

@@ -38,7 +38,7 @@ func TestReceiptTimes(t *testing.T) {
 // node the syslog names; the parser's event keeps its boot-relative stamps.
 func TestAlignedCopies(t *testing.T) {
 	boot := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
-	at := func(input string, stamp time.Duration, wall bool, role, body string) parsers.Evidence {
+	at := func(input string, stamp time.Duration, wall bool, role parsers.Role, body string) parsers.Evidence {
 		e := parsers.Evidence{Pos: parsers.Pos{Input: input, Line: 1}, Role: role, Body: body, HasBoot: true, Boot: stamp}
 		if wall {
 			e.Wall, e.Host = boot.Add(stamp), "node-7"

@@ -133,7 +133,7 @@ func victimsOf(o *parsers.KernelOOM) ([]report.Victim, victimHow) {
 	if s := o.Selected; s != nil {
 		v := report.Victim{PID: s.PID, Process: s.Comm, OOMScoreAdj: adj(s.PID), OrChild: true, From: "selection"}
 		note := fmt.Sprintf("the kill line is not in the log; the kernel chose %s (pid %d, score %d) and killed it or one of its children (\"or sacrifice child\"), so the victim is pid %d or a child of it", s.Comm, s.PID, s.Score, s.PID)
-		if n := countRole(o.Lines, "selected"); n > 1 {
+		if n := countRole(o.Lines, parsers.RoleSelected); n > 1 {
 			note += fmt.Sprintf("; it was selected %d times, as the kernel selects a dying victim again until it has exited", n)
 		}
 		return []report.Victim{v}, victimHow{confidence: "medium", note: report.Note{Code: report.NoteVictimFromSelection, Text: note}}
@@ -406,7 +406,7 @@ func joinDeath(into *report.Death, d report.Death) {
 }
 
 // countRole counts the distinct lines of a role (the same line seen in two inputs once).
-func countRole(lines []parsers.Evidence, role string) int {
+func countRole(lines []parsers.Evidence, role parsers.Role) int {
 	seen := map[parsers.Pos]bool{}
 	for _, l := range lines {
 		if l.Role == role {

@@ -135,7 +135,7 @@ func notMemoryAdvice(d *report.Death) []string {
 func runtimeOOMSeen(d *report.Death) bool {
 	for _, e := range d.Evidence {
 		switch e.Role {
-		case "containerd-oom", "conmon-oom", "systemd-oom":
+		case parsers.RoleContainerdOOM, parsers.RoleConmonOOM, parsers.RoleSystemdOOM:
 			return true
 		}
 	}

@@ -83,7 +83,7 @@ func lineKeys(o *parsers.KernelOOM) []string {
 	var out []string
 	for _, l := range o.Lines {
 		switch l.Role {
-		case "kill", "summary", "reaper", "selected", "event-oomkilling":
+		case parsers.RoleKill, parsers.RoleSummary, parsers.RoleReaper, parsers.RoleSelected, parsers.RoleEventOOMKilling:
 			out = append(out, l.Body)
 		}
 	}
@@ -163,7 +163,7 @@ func sameKill(a, b *parsers.KernelOOM) bool {
 		return false // one input does not report one kill twice
 	}
 	slack := crossInputSlack
-	if a.Lines[0].Role == "event-oomkilling" || b.Lines[0].Role == "event-oomkilling" {
+	if a.Lines[0].Role == parsers.RoleEventOOMKilling || b.Lines[0].Role == parsers.RoleEventOOMKilling {
 		slack = eventKillSlack
 	}
 	ea, eb := a.Decisive(), b.Decisive()

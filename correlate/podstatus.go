@@ -119,7 +119,7 @@ func statusEvidence(s statusDeath) report.Evidence {
 	if s.exitUnknown {
 		exit = "exit code not shown"
 	}
-	e := report.Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: "pod-status", Age: s.age,
+	e := report.Evidence{Input: s.pos.Input, Line: s.pos.Line, Role: parsers.RolePodStatus, Age: s.age,
 		Text: fmt.Sprintf("pod %s/%s container %s terminated: reason %s, %s", s.namespace, s.pod, cmp.Or(s.container, "(not shown)"), cmp.Or(s.reason, "-"), exit)}
 	if s.human != "" {
 		e.Text = s.human + ": " + e.Text

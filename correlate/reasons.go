@@ -104,12 +104,12 @@ func timeOf(d *report.Death) time.Time {
 }
 
 // decisiveRoles are the lines a verdict rests on, per mechanism.
-var decisiveRoles = map[report.Mechanism][]string{
-	report.CgroupOOM:       {"kill", "summary", "task-in", "memcg-usage", "containerd-oom", "systemd-oom", "conmon-oom", "event-oomkilling"},
-	report.KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
-	report.KubeletEviction: {"kubelet-evicted", "kubelet-evicting", "event-evicted", "pod-status"},
-	report.NotMemory:       {"event-killing", "kubelet-killing", "kubelet-probe-failed", "event-unhealthy", "kubelet-evicted", "event-evicted", "kubelet-preempting", "event-preempting", "kubelet-shutdown-kill"},
-	report.Unknown:         {"pod-status"},
+var decisiveRoles = map[report.Mechanism][]report.Role{
+	report.CgroupOOM:       {parsers.RoleKill, parsers.RoleSummary, parsers.RoleTaskIn, parsers.RoleMemcgUsage, parsers.RoleContainerdOOM, parsers.RoleSystemdOOM, parsers.RoleConmonOOM, parsers.RoleEventOOMKilling},
+	report.KernelOOM:       {parsers.RoleKill, parsers.RoleSummary, parsers.RoleMeminfo, parsers.RoleEventSystemOOM, parsers.RoleKubeletSystemOOM, parsers.RoleEventOOMKilling},
+	report.KubeletEviction: {parsers.RoleKubeletEvicted, parsers.RoleKubeletEvicting, parsers.RoleEventEvicted, parsers.RolePodStatus},
+	report.NotMemory:       {parsers.RoleEventKilling, parsers.RoleKubeletKilling, parsers.RoleKubeletProbeFailed, parsers.RoleEventUnhealthy, parsers.RoleKubeletEvicted, parsers.RoleEventEvicted, parsers.RoleKubeletPreempting, parsers.RoleEventPreempting, parsers.RoleKubeletShutdownKill},
+	report.Unknown:         {parsers.RolePodStatus},
 }
 
 func markDecisive(d *report.Death) {

@@ -235,13 +235,13 @@ func eventSighting(e *parsers.KubeEvent) (sighting, bool) {
 func eventEvidence(e *parsers.KubeEvent) report.Evidence {
 	if e.Line != nil {
 		ev := lineEvidence(*e.Line)
-		ev.Role = "event-" + strings.ToLower(e.Reason)
+		ev.Role = parsers.EventRole(e.Reason)
 		if e.Age != nil && ev.Time == nil {
 			ev.Age = e.Age.Text
 		}
 		return ev
 	}
-	ev := report.Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: "event-" + strings.ToLower(e.Reason), Text: e.Quote()}
+	ev := report.Evidence{Input: e.Pos.Input, Line: e.Pos.Line, Role: parsers.EventRole(e.Reason), Text: e.Quote()}
 	if !e.LastTime.IsZero() {
 		t := e.LastTime.UTC()
 		ev.Time = &t
@@ -272,7 +272,7 @@ func podLevelStatus(ps *parsers.PodStatus, statuses []statusDeath) (sighting, no
 		return sighting{}, nodeFact{}, false
 	}
 	at := p.EvictedAt
-	ev := report.Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: "pod-status",
+	ev := report.Evidence{Input: ps.Pos.Input, Line: ps.Pos.Line, Role: parsers.RolePodStatus,
 		Text: fmt.Sprintf("pod %s/%s: %s: %s", p.Namespace, p.Name, p.Reason, strings.TrimSpace(p.Message))}
 	if !at.IsZero() {
 		t := at.UTC()

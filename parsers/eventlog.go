@@ -61,7 +61,7 @@ func (eventLogParser) Feed(m *Message, out Out) {
 	if !MemoryEventReasons[e.Reason] {
 		return
 	}
-	ev := m.Evidence("event")
+	ev := m.Evidence(RoleEvent)
 	e.Line = &ev
 	e.Line.Floating = false // the entry time carries its zone
 	out.Event(e)

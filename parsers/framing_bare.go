@@ -6,9 +6,6 @@ package parsers
 // messages, so the report's other lines (task table, Mem-Info) reach the parsers too. Such
 // messages have no time.
 
-// Bare is the kind name of input read as bare messages.
-const Bare = "bare"
-
 func frameBare(line []byte, _ *Clock, m *Message) bool {
 	if len(line) == 0 || line[0] == ' ' || line[0] == '\t' || !kernelAnchor(string(line)) {
 		return false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/k8s-coroner/coroner/sources"
 )
 
 // Lines below are real: from the lab's captures (golden/testdata/real) and from excerpts of
@@ -19,7 +20,7 @@ func TestFramings(t *testing.T) {
 	boot := func(s string) time.Duration { d, _ := time.ParseDuration(s); return d }
 	tests := []struct {
 		reason  string
-		framing string
+		framing sources.Kind
 		clock   *Clock
 		line    string
 		want    Message
@@ -260,7 +261,7 @@ func TestCtimeStampShapes(t *testing.T) {
 // TestBareNeedsAnAnchor: without an envelope only a line that starts like an OOM-report line
 // is a kernel message; anything else is left to the "no known format" warning.
 func TestBareNeedsAnAnchor(t *testing.T) {
-	f, _ := FramingByName(Bare)
+	f, _ := FramingByName(sources.KindBare)
 	for _, line := range []string{"shopping list", "  dump_stack_lvl+0x57/0x80", "Name:         web-0",
 		"2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <3>[39291577.009543] Memory cgroup out of memory: Killed process 1 (x)"} {
 		var m Message

@@ -18,10 +18,6 @@ import (
 // becomes one message; the cursor's t= is the entry's realtime in hexadecimal microseconds,
 // exact whatever zone the header was printed in.
 
-// JournalVerbose is the kind name of journalctl -o verbose input. It is not a Framing: its
-// entries span lines.
-const JournalVerbose = "journal-verbose"
-
 // verboseEntry is the entry being read.
 type verboseEntry struct {
 	*exportEntry

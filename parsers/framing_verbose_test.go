@@ -16,7 +16,7 @@ import (
 func TestVerboseEntries(t *testing.T) {
 	text := readText(t, "../golden/testdata/rendered/journal-systemd-containerd/journal-k-verbose.txt")
 	got := parsePasted(t, "verbose", text)
-	if got.res.Kind != JournalVerbose || len(got.ooms) != 1 || len(got.res.Warnings) != 0 {
+	if got.res.Kind != sources.KindJournalVerbose || len(got.ooms) != 1 || len(got.res.Warnings) != 0 {
 		t.Fatalf("kind %s, %d reports, warnings %v", got.res.Kind, len(got.ooms), got.res.Warnings)
 	}
 	header := got.ooms[0].Lines[0]
@@ -31,12 +31,12 @@ func TestVerboseEntries(t *testing.T) {
 	entry := "Fri 2026-11-27 18:58:43.788454 UTC [s=1aba;i=7dd;b=84b6e07210bf4c38b3c3827cabf773c9;m=6fa51889;t=66146a62c46a6;x=6043]\n\n" +
 		"    _TRANSPORT=kernel\n\n    SYSLOG_IDENTIFIER=kernel\n\n    _HOSTNAME=vm\n\n" +
 		"    MESSAGE=Memory cgroup stats for /kubepods/burstable/pod1/abc:\n             anon 33312768\n\n"
-	in := &sources.Input{Name: "forced", Kind: JournalVerbose, Records: sources.Lines(strings.NewReader(entry))}
+	in := &sources.Input{Name: "forced", Kind: sources.KindJournalVerbose, Records: sources.Lines(strings.NewReader(entry))}
 	p := newRun(in, Options{})
 	rec := &fedRecorder{}
 	p.parsers = append(p.parsers, rec)
 	res := p.parse(in, func(Event) {})
-	if res.Kind != JournalVerbose || len(rec.texts) != 1 || rec.texts[0] != "Memory cgroup stats for /kubepods/burstable/pod1/abc:\nanon 33312768" {
+	if res.Kind != sources.KindJournalVerbose || len(rec.texts) != 1 || rec.texts[0] != "Memory cgroup stats for /kubepods/burstable/pod1/abc:\nanon 33312768" {
 		t.Errorf("kind %s, fed %q", res.Kind, rec.texts)
 	}
 }

@@ -58,7 +58,7 @@ func FuzzKubeObjects(f *testing.F) {
 	f.Add("apiVersion: v1\nkind: Event\ninvolvedObject:\n  name: web\nreason: Evicted\n---\nkind: Pod\n")
 	f.Add(`{"kind":"Event","involvedObject":{"name":"x"},"reason":"OOMKilling","lastTimestamp":"2025-03-29T06:48:51Z"}` + "\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		in := &sources.Input{Name: "fuzz", Kind: KubeObjects, Records: sources.Lines(strings.NewReader(text))}
+		in := &sources.Input{Name: "fuzz", Kind: sources.KindKubeObjects, Records: sources.Lines(strings.NewReader(text))}
 		ParseInput(in, Options{}, func(e Event) { _ = e.First() })
 	})
 }

@@ -10,10 +10,6 @@ import (
 // framed line by line: exportEntry collects the fields we use while the lines stream by,
 // copying only those, and the prefilter looks at the MESSAGE line alone.
 
-// JournalExport is the kind name of journalctl -o export input. It is not a Framing: its
-// entries span lines.
-const JournalExport = "journal-export"
-
 // exportKeys are the fields we keep, pointing at where they go.
 var exportKeys = []string{"MESSAGE", "__REALTIME_TIMESTAMP", "_SOURCE_MONOTONIC_TIMESTAMP", "_BOOT_ID",
 	"_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_TRANSPORT", "PRIORITY"}

@@ -115,7 +115,7 @@ func (k *kernelParser) Feed(m *Message, out Out) {
 			b = k.restart(m, emit)
 			b.oom.Trigger = &OOMTrigger{Comm: sm[1], GFPMask: sm[2], GFPFlags: sm[3],
 				Order: atoi(sm[4]), OOMScoreAdj: atoi(sm[5])}
-			b.add(m, "header")
+			b.add(m, RoleHeader)
 		}
 	case strings.HasPrefix(t, "oom-kill:"):
 		if sm := reSummary.FindStringSubmatch(t); sm != nil {
@@ -123,12 +123,12 @@ func (k *kernelParser) Feed(m *Message, out Out) {
 			b.oom.Constraint, b.oom.OOMMemcg, b.oom.GlobalOOM, b.oom.TaskMemcg = sm[1], sm[5], sm[6] != "", sm[7]
 			b.oom.Summary = &SummaryTask{Comm: sm[8], PID: atoi(sm[9]), UID: atoi(sm[10])}
 			b.inTable = false
-			b.add(m, "summary")
+			b.add(m, RoleSummary)
 		} else if f := partialSummary(t); f["constraint"] != "" && b != nil {
 			// A summary cut short (a pager's ellipsis, a paste) still says what it got to.
 			b.oom.Constraint, b.oom.OOMMemcg, b.oom.TaskMemcg = f["constraint"], f["oom_memcg"], f["task_memcg"]
 			b.oom.GlobalOOM = f["global_oom"] != ""
-			b.add(m, "summary-cut")
+			b.add(m, RoleSummaryCut)
 		}
 	case strings.Contains(t, " process ") && k.feedKill(b, m, emit):
 	default:
@@ -158,12 +158,12 @@ func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bo
 		// announced a group kill.
 		fresh := b != nil && len(b.oom.Kills) > 0 && b.oom.Group == ""
 		b = k.ensure(b, m, emit, fresh)
-		kill.Evidence = m.Evidence("kill")
+		kill.Evidence = m.Evidence(RoleKill)
 		b.kill(m, kill)
 		return true
 	}
 	if sm := reShared.FindStringSubmatch(t); sm != nil && b != nil && len(b.oom.Kills) > 0 {
-		kill := Kill{Evidence: m.Evidence("kill"), PID: atoi(sm[1]), Comm: sm[2], Shared: true, UID: -1,
+		kill := Kill{Evidence: m.Evidence(RoleKill), PID: atoi(sm[1]), Comm: sm[2], Shared: true, UID: -1,
 			TotalVMKiB: -1, AnonRSSKiB: -1, FileRSSKiB: -1, ShmemRSSKiB: -1}
 		b.kill(m, kill)
 		return true
@@ -172,7 +172,7 @@ func (k *kernelParser) feedKill(b *kernelBlock, m *Message, emit func(Event)) bo
 		b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.Selected != nil))
 		b.oom.Selected = &SelectedTask{Reason: sm[1], PID: atoi(sm[2]), Comm: sm[3], Score: atoi64(sm[4])}
 		b.inTable = false
-		b.add(m, "selected")
+		b.add(m, RoleSelected)
 		return true
 	}
 	return false
@@ -219,19 +219,19 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		case "swap":
 			b.oom.Swap = c
 		}
-		b.add(m, "memcg-usage")
+		b.add(m, RoleMemcgUsage)
 		return
 	}
 	if sm := reTaskIn.FindStringSubmatch(t); sm != nil {
 		b = k.ensure(b, m, emit, b != nil && (len(b.oom.Kills) > 0 || b.oom.TaskIn))
 		b.oom.TaskMemcg, b.oom.OOMMemcg, b.oom.TaskIn = sm[1], sm[2], true
-		b.add(m, "task-in")
+		b.add(m, RoleTaskIn)
 		return
 	}
 	if sm := reLimitOf.FindStringSubmatch(t); sm != nil {
 		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
 		b.oom.OOMMemcg = sm[1]
-		b.add(m, "task-in")
+		b.add(m, RoleTaskIn)
 		return
 	}
 	if sm := reStatsFor.FindStringSubmatch(t); sm != nil {
@@ -240,7 +240,7 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 		b = k.ensure(b, m, emit, b != nil && len(b.oom.Kills) > 0)
 		b.oom.StatsFor = append(b.oom.StatsFor, sm[1])
 		b.stats.statsHeaderRest(t[len(sm[0]):])
-		b.add(m, "memcg-stats")
+		b.add(m, RoleMemcgStats)
 		return
 	}
 	if strings.HasPrefix(t, "Tasks in ") {
@@ -249,7 +249,7 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 			// when the summary before it is lost.
 			b = k.ensure(b, m, emit, b != nil && b.oom.Group != "")
 			b.oom.Group = sm[1]
-			b.add(m, "oom-group")
+			b.add(m, RoleOOMGroup)
 		}
 		return
 	}
@@ -274,13 +274,13 @@ func (k *kernelParser) feedDump(b *kernelBlock, m *Message, emit func(Event)) {
 	switch {
 	case strings.HasPrefix(t, "Mem-Info:"):
 		b.oom.MemInfo = true
-		b.add(m, "meminfo")
+		b.add(m, RoleMeminfo)
 	case b.oom.MemInfo && (strings.HasPrefix(t, "Node ") || strings.HasSuffix(t, " pages RAM")):
 		if b.oom.Mem == nil {
 			b.oom.Mem = &MemPicture{}
 		}
 		if b.oom.Mem.read(t) {
-			b.add(m, "meminfo")
+			b.add(m, RoleMeminfo)
 		}
 	case strings.HasPrefix(t, "["):
 		if sm := reTableHeader.FindStringSubmatch(t); sm != nil {
@@ -383,13 +383,13 @@ func (b *kernelBlock) hasReaped(pid int) bool {
 	return false
 }
 
-func (b *kernelBlock) add(m *Message, role string) {
+func (b *kernelBlock) add(m *Message, role Role) {
 	b.oom.Lines = append(b.oom.Lines, m.Evidence(role))
 	b.lastLine = m.Line
 }
 
 func (b *kernelBlock) reaped(m *Message, r Reaped) {
-	r.Evidence = m.Evidence("reaper")
+	r.Evidence = m.Evidence(RoleReaper)
 	b.oom.Reaped = append(b.oom.Reaped, r)
 	b.oom.Lines = append(b.oom.Lines, r.Evidence)
 	b.lastLine = m.Line
@@ -435,7 +435,7 @@ func (b *kernelBlock) addRow(m *Message, pid int, rest string) {
 	}
 	row.Name = nameAfterFields(rest, numeric)
 	b.oom.Tasks = append(b.oom.Tasks, row)
-	b.rows[pid] = m.Evidence("victim-task")
+	b.rows[pid] = m.Evidence(RoleVictimTask)
 	b.lastLine = m.Line
 }
 

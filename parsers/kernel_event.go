@@ -52,7 +52,7 @@ func (k *KernelOOM) Decisive() Evidence {
 	if len(k.Kills) > 0 {
 		return k.Kills[0].Evidence
 	}
-	for _, role := range []string{"summary", "selected", "task-in", "oom-group", "reaper"} {
+	for _, role := range []Role{RoleSummary, RoleSelected, RoleTaskIn, RoleOOMGroup, RoleReaper} {
 		for _, l := range k.Lines {
 			if l.Role == role {
 				return l

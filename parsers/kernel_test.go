@@ -71,11 +71,11 @@ func TestKernelLabReport(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("report mismatch (-want +got):\n%s", diff)
 	}
-	var roles []string
+	var roles []Role
 	for _, l := range o.Lines {
 		roles = append(roles, l.Role)
 	}
-	wantRoles := []string{"header", "memcg-usage", "memcg-usage", "memcg-usage", "memcg-stats", "victim-task", "summary", "kill"}
+	wantRoles := []Role{"header", "memcg-usage", "memcg-usage", "memcg-usage", "memcg-stats", "victim-task", "summary", "kill"}
 	if diff := cmp.Diff(wantRoles, roles); diff != "" {
 		t.Errorf("evidence roles mismatch (-want +got):\n%s", diff)
 	}

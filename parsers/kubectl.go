@@ -5,12 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k8s-coroner/coroner/sources"
 	corev1 "k8s.io/api/core/v1"
 )
-
-// KubectlText is the kind name of kubectl's human output: describe, get tables, and the
-// fragments of them people paste.
-const KubectlText = "kubectl-text"
 
 // What people paste most after an OOM is not an API object but what kubectl printed for a
 // human: `kubectl describe pod|node`, the table of `kubectl get events|pods`, a status
@@ -303,7 +300,7 @@ var strongStarts = [][]byte{[]byte("Events:"), []byte("Name:"), []byte("Containe
 // messages too); the bare framing, which takes any kernel-like text, does not count.
 func (p *run) isLogLine(b []byte) bool {
 	for i := range Framings {
-		if Framings[i].Name == Bare {
+		if Framings[i].Name == sources.KindBare {
 			continue
 		}
 		c := p.clock

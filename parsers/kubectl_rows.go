@@ -411,7 +411,7 @@ func firstWord(s string) string {
 func (k *kubectlReader) queueEvent(e *KubeEvent, line int, row, human string) {
 	k.flushPending()
 	e.Pos, e.Human = Pos{k.input, line}, human
-	e.Line = &Evidence{Pos: e.Pos, Text: row, Body: row, Role: "event"}
+	e.Line = &Evidence{Pos: e.Pos, Text: row, Body: row, Role: RoleEvent}
 	if e.Object.Namespace == "" && e.Object.Kind == "Pod" {
 		e.Object.Namespace = k.namespace
 	}

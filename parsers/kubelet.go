@@ -107,7 +107,7 @@ func kubeletEvent(m *Message, k *klogLine) (Event, *Warning) {
 // kubeletLine builds a line of the given kind; fill reads the fields and says whether the
 // line was fully understood. A line that was not is a Warning, never evidence.
 func kubeletLine(m *Message, kind string, fill func(*KubeletLine) bool) (Event, *Warning) {
-	l := &KubeletLine{Kind: kind, Host: m.Host, Evidence: m.Evidence("kubelet-" + kind)}
+	l := &KubeletLine{Kind: kind, Host: m.Host, Evidence: m.Evidence(KubeletRole(kind))}
 	if !fill(l) {
 		return nil, &Warning{Line: m.Line, Message: "kubelet " + kind + " line not understood, skipped"}
 	}

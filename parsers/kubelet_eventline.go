@@ -65,7 +65,7 @@ func eventLine(m *Message, k *klogLine) (Event, *Warning) {
 		return nil, &Warning{Line: m.Line, Message: "kubelet event line without an object, skipped"}
 	}
 	e.Component = "kubelet"
-	ev := m.Evidence("event")
+	ev := m.Evidence(RoleEvent)
 	e.Line = &ev
 	return e, nil
 }

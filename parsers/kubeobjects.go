@@ -17,9 +17,6 @@ import (
 // line (event exporters). JSON lists are streamed item by item, so a 200 MB events dump needs
 // the memory of one event; a YAML document is read whole (YAML has no streaming decoder here).
 
-// KubeObjects is the kind name of Kubernetes object input.
-const KubeObjects = "kube-objects"
-
 // isObjectStart recognises the first line of Kubernetes object input.
 func isObjectStart(b []byte) bool {
 	t := bytes.TrimSpace(b)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/k8s-coroner/coroner/sources"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -118,7 +119,7 @@ func TestKubeObjects(t *testing.T) {
 		if diff := cmp.Diff(tt.want, summary(events)); diff != "" {
 			t.Errorf("%s: events (-want +got):\n%s", tt.reason, diff)
 		}
-		if len(res.Warnings) != tt.warns || res.Kind != KubeObjects {
+		if len(res.Warnings) != tt.warns || res.Kind != sources.KindKubeObjects {
 			t.Errorf("%s: kind %s, warnings %v, want %d", tt.reason, res.Kind, res.Warnings, tt.warns)
 		}
 	}

@@ -47,7 +47,7 @@ type Evidence struct {
 	Pos
 	Text        string        `json:"text"`
 	Body        string        `json:"-"`              // the message without its envelope, to match a line across inputs
-	Role        string        `json:"role,omitempty"` // what the line says, e.g. "kill", "summary", "memcg-usage"
+	Role        Role          `json:"role,omitempty"` // what the line says, e.g. RoleKill, RoleSummary, RoleMemcgUsage
 	Host        string        `json:"-"`
 	Wall        time.Time     `json:"-"`
 	Boot        time.Duration `json:"-"`
@@ -59,7 +59,7 @@ type Evidence struct {
 }
 
 // Evidence returns m as an evidence line with the given role.
-func (m *Message) Evidence(role string) Evidence {
+func (m *Message) Evidence(role Role) Evidence {
 	return Evidence{Pos: Pos{m.Input, m.Line}, Text: m.Raw, Body: m.Text, Role: role, Host: m.Host,
 		Wall: m.Wall, Boot: m.Boot, HasBoot: m.HasBoot, BootSeq: m.BootSeq, Received: m.Received, Floating: m.Floating, YearGuessed: m.YearGuessed}
 }

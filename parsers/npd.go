@@ -8,10 +8,6 @@ import (
 // npdReason is the reason of node-problem-detector's kernel-monitor Event for an OOM kill.
 const npdReason = "OOMKilling"
 
-// npdRole marks the kernel lines read from an OOMKilling Event, so that reports can say the
-// kill is known from the Event and not from the node's kernel log.
-const npdRole = "event-oomkilling"
-
 // readNPDKill reads node-problem-detector's OOMKilling Event: its message is the kernel's
 // own kill line (NPD kernel-monitor rule "Killed process \d+ (.+) total-vm:…"), so the kernel
 // parser reads it as a one-line report, on the event's node and at the event's time. When
@@ -33,10 +29,10 @@ func readNPDKill(e *KubeEvent) {
 	}
 	for _, o := range e.Kernel {
 		for i := range o.Lines {
-			o.Lines[i].Role = npdRole
+			o.Lines[i].Role = RoleEventOOMKilling
 		}
 		for i := range o.Kills {
-			o.Kills[i].Evidence.Role = npdRole
+			o.Kills[i].Evidence.Role = RoleEventOOMKilling
 		}
 	}
 }

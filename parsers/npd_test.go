@@ -44,9 +44,9 @@ func TestReadNPDKill(t *testing.T) {
 			t.Fatalf("%s: got %d kills, want 1", tt.reason, len(kills))
 		}
 		k := kills[0]
-		if k.PID != tt.pid || k.Evidence.Role != npdRole || k.Evidence.Host != "node-a" || !k.Evidence.Wall.Equal(at) {
+		if k.PID != tt.pid || k.Evidence.Role != RoleEventOOMKilling || k.Evidence.Host != "node-a" || !k.Evidence.Wall.Equal(at) {
 			t.Errorf("%s: kill pid %d role %q host %q at %v, want pid %d role %q on node-a at %v",
-				tt.reason, k.PID, k.Evidence.Role, k.Evidence.Host, k.Evidence.Wall, tt.pid, npdRole, at)
+				tt.reason, k.PID, k.Evidence.Role, k.Evidence.Host, k.Evidence.Wall, tt.pid, RoleEventOOMKilling, at)
 		}
 	}
 }

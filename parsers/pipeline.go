@@ -22,12 +22,12 @@ type Warning struct {
 type InputResult struct {
 	Name    string
 	Archive *sources.ArchiveInfo // the archive or directory it came from, nil for a plain file
-	Role    string               // what the archive's layout says it is
+	Role    sources.InputRole    // what the archive's layout says it is
 	// First and Last are the earliest and latest wall-clock times of the lines the parsers
 	// read (Floating when the stamps had no zone), zero when none had one.
 	First, Last time.Time
 	Floating    bool
-	Kind        string // the framing most of its lines had, "unknown" when none matched
+	Kind        sources.Kind // the framing most of its lines had, sources.KindUnknown when none matched
 	Lines       int
 	Warnings    []Warning
 	Err         error // set when nothing of the input could be read
@@ -62,11 +62,11 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	next, stop := iter.Pull2(in.Records)
 	defer stop()
 	first, err, ok := next()
-	if ok && err == nil && p.forced == nil && p.export == nil && (in.Kind == KubeObjects || isObjectStart(first.Bytes)) {
+	if ok && err == nil && p.forced == nil && p.export == nil && (in.Kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
 		p.objects(first, next, emit)
 		return p.finish()
 	}
-	if p.forced == nil && p.export == nil && !p.noFraming || in.Kind == KubectlText {
+	if p.forced == nil && p.export == nil && !p.noFraming || in.Kind == sources.KindKubectlText {
 		p.kubectl = newKubectlReader(p.res.Name, p.clock.Now, emit, p.warn)
 		p.kubectl.isLogLine = p.isLogLine
 	}
@@ -99,7 +99,7 @@ func (p *run) objects(first sources.Record, next func() (sources.Record, error, 
 	t := bytes.TrimSpace(first.Bytes)
 	d.decode(!(len(t) > 0 && (t[0] == '{' || t[0] == '[')))
 	p.res.Lines = r.lines
-	p.kindName = KubeObjects
+	p.kindName = sources.KindKubeObjects
 	if r.lastErr != nil && r.lastErr != io.EOF {
 		p.warn(r.lines, fmt.Sprintf("read error, the rest of the input is lost: %v", r.lastErr))
 	}
@@ -127,7 +127,7 @@ type run struct {
 	exports   int                    // export entries read
 	verbose   *verboseEntry          // the entry being read, when the input is journalctl -o verbose
 	verboseN  int                    // verbose entries read
-	kindName  string                 // a kind that is not a framing (Kubernetes objects)
+	kindName  sources.Kind           // a kind that is not a framing (Kubernetes objects)
 	garbage   struct{ from, to int } // the current run of binary lines
 	last      []byte                 // the last text line not framed, framed at the end for the time span
 	bare      bool                   // lines came as bare messages with their labels (Loki, Elasticsearch)
@@ -152,20 +152,20 @@ func newRun(in *sources.Input, opts Options) *run {
 	p := &run{res: InputResult{Name: in.Name, Archive: in.Archive, Role: in.Role}, clock: opts.Clock, counts: map[int]int{}}
 	p.clock.ModTime = in.ModTime
 	switch {
-	case in.Kind == JournalExport:
+	case in.Kind == sources.KindJournalExport:
 		p.export = newExportEntry()
-	case in.Kind == KubeObjects:
-	case in.Kind == JournalVerbose:
+	case in.Kind == sources.KindKubeObjects:
+	case in.Kind == sources.KindJournalVerbose:
 		p.noFraming = true
-	case in.Kind != "":
+	case in.Kind != sources.KindDetect:
 		p.forced, _ = FramingByName(in.Kind)
 		for i := range Framings {
 			if p.forced == &Framings[i] {
 				p.forcedIdx = i
 			}
 		}
-		p.cat = in.Kind == Bare
-		p.relTime = in.Kind == "dmesg-reltime"
+		p.cat = in.Kind == sources.KindBare
+		p.relTime = in.Kind == sources.KindDmesgReltime
 	}
 	var triggers []string
 	for _, s := range Registry {
@@ -327,7 +327,7 @@ func (p *run) frameEntry(rec sources.Record, b []byte, hit bool) (entry, bool) {
 			m.Wall = rec.Time
 		}
 		e := p.lineEntry(&m, rec.Line, b, hit)
-		e.bare = Framings[i].Name == Bare
+		e.bare = Framings[i].Name == sources.KindBare
 		return e, true
 	}
 	if rest, ok := shellPrompt(b); ok {
@@ -493,8 +493,8 @@ func (p *run) frame(b []byte, m *Message) int {
 			p.sticky = i
 			p.counts[i]++
 			p.framed++
-			p.cat = p.cat || Framings[i].Name == Bare
-			p.relTime = Framings[i].Name == "dmesg-reltime"
+			p.cat = p.cat || Framings[i].Name == sources.KindBare
+			p.relTime = Framings[i].Name == sources.KindDmesgReltime
 			return i
 		}
 	}
@@ -572,7 +572,7 @@ func (p *run) finish() *InputResult {
 		p.res.Warnings = append(p.res.Warnings, Warning{Message: "lines are newest first (journalctl -r): each OOM report was read from its oldest line"})
 	}
 	if !p.understood() {
-		forced := ""
+		forced := sources.KindDetect
 		if p.forced != nil || p.noFraming {
 			forced = p.res.Kind
 		}
@@ -586,20 +586,20 @@ func (p *run) finish() *InputResult {
 }
 
 // kind names the input's format: the one most of its lines had.
-func (p *run) kind() string {
+func (p *run) kind() sources.Kind {
 	switch {
 	case p.export != nil:
-		return JournalExport
-	case p.kindName != "":
+		return sources.KindJournalExport
+	case p.kindName != sources.KindDetect:
 		return p.kindName
 	case p.kubectl != nil && p.kubectl.used > 0 && p.kubectl.used >= p.framed:
-		return KubectlText
+		return sources.KindKubectlText
 	case p.bare && len(p.counts) == 0:
-		return "messages"
+		return sources.KindMessages
 	case p.noFraming:
-		return JournalVerbose
+		return sources.KindJournalVerbose
 	}
-	kind, best := "unknown", 0
+	kind, best := sources.KindUnknown, 0
 	if p.forced != nil {
 		kind = p.forced.Name
 	}
@@ -609,7 +609,7 @@ func (p *run) kind() string {
 		}
 	}
 	if p.verboseN > best {
-		kind = JournalVerbose
+		kind = sources.KindJournalVerbose
 	}
 	return kind
 }
@@ -617,20 +617,20 @@ func (p *run) kind() string {
 // relTimeRead: some line had a dmesg -e stamp.
 func (p *run) relTimeRead() bool {
 	for i, n := range p.counts {
-		if n > 0 && Framings[i].Name == "dmesg-reltime" {
+		if n > 0 && Framings[i].Name == sources.KindDmesgReltime {
 			return true
 		}
 	}
-	return p.forced != nil && p.forced.Name == "dmesg-reltime" && p.framed > 0
+	return p.forced != nil && p.forced.Name == sources.KindDmesgReltime && p.framed > 0
 }
 
 // understood: some line of the input was read as a log line or fed a parser.
 func (p *run) understood() bool {
-	return p.framed > 0 || p.exports > 0 || p.verboseN > 0 || p.fed > 0 || p.events > 0 || p.kindName != "" ||
+	return p.framed > 0 || p.exports > 0 || p.verboseN > 0 || p.fed > 0 || p.events > 0 || p.kindName != sources.KindDetect ||
 		p.kubectl != nil && p.kubectl.used > 0
 }
 
-func kindIndex(kind string) int {
+func kindIndex(kind sources.Kind) int {
 	for i := range Framings {
 		if Framings[i].Name == kind {
 			return i

@@ -18,9 +18,9 @@ func TestRegistries(t *testing.T) {
 		t.Errorf("the parser registry is not sorted by name")
 	}
 	for _, f := range Framings {
-		if f.Name == "" || f.Help == "" || f.Example == "" || f.Frame == nil || seen[f.Name] {
+		if f.Name == "" || f.Help == "" || f.Example == "" || f.Frame == nil || seen[string(f.Name)] {
 			t.Errorf("framing %q: needs a unique name, help, an example and a Frame func", f.Name)
 		}
-		seen[f.Name] = true
+		seen[string(f.Name)] = true
 	}
 }

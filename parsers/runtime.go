@@ -58,7 +58,7 @@ func runtimeEvent(m *Message) (Event, *Warning) {
 		if strings.ContainsAny(unit, " /") || !(strings.HasSuffix(unit, ".scope") || strings.HasSuffix(unit, ".slice") || strings.HasSuffix(unit, ".service")) {
 			return nil, nil
 		}
-		return &RuntimeLine{Kind: RuntimeOOM, Source: "systemd", Host: m.Host, Unit: unit, Evidence: m.Evidence("systemd-oom"),
+		return &RuntimeLine{Kind: RuntimeOOM, Source: "systemd", Host: m.Host, Unit: unit, Evidence: m.Evidence(RoleSystemdOOM),
 			UnitCgroup: parseCgroup("/kubepods.slice/" + unit)}, nil // a unit name is the last part of a systemd cgroup path
 	}
 	return nil, nil
@@ -92,14 +92,14 @@ func containerdLine(m *Message) (Event, *Warning) {
 		if cid == nil {
 			return nil, nil
 		}
-		return &RuntimeLine{Kind: RuntimeSandboxExit, Source: "containerd", Host: m.Host, ContainerID: cid[1], Evidence: m.Evidence("containerd-sandbox-exit")}, nil
+		return &RuntimeLine{Kind: RuntimeSandboxExit, Source: "containerd", Host: m.Host, ContainerID: cid[1], Evidence: m.Evidence(RoleContainerdSandboxExit)}, nil
 	}
 	if cid == nil {
 		return nil, &Warning{Line: m.Line, Message: "containerd task event without a container ID, skipped"}
 	}
 	r := &RuntimeLine{Source: "containerd", Host: m.Host, ContainerID: cid[1]}
 	if oom {
-		r.Kind, r.Evidence = RuntimeOOM, m.Evidence("containerd-oom")
+		r.Kind, r.Evidence = RuntimeOOM, m.Evidence(RoleContainerdOOM)
 		return r, nil
 	}
 	if id := reCtrdExecID.FindStringSubmatch(text); id != nil && id[1] != cid[1] {
@@ -111,7 +111,7 @@ func containerdLine(m *Message) (Event, *Warning) {
 	} else if !strings.Contains(text, "container_id:") {
 		return nil, &Warning{Line: m.Line, Message: "containerd TaskExit without an exit status, skipped"}
 	} // protobuf text omits zero values: no exit_status is exit status 0
-	r.Kind, r.ExitStatus, r.Evidence = RuntimeExit, &n, m.Evidence("containerd-exit")
+	r.Kind, r.ExitStatus, r.Evidence = RuntimeExit, &n, m.Evidence(RoleContainerdExit)
 	if sm := reCtrdExitedOld.FindStringSubmatch(text); sm != nil {
 		r.ExitedAt, _ = time.Parse("2006-01-02 15:04:05.999999999 -0700", sm[1])
 	} else if sm := reCtrdExitedNew.FindStringSubmatch(text); sm != nil {
@@ -147,7 +147,7 @@ func conmonLine(m *Message) (Event, *Warning) {
 		return nil, nil
 	}
 	return &RuntimeLine{Kind: RuntimeOOM, Source: "conmon", Host: m.Host, ContainerID: sm[1], IDPrefix: len(sm[1]) < 64,
-		Evidence: m.Evidence("conmon-oom")}, nil
+		Evidence: m.Evidence(RoleConmonOOM)}, nil
 }
 
 // CRI-O's exit watcher, debug level: Found exit code for <id>: 137 (internal/oci/runtime_oci.go).
@@ -160,7 +160,7 @@ func crioExitLine(m *Message) (Event, *Warning) {
 	}
 	n, _ := strconv.Atoi(sm[2])
 	return &RuntimeLine{Kind: RuntimeExit, Source: "cri-o", Host: m.Host, ContainerID: sm[1], ExitStatus: &n,
-		Evidence: m.Evidence("crio-exit")}, nil
+		Evidence: m.Evidence(RoleCrioExit)}, nil
 }
 
 // Lines that name a container when it is created, so its full ID and names are known to
@@ -178,7 +178,7 @@ var (
 
 func createdLine(m *Message) (Event, *Warning) {
 	text := logrusMsg(m.Text)
-	r := &RuntimeLine{Kind: RuntimeCreated, Host: m.Host, Evidence: m.Evidence("runtime-created")}
+	r := &RuntimeLine{Kind: RuntimeCreated, Host: m.Host, Evidence: m.Evidence(RoleRuntimeCreated)}
 	switch {
 	case reCrioCreated.MatchString(text):
 		sm := reCrioCreated.FindStringSubmatch(text)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/k8s-coroner/coroner/sources"
 )
 
 // An input of which nothing was understood must not pass in silence: the report says what
@@ -54,7 +56,7 @@ func (s *sniffer) empty() bool { return s.text == 0 && s.binary == 0 }
 
 // verdict says what the input looks like and what to give instead; forced names the kind
 // --kind imposed, if any.
-func (s *sniffer) verdict(forced string) string {
+func (s *sniffer) verdict(forced sources.Kind) string {
 	const logs = "dmesg, journalctl -k or /var/log/messages"
 	switch {
 	case s.journalFile:
@@ -69,7 +71,7 @@ func (s *sniffer) verdict(forced string) string {
 	case s.table > 0:
 		return "a kubectl get table in which no row could be read; give the same command with -o json " +
 			"(`kubectl get pods -o json`, `kubectl get events -o json`)"
-	case forced != "":
+	case forced != sources.KindDetect:
 		return fmt.Sprintf("no line reads as %s, the kind --kind imposed; first line: %q", forced, s.first)
 	}
 	return fmt.Sprintf("no known log format; first line: %q; give %s", s.first, logs)

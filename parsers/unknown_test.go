@@ -3,6 +3,8 @@ package parsers
 import (
 	"strings"
 	"testing"
+
+	"github.com/k8s-coroner/coroner/sources"
 )
 
 // TestSnifferVerdict: what an input nothing of which was understood is said to look like.
@@ -43,7 +45,7 @@ func TestSnifferVerdict(t *testing.T) {
 // without any death in it. kubectl describe output is read now (kubectl_describe.go).
 func TestNothingUnderstood(t *testing.T) {
 	got := parsePasted(t, "describe", readText(t, "../testdata/excerpts/objects/describe-pod-events-cgroupoom-victim-process-k8s-100487.log"))
-	if got.res.Unrecognised != "" || got.res.Kind != KubectlText || len(got.events) == 0 {
+	if got.res.Unrecognised != "" || got.res.Kind != sources.KindKubectlText || len(got.events) == 0 {
 		t.Errorf("describe output: kind %q, %q, %d events, %v", got.res.Kind, got.res.Unrecognised, len(got.events), got.res.Warnings)
 	}
 	prose := parsePasted(t, "prose", "shopping list\nmilk\n")

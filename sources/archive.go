@@ -120,7 +120,7 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 		return true
 	}
 	if role != RoleMeta && !isNestedArchive(inner) {
-		explain("read as " + role)
+		explain("read as " + string(role))
 	}
 	if role == RoleMeta {
 		explain("read for node facts")

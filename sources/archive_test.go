@@ -75,11 +75,11 @@ func sosMembers(t *testing.T) []member {
 	}
 }
 
-func readTree(t *testing.T, paths ...string) (*Files, []string, map[string]string) {
+func readTree(t *testing.T, paths ...string) (*Files, []string, map[string]InputRole) {
 	t.Helper()
 	f := &Files{Paths: paths}
 	var names []string
-	roles := map[string]string{}
+	roles := map[string]InputRole{}
 	for in, err := range f.Inputs() {
 		if err != nil {
 			t.Fatalf("%s: %v", in.Name, err)

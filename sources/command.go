@@ -13,7 +13,7 @@ import (
 // the lines it did print.
 type Command struct {
 	Name string   // what the report calls the input, e.g. "journalctl -k"
-	Kind string   // the kind of its output, e.g. "journal-json"
+	Kind Kind     // the kind of its output, e.g. KindJournalJSON
 	Path string   // the program
 	Args []string // its arguments
 }

@@ -18,7 +18,7 @@ type Files struct {
 	// Dir is the directory relative paths are read from, "" for the working directory; the
 	// inputs keep the names as given, so reports do not depend on where they were read.
 	Dir   string
-	Kind  string    // forced kind for every file, "" to detect
+	Kind  Kind      // forced kind for every file, KindDetect to detect
 	Stdin io.Reader // what "-" reads; os.Stdin when nil
 	Now   time.Time // stands in for the modification time of standard input
 

@@ -29,7 +29,7 @@ func (k *Kmsg) Inputs() iter.Seq2[*Input, error] {
 			yield(&Input{Name: k.Path}, err)
 			return
 		}
-		yield(&Input{Name: k.Path, Kind: "kmsg", Records: k.records(read, closeFn)}, nil)
+		yield(&Input{Name: k.Path, Kind: KindKmsg, Records: k.records(read, closeFn)}, nil)
 	}
 }
 

@@ -69,7 +69,7 @@ func (n Node) journal(name string, args ...string) Source {
 	if n.Root != "/" {
 		a = append(a, "--root", n.Root)
 	}
-	return &Command{Name: name, Kind: "journal-json", Path: n.Journal, Args: append(a, args...)}
+	return &Command{Name: name, Kind: KindJournalJSON, Path: n.Journal, Args: append(a, args...)}
 }
 
 // Zone is the zone of the node's zone-less syslog stamps: the named one, else the node's

@@ -12,21 +12,9 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
-// Roles of the members of an archive or directory (docs/formats.md §1–2).
-const (
-	RoleKernel  = "kernel"  // dmesg, dmesg -T, var/log/dmesg
-	RoleSyslog  = "syslog"  // var/log/messages*, syslog*, kern.log*
-	RoleJournal = "journal" // journalctl captures: all units, one boot, kernel
-	RoleUnit    = "unit"    // journalctl --unit kubelet|crio|containerd|docker, must-gather service logs
-	RoleObjects = "objects" // Pods, Events, Nodes (kubectl get -o json|yaml, must-gather, cluster-info dump)
-	RoleLog     = "log"     // any other file that may be a log; kept if its content says so
-	RoleMeta    = "meta"    // small files that say which node and which clock (hostname, date, btime, zone)
-	RoleSkip    = ""        // everything else
-)
-
 // classify says what a member of an archive or directory is, from its path relative to the
 // archive's top directory (sosreport-<host>-…/ already removed).
-func classify(p string) string {
+func classify(p string) InputRole {
 	base := path.Base(p)
 	dir := path.Dir(p)
 	switch {

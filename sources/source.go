@@ -37,13 +37,13 @@ type Record struct {
 // Input is one named stream of records: a file, an archive member, a Loki stream.
 type Input struct {
 	Name    string    // what the user calls it: a path, "-" for stdin, "archive.tar.xz:var/log/messages"
-	Kind    string    // a kind the user forced with --kind, or "" to detect from content
+	Kind    Kind      // a kind the user forced with --kind, or KindDetect to detect from content
 	ModTime time.Time // the modification time of the file, used to infer missing years; zero if unknown
 
 	// Archive is the sosreport, must-gather or directory the input came from (nil for a plain
 	// file); what it says about the node and its clock is complete once its inputs are read.
 	Archive *ArchiveInfo
-	Role    string // what the archive layout says the input is (RoleKernel, RoleSyslog, …)
+	Role    InputRole // what the archive layout says the input is (RoleKernel, RoleSyslog, …)
 
 	// Records yields the input's lines in order. A non-nil error ends the input: the records
 	// already yielded stay valid and the error says why the rest could not be read (for

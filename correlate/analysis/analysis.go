@@ -64,7 +64,7 @@ func Analyze(srcs []sources.Source, opts Options) *Result {
 		for in, err := range src.Inputs() {
 			var res *parsers.InputResult
 			if err != nil {
-				res = &parsers.InputResult{Name: in.Name, Kind: "unknown", Err: err}
+				res = &parsers.InputResult{Name: in.Name, Kind: sources.KindUnknown, Err: err}
 			} else {
 				res = parsers.ParseInput(in, parseOptions(in.Name), emit)
 			}

@@ -15,7 +15,9 @@ const maxProof = 3
 // proofOrder ranks the decisive roles per mechanism, the line that settles the verdict
 // first: the kill itself, then what made it that mechanism (the memcg usage at its limit,
 // the constraint, the node's memory picture, the eviction message), then other witnesses.
-var proofOrder = map[report.Mechanism][]string{
+// The roles are parsers.Roles (this package reads the report alone); proof_test.go checks
+// each is one.
+var proofOrder = map[report.Mechanism][]report.Role{
 	report.CgroupOOM:       {"kill", "memcg-usage", "summary", "containerd-oom", "conmon-oom", "systemd-oom", "event-oomkilling", "task-in"},
 	report.KernelOOM:       {"kill", "summary", "meminfo", "event-systemoom", "kubelet-system-oom", "event-oomkilling"},
 	report.KubeletEviction: {"kubelet-evicting", "event-evicted", "pod-status", "kubelet-evicted"},
@@ -32,12 +34,12 @@ type proof struct {
 
 func selectProof(d *report.Death) proof {
 	var p proof
-	rank := map[string]int{}
+	rank := map[report.Role]int{}
 	for i, r := range proofOrder[d.Mechanism] {
 		rank[r] = i + 1
 	}
 	// One line per role, best role first; among lines of a role, the first in the report.
-	best := map[string]int{}
+	best := map[report.Role]int{}
 	for i, e := range d.Evidence {
 		if !e.Decisive {
 			continue
@@ -46,11 +48,11 @@ func selectProof(d *report.Death) proof {
 			best[e.Role] = i
 		}
 	}
-	roles := make([]string, 0, len(best))
+	roles := make([]report.Role, 0, len(best))
 	for r := range best {
 		roles = append(roles, r)
 	}
-	order := func(r string) int {
+	order := func(r report.Role) int {
 		if n := rank[r]; n > 0 {
 			return n
 		}
@@ -64,7 +66,7 @@ func selectProof(d *report.Death) proof {
 		p.omitted = len(d.Evidence) - len(p.lines)
 		return p
 	}
-	shownRoles := map[string]bool{}
+	shownRoles := map[report.Role]bool{}
 	shownInputs := map[string]bool{}
 	for _, r := range roles {
 		if len(p.lines) == maxProof {

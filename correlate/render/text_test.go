@@ -38,7 +38,7 @@ func TestWrapText(t *testing.T) {
 // same kinds are named once; the rest is counted.
 func TestSelectProof(t *testing.T) {
 	ev := func(input, role string, decisive bool) report.Evidence {
-		return report.Evidence{Input: input, Role: role, Decisive: decisive, Text: role + " in " + input}
+		return report.Evidence{Input: input, Role: report.Role(role), Decisive: decisive, Text: role + " in " + input}
 	}
 	d := &report.Death{Mechanism: report.CgroupOOM, Evidence: []report.Evidence{
 		ev("a:dmesg", "header", false), ev("a:dmesg", "memcg-usage", true), ev("a:dmesg", "summary", true), ev("a:dmesg", "kill", true),
@@ -47,7 +47,7 @@ func TestSelectProof(t *testing.T) {
 	p := selectProof(d)
 	var roles []string
 	for _, e := range p.lines {
-		roles = append(roles, e.Role+"@"+e.Input)
+		roles = append(roles, string(e.Role)+"@"+e.Input)
 	}
 	if diff := cmp.Diff([]string{"kill@a:dmesg", "memcg-usage@a:dmesg", "summary@a:dmesg"}, roles); diff != "" {
 		t.Errorf("proof lines (-want +got):\n%s", diff)

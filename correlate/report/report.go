@@ -65,11 +65,11 @@ type MissingWindow struct {
 // Input says what became of one input.
 type Input struct {
 	Name     string     `json:"name"`
-	Kind     string     `json:"kind"`
+	Kind     InputKind  `json:"kind"`
 	Lines    int        `json:"lines"`
 	Node     string     `json:"node,omitempty"`
 	Archive  string     `json:"archive,omitempty"` // the sosreport, must-gather or directory it came from
-	Role     string     `json:"role,omitempty"`    // what the archive's layout says it is: kernel, syslog, journal, unit, objects
+	Role     InputRole  `json:"role,omitempty"`    // what the archive's layout says it is: kernel, syslog, journal, unit, objects
 	First    *time.Time `json:"first,omitempty"`   // its time span, UTC, from the lines read
 	Last     *time.Time `json:"last,omitempty"`
 	Error    string     `json:"error,omitempty"` // set when nothing of it could be read
@@ -287,7 +287,7 @@ type Evidence struct {
 	Line     int        `json:"line"`
 	Time     *time.Time `json:"time"`
 	Boot     *float64   `json:"bootTime,omitempty"`
-	Role     string     `json:"role,omitempty"`
+	Role     Role       `json:"role,omitempty"`
 	Decisive bool       `json:"decisive,omitempty"` // the line the verdict rests on
 	Text     string     `json:"text"`
 	// Age is the line's time as kubectl printed it, relative to when kubectl ran ("7m24s",

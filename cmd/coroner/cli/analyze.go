@@ -13,7 +13,7 @@ import (
 type analyzeCmd struct {
 	Files []string `arg:"" name:"file" help:"Log files, sosreports (.tar.xz, .tar.gz, .tar.bz2, .tar.zst, .tar or extracted), must-gathers and directories; compressed files are read as they are; - reads standard input."`
 	outputFlags
-	Kind     string        `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
+	Kind     sources.Kind  `enum:"${kinds}" default:"" help:"Force the kind of every input instead of detecting it: ${kindlist}."`
 	Year     int           `help:"Year of stamps that have none (syslog, journalctl short); default: the year that puts them closest before the file's modification time."`
 	TZ       []string      `name:"tz" help:"Time zone of stamps without one (syslog, journalctl short, klog, dmesg -T), e.g. Europe/Berlin or Local; NAME=ZONE sets it only for inputs whose name starts with NAME (an archive, a file); repeatable. Default: the zone an archive names (etc/localtime, timedatectl, date), else UTC."`
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
@@ -26,9 +26,11 @@ type analyzeCmd struct {
 func kindVars() map[string]string {
 	names := []string{""}
 	for _, f := range parsers.Framings {
-		names = append(names, f.Name)
+		names = append(names, string(f.Name))
 	}
-	names = append(names, parsers.JournalExport, parsers.JournalVerbose, parsers.KubeObjects)
+	for _, k := range []sources.Kind{sources.KindJournalExport, sources.KindJournalVerbose, sources.KindKubeObjects} {
+		names = append(names, string(k))
+	}
 	return map[string]string{
 		"kinds":    strings.Join(names, ","),
 		"kindlist": strings.Join(names[1:], ", "),
