@@ -92,6 +92,7 @@ func (k *kernelParser) Feed(m *Message, out Out) {
 	emit := out.Event
 	k.lastLine = m.Line
 	if m.Program != "kernel" {
+		k.closeQuiet(m, emit)
 		return
 	}
 	b := k.open[m.Host]
@@ -148,6 +149,27 @@ func (b *kernelBlock) stale(m *Message) (string, bool) {
 		return "no kill line within a minute of the report's start", true
 	}
 	return "", false
+}
+
+// closeQuiet closes the host's open report once another program's line shows that the
+// kernel has been quiet past the report's end: the report is whole, and the pipeline can
+// skip unrelated lines again instead of framing each while it waits for a kernel line,
+// which a node's log may not print for hours. An earlier stamp never closes it (journals
+// interleave their sources a little out of order).
+func (k *kernelParser) closeQuiet(m *Message, emit func(Event)) {
+	b := k.open[m.Host]
+	if b == nil {
+		return
+	}
+	if b.lastKill.set {
+		if d, ok := b.lastKill.since(m); ok && d > lingerAfter {
+			k.close(m.Host, emit, "")
+		}
+		return
+	}
+	if d, ok := b.started.since(m); ok && d > reportOpenFor {
+		k.close(m.Host, emit, "no kill line within a minute of the report's start")
+	}
 }
 
 // feedKill handles the selection and kill lines; it reports false for other lines.
