@@ -285,6 +285,9 @@ func (k *kubectlReader) open() bool {
 // It runs on every line of a long log, so it compares bytes and allocates nothing.
 func strongStart(b []byte) bool {
 	t := bytes.TrimLeft(b, " \t")
+	if len(t) == 0 || !strongFirst[t[0]] { // most log lines: no header starts with their byte
+		return false
+	}
 	for _, p := range strongStarts {
 		if bytes.HasPrefix(t, p) {
 			return true
@@ -295,6 +298,14 @@ func strongStart(b []byte) bool {
 
 var strongStarts = [][]byte{[]byte("Events:"), []byte("Name:"), []byte("Containers:"), []byte("Conditions:"),
 	[]byte("NAME "), []byte("NAMESPACE "), []byte("LAST SEEN "), []byte("Type "), []byte("FirstSeen")}
+
+// strongFirst marks the first bytes of strongStarts.
+var strongFirst = func() (first [256]bool) {
+	for _, s := range strongStarts {
+		first[s[0]] = true
+	}
+	return first
+}()
 
 // isLogLine says whether a line is a log line some framing reads (the kubelet logs eviction
 // messages too); the bare framing, which takes any kernel-like text, does not count.

@@ -51,25 +51,31 @@ type Options struct {
 
 // ParseInput frames the records of one input and feeds them to every registered parser,
 // calling emit for each event. A cheap byte prefilter built from the parsers' triggers skips
-// lines no parser can use before any framing or regex runs.
+// lines no parser can use before any framing or regex runs. An input that is one byte
+// stream of lines is scanned in large blocks, prefiltered on every core (stream.go).
 func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
 	return newRun(in, opts).parse(in, emit)
 }
 
 func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	p.out = p.outputs(emit)
-	emit = p.out.Event
-	next, stop := iter.Pull2(in.Records)
+	if in.Stream != nil && in.Kind == sources.KindDetect {
+		return p.parseStream(in)
+	}
+	return p.parseRecords(in.Kind, in.Records)
+}
+
+// parseRecords reads an input record by record.
+func (p *run) parseRecords(kind sources.Kind, records iter.Seq2[sources.Record, error]) *InputResult {
+	emit := p.out.Event
+	next, stop := iter.Pull2(records)
 	defer stop()
 	first, err, ok := next()
-	if ok && err == nil && p.forced == nil && p.export == nil && (in.Kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
+	if ok && err == nil && p.forced == nil && p.export == nil && (kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
 		p.objects(first, next, emit)
 		return p.finish()
 	}
-	if p.forced == nil && p.export == nil && !p.noFraming || in.Kind == sources.KindKubectlText {
-		p.kubectl = newKubectlReader(p.res.Name, p.clock.Now, emit, p.warn)
-		p.kubectl.isLogLine = p.isLogLine
-	}
+	p.start(kind)
 	for ; ok; first, err, ok = next() {
 		if err != nil {
 			p.readError(first.Line, err)
@@ -77,6 +83,21 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 		}
 		p.record(first, emit)
 	}
+	p.end()
+	return p.finish()
+}
+
+// start readies the readers that span lines, once the input is known to be lines.
+func (p *run) start(kind sources.Kind) {
+	if p.forced == nil && p.export == nil && !p.noFraming || kind == sources.KindKubectlText {
+		p.kubectl = newKubectlReader(p.res.Name, p.clock.Now, p.out.Event, p.warn)
+		p.kubectl.isLogLine = p.isLogLine
+	}
+}
+
+// end closes whatever is still open at the end of the input's lines.
+func (p *run) end() {
+	emit := p.out.Event
 	if p.kubectl != nil {
 		p.kubectl.flush()
 	}
@@ -89,7 +110,6 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	for _, parser := range p.parsers {
 		parser.Flush(p.out)
 	}
-	return p.finish()
 }
 
 // objects decodes Kubernetes objects (JSON or YAML) from the input.

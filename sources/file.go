@@ -54,8 +54,9 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now,
-			Records: decompressed("-", io.NopCloser(stdin), nil)}, nil)
+		in := &Input{Name: "-", Kind: f.Kind, ModTime: f.Now, Stream: decompressed("-", io.NopCloser(stdin), nil)}
+		in.Records = RecordsOf(in.Stream)
+		return yield(in, nil)
 	}
 	at := path
 	if f.Dir != "" && !filepath.IsAbs(path) {
@@ -82,13 +83,8 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 	if head, _ := br.Peek(tarBlock); isTar(head) {
 		return newTree(f, path, "tar").walkTar(br, yield)
 	}
-	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: func(yield func(Record, error) bool) {
-		for rec, err := range Lines(br) {
-			if !yield(rec, err) {
-				return
-			}
-		}
-	}}
+	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Stream: once(br)}
+	in.Records = RecordsOf(in.Stream)
 	return yield(in, nil)
 }
 
@@ -101,28 +97,27 @@ func named(err error, path string) error {
 	return err
 }
 
-// decompressed yields the lines of a stream, unwrapping gzip and bzip2 by their magic bytes
+// once is the Stream of a reader that is already open: it can be read once.
+func once(r io.Reader) func(read func(io.Reader) error) error {
+	return func(read func(io.Reader) error) error { return read(r) }
+}
+
+// decompressed is the stream of an input, unwrapping gzip and bzip2 by their magic bytes
 // (not by file name, so a rotated "messages-20250329" that is really gzip still reads).
-func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
+func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) func(read func(io.Reader) error) error {
+	return func(read func(io.Reader) error) error {
 		if rc == nil {
 			var err error
 			if rc, err = open(); err != nil {
-				yield(Record{}, err)
-				return
+				return err
 			}
 		}
 		defer rc.Close()
 		r, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
 		if err != nil {
-			yield(Record{}, fmt.Errorf("%s: %w", name, err))
-			return
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		defer r.Close()
-		for rec, err := range Lines(r) {
-			if !yield(rec, err) {
-				return
-			}
-		}
+		return read(r)
 	}
 }

@@ -4,6 +4,7 @@
 package sources
 
 import (
+	"io"
 	"iter"
 	"time"
 )
@@ -49,6 +50,13 @@ type Input struct {
 	// already yielded stay valid and the error says why the rest could not be read (for
 	// example a truncated gzip stream).
 	Records iter.Seq2[Record, error]
+
+	// Stream, when set, gives the same input as its decoded bytes instead of records, for a
+	// reader that splits lines itself in large blocks (the parsers scan those on every
+	// core). It opens the input, calls read with it and closes it; an error from opening or
+	// decoding is returned (a read error also reaches read's reader). nil for inputs that
+	// are not one byte stream of lines (a journal export, a log store's entries).
+	Stream func(read func(io.Reader) error) error
 }
 
 // A Source yields inputs. A non-nil error means one input could not be opened at all (a
