@@ -3,6 +3,7 @@ package parsers
 import (
 	"bytes"
 	"strings"
+	"sync"
 )
 
 // prefilter answers "could any parser want this line?" before any framing or regex runs. It is
@@ -24,6 +25,21 @@ type prefilter struct {
 type candidate struct {
 	word []byte
 	off  int
+}
+
+// prefilters are the tables built so far, by their triggers: a table is 128 KiB and read
+// only once built, so every input of a run shares one instead of building its own (100 000
+// small files would otherwise build, and keep, 100 000).
+var prefilters sync.Map
+
+// sharedPrefilter is the table for the triggers, built once.
+func sharedPrefilter(triggers []string) *prefilter {
+	key := strings.Join(triggers, "\x00")
+	if p, ok := prefilters.Load(key); ok {
+		return p.(*prefilter)
+	}
+	p, _ := prefilters.LoadOrStore(key, newPrefilter(triggers))
+	return p.(*prefilter)
 }
 
 func newPrefilter(triggers []string) *prefilter {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"sync"
 
 	"github.com/k8s-coroner/coroner/sources"
 )
@@ -23,6 +24,17 @@ const blocksInFlight = 8 // blocks read ahead and being scanned: the memory is t
 // blockSize is how many bytes are read at once: large enough that the cost per block
 // vanishes; tests make it small to cut reports and lines at its edges.
 var blockSize = 1 << 20
+
+// blockPool keeps block buffers from one input to the next: a run over thousands of small
+// files would otherwise allocate, and clear, a megabyte for each.
+var blockPool sync.Pool
+
+func newBlockBuffer() []byte {
+	if p, ok := blockPool.Get().(*[]byte); ok && len(*p) == blockSize {
+		return *p
+	}
+	return make([]byte, blockSize)
+}
 
 // block is a run of whole lines of the input.
 type block struct {
@@ -75,10 +87,19 @@ func (p *run) parseStream(in *sources.Input) *InputResult {
 // scanBlocks takes the blocks in order as the workers finish them, and returns the read
 // error that ended the input, if any, and whether the last line was cut short by it.
 func (p *run) scanBlocks(r *bufio.Reader) (partial bool, err error) {
+	// free holds the buffers this input may have in flight; each is taken from the pool
+	// only when needed, so a small input costs one buffer, not blocksInFlight.
 	free := make(chan []byte, blocksInFlight)
 	for range blocksInFlight {
-		free <- make([]byte, blockSize)
+		free <- nil
 	}
+	defer func() {
+		for range blocksInFlight {
+			if buf := <-free; len(buf) == blockSize {
+				blockPool.Put(&buf)
+			}
+		}
+	}()
 	ordered := make(chan *block, blocksInFlight)
 	work := make(chan *block, blocksInFlight)
 	var readErr error
@@ -116,6 +137,9 @@ func readBlocks(r *bufio.Reader, free chan []byte, send func(*block)) error {
 	var carry []byte // the start of a line the last block did not end
 	for {
 		buf := <-free
+		if buf == nil {
+			buf = newBlockBuffer()
+		}
 		if len(buf) <= len(carry) {
 			buf = make([]byte, 2*len(carry))
 		}
