@@ -9,7 +9,8 @@ import (
 
 // recordReader turns the rest of an input's records back into a byte stream, for decoders
 // that need one (Kubernetes objects in JSON or YAML), and maps the decoder's byte offsets back
-// to line numbers. It only remembers the lines between the decoder's last query and what it
+// to line numbers. It serves inputs without a raw stream (sources.Input.Raw): their lines
+// longer than sources.MaxLineBytes arrive cut, and so do the objects on them. It only remembers the lines between the decoder's last query and what it
 // has read, so memory stays bounded by one object, not by the input.
 type recordReader struct {
 	next    func() (sources.Record, error, bool)
@@ -76,21 +77,32 @@ func (r *recordReader) lineAt(off int64) int {
 	return r.starts[0].line
 }
 
-// nextLine returns the input's lines one by one, for line-oriented decoders (YAML documents);
-// it does not mix with Read.
-func (r *recordReader) nextLine() ([]byte, bool) {
+func (r *recordReader) nextLine(max int) ([]byte, int, bool) {
 	if len(r.buf) > 0 {
 		line := bytes.TrimSuffix(r.buf, []byte("\n"))
 		r.buf = nil
-		return line, true
+		return line, 0, true
 	}
 	rec, err, ok := r.next()
 	if !ok || err != nil {
 		if err != nil {
 			r.lastErr = err
 		}
-		return nil, false
+		return nil, 0, false
 	}
 	r.lines = rec.Line
-	return rec.Bytes, true
+	b, cut := rec.Bytes, rec.Cut
+	if len(b) > max {
+		b, cut = b[:max], cut+len(b)-max
+	}
+	return b, cut, true
+}
+
+func (r *recordReader) lineCount() int { return r.lines }
+
+func (r *recordReader) err() error {
+	if r.lastErr == io.EOF {
+		return nil
+	}
+	return r.lastErr
 }

@@ -1,9 +1,9 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"iter"
 	"strings"
 	"time"
@@ -59,14 +59,53 @@ func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult 
 func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	p.out = p.outputs(emit)
 	emit = p.out.Event
-	next, stop := iter.Pull2(in.Records)
-	defer stop()
-	first, err, ok := next()
-	if ok && err == nil && p.forced == nil && p.export == nil && (in.Kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
-		p.objects(first, next, emit)
+	if in.Raw != nil && p.forced == nil && p.export == nil {
+		// Objects are read from the bytes, so that no line cut at sources.MaxLineBytes cuts
+		// an object; other input is read as the same stream's lines.
+		err := in.Raw(func(br *bufio.Reader) error {
+			if head, ok := firstLine(br); ok && (in.Kind == sources.KindKubeObjects || isObjectStart(head)) {
+				p.objects(newRawStream(br), head, emit)
+				return nil
+			}
+			p.lines(sources.Lines(br), in.Kind, emit)
+			return nil
+		})
+		if err != nil {
+			p.readError(0, err)
+		}
 		return p.finish()
 	}
-	if p.forced == nil && p.export == nil && !p.noFraming || in.Kind == sources.KindKubectlText {
+	p.lines(in.Records, in.Kind, emit)
+	return p.finish()
+}
+
+// firstLine peeks at the stream's first line (at most its buffer's worth) without reading
+// it; ok is false when the stream is empty.
+func firstLine(br *bufio.Reader) ([]byte, bool) {
+	for n := 1; ; {
+		_, err := br.Peek(n)
+		b, _ := br.Peek(br.Buffered())
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			return bytes.TrimSuffix(b[:i], []byte("\r")), true
+		}
+		if err != nil || len(b) >= br.Size() {
+			return b, len(b) > 0
+		}
+		n = len(b) + 1
+	}
+}
+
+// lines frames the records of one input of the given kind and feeds them to the parsers;
+// objects (kind kube-objects, or a first line that starts objects) are turned back into bytes.
+func (p *run) lines(records iter.Seq2[sources.Record, error], kind sources.Kind, emit func(Event)) {
+	next, stop := iter.Pull2(records)
+	defer stop()
+	first, err, ok := next()
+	if ok && err == nil && p.forced == nil && p.export == nil && (kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
+		p.objects(newRecordReader(first, next), first.Bytes, emit)
+		return
+	}
+	if p.forced == nil && p.export == nil && !p.noFraming || kind == sources.KindKubectlText {
 		p.kubectl = newKubectlReader(p.res.Name, p.clock.Now, emit, p.warn)
 		p.kubectl.isLogLine = p.isLogLine
 	}
@@ -89,19 +128,17 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	for _, parser := range p.parsers {
 		parser.Flush(p.out)
 	}
-	return p.finish()
 }
 
-// objects decodes Kubernetes objects (JSON or YAML) from the input.
-func (p *run) objects(first sources.Record, next func() (sources.Record, error, bool), emit func(Event)) {
-	r := newRecordReader(first, next)
+// objects decodes Kubernetes objects (JSON or YAML) from the input; head is its first line.
+func (p *run) objects(r objectStream, head []byte, emit func(Event)) {
 	d := &objectDecoder{r: r, input: p.res.Name, emit: emit, warn: p.warn}
-	t := bytes.TrimSpace(first.Bytes)
+	t := bytes.TrimSpace(head)
 	d.decode(!(len(t) > 0 && (t[0] == '{' || t[0] == '[')))
-	p.res.Lines = r.lines
+	p.res.Lines = r.lineCount()
 	p.kindName = sources.KindKubeObjects
-	if r.lastErr != nil && r.lastErr != io.EOF {
-		p.warn(r.lines, fmt.Sprintf("read error, the rest of the input is lost: %v", r.lastErr))
+	if err := r.err(); err != nil {
+		p.warn(r.lineCount(), fmt.Sprintf("read error, the rest of the input is lost: %v", err))
 	}
 	if d.used == 0 {
 		p.warn(0, "no Pod or Event objects found")

@@ -6,6 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // newPodStatus wraps a Pod, read from an API object or rebuilt from kubectl output, as the
@@ -109,4 +111,53 @@ func evictionTime(p *corev1.Pod) time.Time {
 		}
 	}
 	return ready
+}
+
+// podObject is what podFacts reads of a Pod. Decoding a List's Pods into it rather than into
+// corev1.Pod skips, in the scanner, what is never used (env, probes, mounts, managedFields)
+// instead of building it; pod turns it back into the corev1.Pod podFacts takes.
+type podObject struct {
+	Metadata struct {
+		Name              string                  `json:"name"`
+		Namespace         string                  `json:"namespace"`
+		UID               types.UID               `json:"uid"`
+		CreationTimestamp metav1.Time             `json:"creationTimestamp"`
+		Labels            map[string]string       `json:"labels"`
+		OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
+	} `json:"metadata"`
+	Spec struct {
+		NodeName       string         `json:"nodeName"`
+		InitContainers []podContainer `json:"initContainers"`
+		Containers     []podContainer `json:"containers"`
+		Volumes        []podVolume    `json:"volumes"`
+	} `json:"spec"`
+	Status corev1.PodStatus `json:"status"`
+}
+
+type podVolume struct {
+	Name     string                       `json:"name"`
+	EmptyDir *corev1.EmptyDirVolumeSource `json:"emptyDir"`
+}
+
+type podContainer struct {
+	Name      string                      `json:"name"`
+	Resources corev1.ResourceRequirements `json:"resources"`
+}
+
+func (o *podObject) pod() *corev1.Pod {
+	m := &o.Metadata
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID,
+		CreationTimestamp: m.CreationTimestamp, Labels: m.Labels, OwnerReferences: m.OwnerReferences},
+		Spec:   corev1.PodSpec{NodeName: o.Spec.NodeName},
+		Status: o.Status}
+	for _, v := range o.Spec.Volumes {
+		p.Spec.Volumes = append(p.Spec.Volumes, corev1.Volume{Name: v.Name, VolumeSource: corev1.VolumeSource{EmptyDir: v.EmptyDir}})
+	}
+	for _, c := range o.Spec.InitContainers {
+		p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: c.Name, Resources: c.Resources})
+	}
+	for _, c := range o.Spec.Containers {
+		p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: c.Name, Resources: c.Resources})
+	}
+	return p
 }

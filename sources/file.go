@@ -54,8 +54,8 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now,
-			Records: decompressed("-", io.NopCloser(stdin), nil)}, nil)
+		raw := decompressedRaw("-", io.NopCloser(stdin), nil)
+		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now, Records: RawLines(raw), Raw: raw}, nil)
 	}
 	at := path
 	if f.Dir != "" && !filepath.IsAbs(path) {
@@ -78,17 +78,12 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		return yield(&Input{Name: path}, fmt.Errorf("%s: %w", path, err))
 	}
 	defer dr.Close()
-	br := bufio.NewReaderSize(dr, 64<<10)
+	br := bufio.NewReaderSize(dr, MaxLineBytes)
 	if head, _ := br.Peek(tarBlock); isTar(head) {
 		return newTree(f, path, "tar").walkTar(br, yield)
 	}
-	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: func(yield func(Record, error) bool) {
-		for rec, err := range Lines(br) {
-			if !yield(rec, err) {
-				return
-			}
-		}
-	}}
+	raw := func(read func(*bufio.Reader) error) error { return read(br) }
+	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw}
 	return yield(in, nil)
 }
 
@@ -101,28 +96,23 @@ func named(err error, path string) error {
 	return err
 }
 
-// decompressed yields the lines of a stream, unwrapping gzip and bzip2 by their magic bytes
-// (not by file name, so a rotated "messages-20250329" that is really gzip still reads).
-func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
+// decompressedRaw reads a stream unsplit, for Input.Raw (and, through RawLines, its lines),
+// unwrapping gzip and bzip2 by their magic bytes (not by file name, so a rotated
+// "messages-20250329" that is really gzip still reads).
+func decompressedRaw(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) func(func(*bufio.Reader) error) error {
+	return func(read func(*bufio.Reader) error) error {
 		if rc == nil {
 			var err error
 			if rc, err = open(); err != nil {
-				yield(Record{}, err)
-				return
+				return err
 			}
 		}
 		defer rc.Close()
 		r, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
 		if err != nil {
-			yield(Record{}, fmt.Errorf("%s: %w", name, err))
-			return
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		defer r.Close()
-		for rec, err := range Lines(r) {
-			if !yield(rec, err) {
-				return
-			}
-		}
+		return read(bufio.NewReaderSize(r, MaxLineBytes))
 	}
 }

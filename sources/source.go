@@ -4,6 +4,7 @@
 package sources
 
 import (
+	"bufio"
 	"iter"
 	"time"
 )
@@ -49,6 +50,34 @@ type Input struct {
 	// already yielded stay valid and the error says why the rest could not be read (for
 	// example a truncated gzip stream).
 	Records iter.Seq2[Record, error]
+
+	// Raw, when set, reads the same bytes unsplit: it calls read once with the input's
+	// decompressed stream, buffered by at least MaxLineBytes so that its first line can be
+	// peeked, and returns read's error or why the stream could not be opened. It is for
+	// decoders that need the bytes whole whatever a line's length (Kubernetes objects: a
+	// one-line List is far longer than MaxLineBytes). A consumer uses Records or Raw, once;
+	// nil when the source only has lines (Loki, Elasticsearch, kmsg, commands).
+	Raw func(read func(*bufio.Reader) error) error
+}
+
+// RawLines gives the lines of a Raw stream as Records do: both views of an input are one
+// stream. A stream that cannot be opened yields its error as a record at line 0.
+func RawLines(raw func(read func(*bufio.Reader) error) error) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		stopped := false
+		err := raw(func(br *bufio.Reader) error {
+			for rec, err := range Lines(br) {
+				if !yield(rec, err) {
+					stopped = true
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield(Record{}, err)
+		}
+	}
 }
 
 // A Source yields inputs. A non-nil error means one input could not be opened at all (a
