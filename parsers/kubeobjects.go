@@ -3,12 +3,15 @@ package parsers
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 )
 
@@ -149,11 +152,16 @@ func leadingSpace(dec *json.Decoder) int64 {
 func (d *objectDecoder) streamItems(dec *json.Decoder, itemKind string, lineOf func() int) error {
 	for dec.More() {
 		line := lineOf()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return err
+		var item listItem
+		if err := dec.Decode(&item); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if !errors.As(err, &typeErr) { // the decoder read past the item: go on
+				return err
+			}
+			d.warn(line, fmt.Sprintf("object not understood, skipped: %v", err))
+			continue
 		}
-		d.object(raw, itemKind, line)
+		d.item(&item, itemKind, line)
 	}
 	_, err := dec.Token() // the closing bracket
 	return err
@@ -478,4 +486,112 @@ func sizeText(n int) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// listItem is a List item decoded straight from the stream into the fields the decoder uses
+// of each kind it reads (Pods, core/v1 and events.k8s.io/v1 Events, watch events): one scan
+// of the item and no copy, where a json.RawMessage would cost a copy and two more scans
+// before the object is decoded from it. What the fields cannot tell (a watch event's object)
+// is decoded by object from the raw bytes kept.
+type listItem struct {
+	objectHead
+	Metadata struct {
+		Name              string                  `json:"name"`
+		Namespace         string                  `json:"namespace"`
+		UID               types.UID               `json:"uid"`
+		CreationTimestamp metav1.Time             `json:"creationTimestamp"`
+		Labels            map[string]string       `json:"labels"`
+		Annotations       map[string]string       `json:"annotations"`
+		OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
+	} `json:"metadata"`
+	Spec   podSpecObject   `json:"spec"`
+	Status podStatusObject `json:"status"`
+
+	// Events, core/v1 and events.k8s.io/v1
+	InvolvedObject           *corev1.ObjectReference `json:"involvedObject"`
+	Regarding                *corev1.ObjectReference `json:"regarding"`
+	Reason                   string                  `json:"reason"`
+	Message                  string                  `json:"message"`
+	Note                     string                  `json:"note"`
+	Type                     string                  `json:"type"` // also a watch event's
+	Source                   corev1.EventSource      `json:"source"`
+	DeprecatedSource         corev1.EventSource      `json:"deprecatedSource"`
+	FirstTimestamp           metav1.Time             `json:"firstTimestamp"`
+	LastTimestamp            metav1.Time             `json:"lastTimestamp"`
+	DeprecatedFirstTimestamp metav1.Time             `json:"deprecatedFirstTimestamp"`
+	DeprecatedLastTimestamp  metav1.Time             `json:"deprecatedLastTimestamp"`
+	EventTime                metav1.MicroTime        `json:"eventTime"`
+	Series                   *corev1.EventSeries     `json:"series"`
+	Count                    int32                   `json:"count"`
+	DeprecatedCount          int32                   `json:"deprecatedCount"`
+	ReportingComponent       string                  `json:"reportingComponent"`  // core/v1's ReportingController
+	ReportingController      string                  `json:"reportingController"` // events.k8s.io/v1's
+	ReportingInstance        string                  `json:"reportingInstance"`
+
+	// watch events: {"type":"ADDED","object":{…}}, eventrouter's {"verb":…,"event":{…}}
+	Verb   string          `json:"verb"`
+	Object json.RawMessage `json:"object"`
+	Event  json.RawMessage `json:"event"`
+}
+
+// item emits what a List item holds, as object does for raw bytes: the kinds are told the
+// same way, a kindless item by its fields (spec.containers for a Pod, involvedObject or
+// regarding for an Event) where object looks for their names in the bytes.
+func (d *objectDecoder) item(it *listItem, itemKind string, line int) {
+	kind, apiVersion := it.Kind, it.APIVersion
+	if kind == "" && itemKind == "" && (it.Type != "" || it.Verb != "") {
+		for _, inner := range []json.RawMessage{it.Object, it.Event} {
+			if len(inner) > 0 && inner[0] == '{' {
+				d.object(inner, "", line)
+				return
+			}
+		}
+	}
+	if kind == "" {
+		kind = itemKind
+	}
+	if kind == "" {
+		switch {
+		case it.Spec.Containers != nil:
+			kind, apiVersion = "Pod", "v1"
+		case it.InvolvedObject != nil:
+			kind, apiVersion = "Event", "v1"
+		case it.Regarding != nil:
+			kind, apiVersion = "Event", "events.k8s.io/v1"
+		}
+	}
+	pos := Pos{Input: d.input, Line: line}
+	m := &it.Metadata
+	meta := metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, CreationTimestamp: m.CreationTimestamp,
+		Labels: m.Labels, Annotations: m.Annotations, OwnerReferences: m.OwnerReferences}
+	ref := func(r *corev1.ObjectReference) corev1.ObjectReference {
+		if r == nil {
+			return corev1.ObjectReference{}
+		}
+		return *r
+	}
+	switch {
+	case kind == "Pod":
+		d.used++
+		d.emit(newPodStatus(pos, podOf(meta, &it.Spec, &it.Status), ""))
+	case kind == "Event" && apiVersion == "events.k8s.io/v1":
+		e := eventsv1.Event{ObjectMeta: meta, Regarding: ref(it.Regarding), Reason: it.Reason, Note: it.Note, Type: it.Type,
+			ReportingController: it.ReportingController, ReportingInstance: it.ReportingInstance,
+			DeprecatedFirstTimestamp: it.DeprecatedFirstTimestamp, DeprecatedLastTimestamp: it.DeprecatedLastTimestamp,
+			DeprecatedCount: it.DeprecatedCount, DeprecatedSource: it.DeprecatedSource, EventTime: it.EventTime}
+		if it.Series != nil {
+			e.Series = &eventsv1.EventSeries{Count: it.Series.Count, LastObservedTime: it.Series.LastObservedTime}
+		}
+		d.used++
+		d.emit(fromEventsV1(pos, &e))
+	case kind == "Event":
+		e := corev1.Event{ObjectMeta: meta, InvolvedObject: ref(it.InvolvedObject), Reason: it.Reason, Message: it.Message,
+			Type: it.Type, Source: it.Source, FirstTimestamp: it.FirstTimestamp, LastTimestamp: it.LastTimestamp,
+			Count: it.Count, EventTime: it.EventTime, Series: it.Series,
+			ReportingController: it.ReportingComponent, ReportingInstance: it.ReportingInstance}
+		d.used++
+		d.emit(fromCoreEvent(pos, &e))
+	case kind == "":
+		d.warn(line, "object without kind skipped")
+	}
 }

@@ -3,14 +3,19 @@ package parsers
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/k8s-coroner/coroner/parsers/internal/synth"
 	"github.com/k8s-coroner/coroner/sources"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -209,5 +214,53 @@ func TestYAMLDocumentOverCap(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantWarns, warns); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// A List item decoded straight from the stream gives the same event as the object decoded
+// from its bytes, whatever its kind and whether it names it.
+func TestListItemSameAsObject(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	series := eventsv1.Event{TypeMeta: metav1.TypeMeta{Kind: "Event", APIVersion: "events.k8s.io/v1"},
+		ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: "payments", Annotations: map[string]string{"a": "b"}},
+		EventTime:  metav1.NewMicroTime(t0.Time), ReportingController: "kubelet", ReportingInstance: "node2",
+		Series: &eventsv1.EventSeries{Count: 4, LastObservedTime: metav1.NewMicroTime(t0.Add(time.Minute))},
+		Reason: "Killing", Regarding: corev1.ObjectReference{Kind: "Pod", Name: "db"}, Note: "Stopping container db", Type: "Normal",
+		DeprecatedSource: corev1.EventSource{Component: "kubelet", Host: "node3"}, DeprecatedCount: 2}
+	core := evictedEvent()
+	core.Series = &corev1.EventSeries{Count: 3, LastObservedTime: metav1.NewMicroTime(t0.Add(time.Hour))}
+	core.ReportingController, core.ReportingInstance = "kubelet", "node1"
+	core.Annotations = map[string]string{"offending_containers": "app"}
+	kindless := core
+	kindless.TypeMeta = metav1.TypeMeta{}
+	kindlessNew := series
+	kindlessNew.TypeMeta = metav1.TypeMeta{}
+	pod := synth.Pod(r, 0, 1)
+	kindlessPod := synth.Pod(r, 1, 1)
+	kindlessPod.TypeMeta = metav1.TypeMeta{}
+	items := []any{pod, kindlessPod, core, kindless, series, kindlessNew, synth.Event(3, 1),
+		map[string]any{"type": "ADDED", "object": core}, map[string]any{"verb": "UPDATED", "event": series},
+		map[string]any{"kind": "Node", "apiVersion": "v1"}, map[string]any{"metadata": map[string]any{"name": "x"}}}
+	for i, it := range items {
+		raw, err := json.Marshal(it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromObject, fromItem []Event
+		var warnObject, warnItem []string
+		d := &objectDecoder{input: "t", emit: func(e Event) { fromObject = append(fromObject, e) }, warn: func(_ int, m string) { warnObject = append(warnObject, m) }}
+		d.object(raw, "", 7)
+		var item listItem
+		if err := json.Unmarshal(raw, &item); err != nil {
+			t.Fatal(err)
+		}
+		d = &objectDecoder{input: "t", emit: func(e Event) { fromItem = append(fromItem, e) }, warn: func(_ int, m string) { warnItem = append(warnItem, m) }}
+		d.item(&item, "", 7)
+		if diff := cmp.Diff(fromObject, fromItem); diff != "" || len(fromObject)+len(warnObject) == 0 && i != 9 {
+			t.Errorf("item %d: object and item differ (-object +item):\n%s", i, diff)
+		}
+		if diff := cmp.Diff(warnObject, warnItem); diff != "" {
+			t.Errorf("item %d: warnings (-object +item):\n%s", i, diff)
+		}
 	}
 }

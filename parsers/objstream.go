@@ -54,7 +54,7 @@ func newRawStream(br *bufio.Reader) *rawStream {
 
 // Read hands out the stream's bytes without the white space outside JSON strings; a space
 // stays where dropping it would join two literals (1 2, true false), so input that is not
-// JSON stays not JSON.
+// JSON stays not JSON. Runs of string bytes and of other bytes are copied whole.
 func (r *rawStream) Read(p []byte) (int, error) {
 	if r.lastErr != nil {
 		return 0, r.lastErr
@@ -67,74 +67,97 @@ func (r *rawStream) Read(p []byte) (int, error) {
 				return 0, err
 			}
 		}
-		// compact in place of a peeked window; at most len(p) bytes come out of it
-		in, _ := r.br.Peek(min(r.br.Buffered(), len(p)))
+		in, _ := r.br.Peek(r.br.Buffered())
 		used := 0
 		for used < len(in) && n < len(p) {
+			lim := min(len(in), used+len(p)-n)
 			c := in[used]
 			if r.inString {
-				// copy the run of plain string bytes at once
-				j := used
-				for j < len(in) && n+(j-used) < len(p) && in[j] != '"' && in[j] != '\\' && in[j] != '\n' {
-					j++
-				}
-				if j > used && !r.escaped {
+				if r.escaped {
+					r.escaped = false
+				} else if j := runOf(in, used, lim, &stringPlain); j > used {
 					n += copy(p[n:], in[used:j])
 					used = j
-					r.prev = in[j-1]
-					r.midLine = true
 					continue
-				}
-				used++
-				p[n] = c
-				n++
-				r.prev = c
-				r.midLine = true
-				switch {
-				case r.escaped:
-					r.escaped = false
-				case c == '\\':
+				} else if c == '\\' {
 					r.escaped = true
-				case c == '"':
+				} else if c == '"' {
 					r.inString = false
 				}
-				if c == '\n' { // invalid in a string, but it is still a line
+				p[n] = c
+				n++
+				used++
+				if c == '\n' { // invalid in a string, but still a line
 					r.newLine(int64(n))
 				}
+				r.prev, r.midLine = c, true
 				continue
 			}
-			switch c {
-			case '\n':
+			switch jsonClass[c] {
+			case classNewline:
 				used++
 				r.space = true
 				r.newLine(int64(n))
 				continue
-			case ' ', '\t', '\r':
-				used++
-				r.space = true
-				r.midLine = true
+			case classSpace:
+				used = runOf(in, used, len(in), &spaceRun)
+				r.space, r.midLine = true, true
 				continue
 			}
-			if r.space && isLiteralByte(r.prev) && isLiteralByte(c) {
-				p[n] = ' '
-				n++
+			if r.space {
 				r.space = false
-				continue // c goes out on the next turn, p may be full
+				if isLiteralByte(r.prev) && isLiteralByte(c) {
+					p[n] = ' '
+					n++
+					continue // c goes out on the next turn, p may be full
+				}
 			}
-			r.space = false
-			used++
-			p[n] = c
-			n++
-			r.prev = c
-			r.midLine = true
 			if c == '"' {
 				r.inString = true
+				p[n] = c
+				n++
+				used++
+			} else {
+				j := runOf(in, used, lim, &tokenPlain)
+				n += copy(p[n:], in[used:j])
+				used = j
 			}
+			r.prev, r.midLine = in[used-1], true
 		}
 		r.br.Discard(used)
 	}
 	r.offset += int64(n)
 	return n, nil
+}
+
+// runOf returns where the run of bytes of the class plain that starts at i ends, before lim.
+func runOf(b []byte, i, lim int, plain *[256]bool) int {
+	for i < lim && plain[b[i]] {
+		i++
+	}
+	return i
+}
+
+const (
+	classToken = iota
+	classSpace
+	classNewline
+)
+
+var (
+	jsonClass   [256]uint8
+	stringPlain [256]bool // bytes of a string copied as they are
+	tokenPlain  [256]bool // bytes outside strings that are neither white space nor a quote
+	spaceRun    [256]bool // white space within a line
+)
+
+func init() {
+	for c := range 256 {
+		stringPlain[c] = c != '"' && c != '\\' && c != '\n'
+		tokenPlain[c] = c != '"' && c != ' ' && c != '\t' && c != '\r' && c != '\n'
+	}
+	spaceRun[' '], spaceRun['\t'], spaceRun['\r'] = true, true, true
+	jsonClass[' '], jsonClass['\t'], jsonClass['\r'], jsonClass['\n'] = classSpace, classSpace, classSpace, classNewline
 }
 
 // newLine notes that a line begins at handed-out offset at (relative to this Read).
