@@ -309,7 +309,14 @@ func (y *yamlDoc) endItem() {
 		y.d.warn(y.itemLine, fmt.Sprintf("YAML List item not understood, skipped: %v", err))
 		return
 	}
-	y.d.object(j, "", y.start)
+	// as a JSON List's items are: YAMLToJSON sorts the keys, so objectHead.quick never
+	// applies and object would scan the item twice more
+	var it listItem
+	if err := json.Unmarshal(j, &it); err != nil {
+		y.d.object(j, "", y.start) // says what is wrong as for any object
+		return
+	}
+	y.d.item(&it, "", y.start)
 }
 
 // end decodes what is left of the document at its end.
