@@ -264,3 +264,20 @@ func TestListItemSameAsObject(t *testing.T) {
 		}
 	}
 }
+
+// A source that only gives lines (no raw stream) cuts a one-line List at the line cap: that
+// is said, with the line, rather than left to a JSON error.
+func TestCutListFromLinesOnlySource(t *testing.T) {
+	var buf bytes.Buffer
+	if _, _, err := synth.PodList(&buf, 200<<10, 5, true); err != nil {
+		t.Fatal(err)
+	}
+	_, res := parseText(t, buf.String())
+	found := false
+	for _, w := range res.Warnings {
+		found = found || w.Line == 1 && strings.Contains(w.Message, "line longer than 64 KiB, cut by a source that only gives lines")
+	}
+	if !found {
+		t.Errorf("no warning of the cut line: %v", res.Warnings)
+	}
+}

@@ -19,6 +19,7 @@ type recordReader struct {
 	starts  []lineStart // starts of lines not yet passed by a query
 	lastErr error
 	lines   int
+	cutLine int // the first line the source cut at sources.MaxLineBytes, 0 when none
 }
 
 type lineStart struct {
@@ -33,6 +34,9 @@ func newRecordReader(first sources.Record, next func() (sources.Record, error, b
 }
 
 func (r *recordReader) push(rec sources.Record) {
+	if rec.Cut > 0 && r.cutLine == 0 {
+		r.cutLine = rec.Line
+	}
 	r.starts = append(r.starts, lineStart{r.offset + int64(len(r.buf)), rec.Line})
 	r.buf = append(r.buf, rec.Bytes...)
 	r.buf = append(r.buf, '\n')

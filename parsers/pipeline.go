@@ -140,6 +140,9 @@ func (p *run) objects(r objectStream, head []byte, emit func(Event)) {
 	if err := r.err(); err != nil {
 		p.warn(r.lineCount(), fmt.Sprintf("read error, the rest of the input is lost: %v", err))
 	}
+	if rr, ok := r.(*recordReader); ok && rr.cutLine > 0 {
+		p.warn(rr.cutLine, fmt.Sprintf("line longer than %d KiB, cut by a source that only gives lines: the objects on it cannot be read whole; give the objects as a file or on standard input", sources.MaxLineBytes>>10))
+	}
 	if d.used == 0 {
 		p.warn(0, "no Pod or Event objects found")
 	}
