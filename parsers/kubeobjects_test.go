@@ -122,5 +122,13 @@ func TestKubeObjects(t *testing.T) {
 		if len(res.Warnings) != tt.warns || res.Kind != sources.KindKubeObjects {
 			t.Errorf("%s: kind %s, warnings %v, want %d", tt.reason, res.Kind, res.Warnings, tt.warns)
 		}
+		// the same from the raw stream a file gives
+		rawEvents, rawRes := parseRaw(t, tt.text)
+		if diff := cmp.Diff(tt.want, summary(rawEvents)); diff != "" {
+			t.Errorf("%s, raw stream: events (-want +got):\n%s", tt.reason, diff)
+		}
+		if len(rawRes.Warnings) != tt.warns || rawRes.Kind != sources.KindKubeObjects || rawRes.Lines != res.Lines {
+			t.Errorf("%s, raw stream: kind %s, %d lines (want %d), warnings %v, want %d", tt.reason, rawRes.Kind, rawRes.Lines, res.Lines, rawRes.Warnings, tt.warns)
+		}
 	}
 }

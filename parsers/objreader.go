@@ -9,7 +9,8 @@ import (
 
 // recordReader turns the rest of an input's records back into a byte stream, for decoders
 // that need one (Kubernetes objects in JSON or YAML), and maps the decoder's byte offsets back
-// to line numbers. It only remembers the lines between the decoder's last query and what it
+// to line numbers. It serves inputs without a raw stream (sources.Input.Raw): their lines
+// longer than sources.MaxLineBytes arrive cut, and so do the objects on them. It only remembers the lines between the decoder's last query and what it
 // has read, so memory stays bounded by one object, not by the input.
 type recordReader struct {
 	next    func() (sources.Record, error, bool)
@@ -18,6 +19,7 @@ type recordReader struct {
 	starts  []lineStart // starts of lines not yet passed by a query
 	lastErr error
 	lines   int
+	cutLine int // the first line the source cut at sources.MaxLineBytes, 0 when none
 }
 
 type lineStart struct {
@@ -32,6 +34,9 @@ func newRecordReader(first sources.Record, next func() (sources.Record, error, b
 }
 
 func (r *recordReader) push(rec sources.Record) {
+	if rec.Cut > 0 && r.cutLine == 0 {
+		r.cutLine = rec.Line
+	}
 	r.starts = append(r.starts, lineStart{r.offset + int64(len(r.buf)), rec.Line})
 	r.buf = append(r.buf, rec.Bytes...)
 	r.buf = append(r.buf, '\n')
@@ -76,21 +81,32 @@ func (r *recordReader) lineAt(off int64) int {
 	return r.starts[0].line
 }
 
-// nextLine returns the input's lines one by one, for line-oriented decoders (YAML documents);
-// it does not mix with Read.
-func (r *recordReader) nextLine() ([]byte, bool) {
+func (r *recordReader) nextLine(max int) ([]byte, int, bool) {
 	if len(r.buf) > 0 {
 		line := bytes.TrimSuffix(r.buf, []byte("\n"))
 		r.buf = nil
-		return line, true
+		return line, 0, true
 	}
 	rec, err, ok := r.next()
 	if !ok || err != nil {
 		if err != nil {
 			r.lastErr = err
 		}
-		return nil, false
+		return nil, 0, false
 	}
 	r.lines = rec.Line
-	return rec.Bytes, true
+	b, cut := rec.Bytes, rec.Cut
+	if len(b) > max {
+		b, cut = b[:max], cut+len(b)-max
+	}
+	return b, cut, true
+}
+
+func (r *recordReader) lineCount() int { return r.lines }
+
+func (r *recordReader) err() error {
+	if r.lastErr == io.EOF {
+		return nil
+	}
+	return r.lastErr
 }

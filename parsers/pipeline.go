@@ -1,9 +1,9 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
-	"io"
 	"iter"
 	"strings"
 	"time"
@@ -51,29 +51,65 @@ type Options struct {
 
 // ParseInput frames the records of one input and feeds them to every registered parser,
 // calling emit for each event. A cheap byte prefilter built from the parsers' triggers skips
-// lines no parser can use before any framing or regex runs. An input that is one byte
-// stream of lines is scanned in large blocks, prefiltered on every core (stream.go).
+// lines no parser can use before any framing or regex runs.
+// An input that is one byte stream of lines (Raw) is scanned in large blocks, prefiltered
+// on every core (stream.go).
 func ParseInput(in *sources.Input, opts Options, emit func(Event)) *InputResult {
 	return newRun(in, opts).parse(in, emit)
 }
 
 func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 	p.out = p.outputs(emit)
-	if in.Stream != nil && in.Kind == sources.KindDetect {
-		return p.parseStream(in)
+	emit = p.out.Event
+	if in.Raw != nil && p.forced == nil && p.export == nil {
+		// Objects are read from the bytes, so that no line cut at sources.MaxLineBytes cuts
+		// an object; other input is read as the same stream's lines.
+		err := in.Raw(func(br *bufio.Reader) error {
+			head, ok := firstLine(br)
+			switch {
+			case ok && (in.Kind == sources.KindKubeObjects || isObjectStart(head)):
+				p.objects(newRawStream(br), head, emit)
+			case in.Kind == sources.KindDetect && !isExportStart(head):
+				p.blocks(br)
+			default:
+				p.lines(sources.Lines(br), in.Kind, emit)
+			}
+			return nil
+		})
+		if err != nil {
+			p.readError(0, err)
+		}
+		return p.finish()
 	}
-	return p.parseRecords(in.Kind, in.Records)
+	p.lines(in.Records, in.Kind, emit)
+	return p.finish()
 }
 
-// parseRecords reads an input record by record.
-func (p *run) parseRecords(kind sources.Kind, records iter.Seq2[sources.Record, error]) *InputResult {
-	emit := p.out.Event
+// firstLine peeks at the stream's first line (at most its buffer's worth) without reading
+// it; ok is false when the stream is empty.
+func firstLine(br *bufio.Reader) ([]byte, bool) {
+	for n := 1; ; {
+		_, err := br.Peek(n)
+		b, _ := br.Peek(br.Buffered())
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			return bytes.TrimSuffix(b[:i], []byte("\r")), true
+		}
+		if err != nil || len(b) >= br.Size() {
+			return b, len(b) > 0
+		}
+		n = len(b) + 1
+	}
+}
+
+// lines frames the records of one input of the given kind and feeds them to the parsers;
+// objects (kind kube-objects, or a first line that starts objects) are turned back into bytes.
+func (p *run) lines(records iter.Seq2[sources.Record, error], kind sources.Kind, emit func(Event)) {
 	next, stop := iter.Pull2(records)
 	defer stop()
 	first, err, ok := next()
 	if ok && err == nil && p.forced == nil && p.export == nil && (kind == sources.KindKubeObjects || isObjectStart(first.Bytes)) {
-		p.objects(first, next, emit)
-		return p.finish()
+		p.objects(newRecordReader(first, next), first.Bytes, emit)
+		return
 	}
 	p.start(kind)
 	for ; ok; first, err, ok = next() {
@@ -84,7 +120,6 @@ func (p *run) parseRecords(kind sources.Kind, records iter.Seq2[sources.Record, 
 		p.record(first, emit)
 	}
 	p.end()
-	return p.finish()
 }
 
 // start readies the readers that span lines, once the input is known to be lines.
@@ -112,16 +147,18 @@ func (p *run) end() {
 	}
 }
 
-// objects decodes Kubernetes objects (JSON or YAML) from the input.
-func (p *run) objects(first sources.Record, next func() (sources.Record, error, bool), emit func(Event)) {
-	r := newRecordReader(first, next)
+// objects decodes Kubernetes objects (JSON or YAML) from the input; head is its first line.
+func (p *run) objects(r objectStream, head []byte, emit func(Event)) {
 	d := &objectDecoder{r: r, input: p.res.Name, emit: emit, warn: p.warn}
-	t := bytes.TrimSpace(first.Bytes)
+	t := bytes.TrimSpace(head)
 	d.decode(!(len(t) > 0 && (t[0] == '{' || t[0] == '[')))
-	p.res.Lines = r.lines
+	p.res.Lines = r.lineCount()
 	p.kindName = sources.KindKubeObjects
-	if r.lastErr != nil && r.lastErr != io.EOF {
-		p.warn(r.lines, fmt.Sprintf("read error, the rest of the input is lost: %v", r.lastErr))
+	if err := r.err(); err != nil {
+		p.warn(r.lineCount(), fmt.Sprintf("read error, the rest of the input is lost: %v", err))
+	}
+	if rr, ok := r.(*recordReader); ok && rr.cutLine > 0 {
+		p.warn(rr.cutLine, fmt.Sprintf("line longer than %d KiB, cut by a source that only gives lines: the objects on it cannot be read whole; give the objects as a file or on standard input", sources.MaxLineBytes>>10))
 	}
 	if d.used == 0 {
 		p.warn(0, "no Pod or Event objects found")
@@ -192,7 +229,7 @@ func newRun(in *sources.Input, opts Options) *run {
 		p.parsers = append(p.parsers, s.New())
 		triggers = append(triggers, s.Triggers...)
 	}
-	p.filter = sharedPrefilter(triggers)
+	p.filter = newPrefilter(triggers)
 	return p
 }
 

@@ -6,6 +6,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // newPodStatus wraps a Pod, read from an API object or rebuilt from kubectl output, as the
@@ -109,4 +111,101 @@ func evictionTime(p *corev1.Pod) time.Time {
 		}
 	}
 	return ready
+}
+
+// podObject is what podFacts reads of a Pod. Decoding a List's Pods into it rather than into
+// corev1.Pod skips, in the scanner, what is never used (env, probes, mounts, managedFields)
+// instead of building it; pod turns it back into the corev1.Pod podFacts takes.
+type podObject struct {
+	Metadata struct {
+		Name              string                  `json:"name"`
+		Namespace         string                  `json:"namespace"`
+		UID               types.UID               `json:"uid"`
+		CreationTimestamp metav1.Time             `json:"creationTimestamp"`
+		Labels            map[string]string       `json:"labels"`
+		OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
+	} `json:"metadata"`
+	Spec   podSpecObject   `json:"spec"`
+	Status podStatusObject `json:"status"`
+}
+
+// podSpecObject and podStatusObject are what podFacts reads of a Pod's spec and status.
+type podSpecObject struct {
+	NodeName       string         `json:"nodeName"`
+	InitContainers []podContainer `json:"initContainers"`
+	Containers     []podContainer `json:"containers"`
+	Volumes        []podVolume    `json:"volumes"`
+}
+
+type podStatusObject struct {
+	QOSClass   corev1.PodQOSClass `json:"qosClass"`
+	Reason     string             `json:"reason"`
+	Message    string             `json:"message"`
+	Conditions []struct {
+		Type               corev1.PodConditionType `json:"type"`
+		LastTransitionTime metav1.Time             `json:"lastTransitionTime"`
+	} `json:"conditions"`
+	InitContainerStatuses []podContainerStatus `json:"initContainerStatuses"`
+	ContainerStatuses     []podContainerStatus `json:"containerStatuses"`
+}
+
+// podContainerStatus is what containerStatus reads of a status: the running state's start,
+// images and probes' results are skipped.
+type podContainerStatus struct {
+	Name         string `json:"name"`
+	RestartCount int32  `json:"restartCount"`
+	ContainerID  string `json:"containerID"`
+	State        struct {
+		Terminated *corev1.ContainerStateTerminated `json:"terminated"`
+	} `json:"state"`
+	LastTerminationState struct {
+		Terminated *corev1.ContainerStateTerminated `json:"terminated"`
+	} `json:"lastState"`
+}
+
+func (s podContainerStatus) status() corev1.ContainerStatus {
+	return corev1.ContainerStatus{Name: s.Name, RestartCount: s.RestartCount, ContainerID: s.ContainerID,
+		State:                corev1.ContainerState{Terminated: s.State.Terminated},
+		LastTerminationState: corev1.ContainerState{Terminated: s.LastTerminationState.Terminated}}
+}
+
+type podVolume struct {
+	Name     string                       `json:"name"`
+	EmptyDir *corev1.EmptyDirVolumeSource `json:"emptyDir"`
+}
+
+type podContainer struct {
+	Name      string                      `json:"name"`
+	Resources corev1.ResourceRequirements `json:"resources"`
+}
+
+func (o *podObject) pod() *corev1.Pod {
+	m := &o.Metadata
+	return podOf(metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID,
+		CreationTimestamp: m.CreationTimestamp, Labels: m.Labels, OwnerReferences: m.OwnerReferences}, &o.Spec, &o.Status)
+}
+
+// podOf rebuilds the corev1.Pod podFacts takes from what was decoded of it.
+func podOf(meta metav1.ObjectMeta, spec *podSpecObject, status *podStatusObject) *corev1.Pod {
+	p := &corev1.Pod{ObjectMeta: meta, Spec: corev1.PodSpec{NodeName: spec.NodeName},
+		Status: corev1.PodStatus{QOSClass: status.QOSClass, Reason: status.Reason, Message: status.Message}}
+	for _, c := range status.Conditions {
+		p.Status.Conditions = append(p.Status.Conditions, corev1.PodCondition{Type: c.Type, LastTransitionTime: c.LastTransitionTime})
+	}
+	for _, cs := range status.InitContainerStatuses {
+		p.Status.InitContainerStatuses = append(p.Status.InitContainerStatuses, cs.status())
+	}
+	for _, cs := range status.ContainerStatuses {
+		p.Status.ContainerStatuses = append(p.Status.ContainerStatuses, cs.status())
+	}
+	for _, v := range spec.Volumes {
+		p.Spec.Volumes = append(p.Spec.Volumes, corev1.Volume{Name: v.Name, VolumeSource: corev1.VolumeSource{EmptyDir: v.EmptyDir}})
+	}
+	for _, c := range spec.InitContainers {
+		p.Spec.InitContainers = append(p.Spec.InitContainers, corev1.Container{Name: c.Name, Resources: c.Resources})
+	}
+	for _, c := range spec.Containers {
+		p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: c.Name, Resources: c.Resources})
+	}
+	return p
 }

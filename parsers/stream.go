@@ -51,37 +51,17 @@ type notedLine struct {
 	off, index int32 // where it starts in the block, and its index among the block's lines
 }
 
-// parseStream reads an input from its byte stream: in blocks, or record by record when it
-// turns out not to be lines (Kubernetes objects, a journal export).
-func (p *run) parseStream(in *sources.Input) *InputResult {
-	read := false
-	err := in.Stream(func(r io.Reader) error {
-		read = true
-		br := bufio.NewReaderSize(r, sources.MaxLineBytes)
-		head, _ := br.Peek(sources.MaxLineBytes)
-		if i := bytes.IndexByte(head, '\n'); i >= 0 {
-			head = head[:i]
+// blocks reads an input of lines from its byte stream, in blocks.
+func (p *run) blocks(br *bufio.Reader) {
+	p.start(sources.KindDetect)
+	if partial, err := p.scanBlocks(br); err != nil {
+		line := p.res.Lines + 1
+		if partial {
+			line-- // sources.Lines names the cut line itself
 		}
-		head = bytes.TrimSuffix(head, []byte("\r"))
-		if isObjectStart(head) || isExportStart(head) {
-			p.parseRecords(in.Kind, sources.Lines(br))
-			return nil
-		}
-		p.start(in.Kind)
-		if partial, err := p.scanBlocks(br); err != nil {
-			line := p.res.Lines + 1
-			if partial {
-				line-- // sources.Lines names the cut line itself
-			}
-			p.readError(line, err)
-		}
-		p.end()
-		return nil
-	})
-	if !read { // the stream could not be opened: say so as the record path does
-		return p.parseRecords(in.Kind, func(yield func(sources.Record, error) bool) { yield(sources.Record{}, err) })
+		p.readError(line, err)
 	}
-	return p.finish()
+	p.end()
 }
 
 // scanBlocks takes the blocks in order as the workers finish them, and returns the read

@@ -1,6 +1,7 @@
 package parsers
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -43,7 +44,9 @@ func parseBoth(t testing.TB, text []byte, size int, readErr error) (records, str
 		return string(b)
 	}
 	records = run(&sources.Input{Name: "in", Records: sources.Lines(open())})
-	stream = run(&sources.Input{Name: "in", Stream: func(read func(io.Reader) error) error { return read(open()) }})
+	stream = run(&sources.Input{Name: "in", Raw: func(read func(*bufio.Reader) error) error {
+		return read(bufio.NewReaderSize(open(), sources.MaxLineBytes))
+	}})
 	return records, stream
 }
 

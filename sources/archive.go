@@ -152,13 +152,13 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 			return true
 		}
 		info.Used++
-		in.Stream = decompressed(in.Name, &readCloser{br, rc}, nil)
-		in.Records = RecordsOf(in.Stream)
+		in.Raw = decompressedRaw(in.Name, &readCloser{br, rc}, nil)
+		in.Records = RawLines(in.Raw)
 		return yield(in, nil)
 	}
 	info.Used++
-	in.Stream = decompressed(in.Name, nil, open)
-	in.Records = RecordsOf(in.Stream)
+	in.Raw = decompressedRaw(in.Name, nil, open)
+	in.Records = RawLines(in.Raw)
 	return yield(in, nil)
 }
 

@@ -54,9 +54,8 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		in := &Input{Name: "-", Kind: f.Kind, ModTime: f.Now, Stream: decompressed("-", io.NopCloser(stdin), nil)}
-		in.Records = RecordsOf(in.Stream)
-		return yield(in, nil)
+		raw := decompressedRaw("-", io.NopCloser(stdin), nil)
+		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now, Records: RawLines(raw), Raw: raw}, nil)
 	}
 	at := path
 	if f.Dir != "" && !filepath.IsAbs(path) {
@@ -79,12 +78,12 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		return yield(&Input{Name: path}, fmt.Errorf("%s: %w", path, err))
 	}
 	defer dr.Close()
-	br := bufio.NewReaderSize(dr, 64<<10)
+	br := bufio.NewReaderSize(dr, MaxLineBytes)
 	if head, _ := br.Peek(tarBlock); isTar(head) {
 		return newTree(f, path, "tar").walkTar(br, yield)
 	}
-	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Stream: once(br)}
-	in.Records = RecordsOf(in.Stream)
+	raw := func(read func(*bufio.Reader) error) error { return read(br) }
+	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw}
 	return yield(in, nil)
 }
 
@@ -97,15 +96,11 @@ func named(err error, path string) error {
 	return err
 }
 
-// once is the Stream of a reader that is already open: it can be read once.
-func once(r io.Reader) func(read func(io.Reader) error) error {
-	return func(read func(io.Reader) error) error { return read(r) }
-}
-
-// decompressed is the stream of an input, unwrapping gzip and bzip2 by their magic bytes
-// (not by file name, so a rotated "messages-20250329" that is really gzip still reads).
-func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) func(read func(io.Reader) error) error {
-	return func(read func(io.Reader) error) error {
+// decompressedRaw reads a stream unsplit, for Input.Raw (and, through RawLines, its lines),
+// unwrapping gzip and bzip2 by their magic bytes (not by file name, so a rotated
+// "messages-20250329" that is really gzip still reads).
+func decompressedRaw(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) func(func(*bufio.Reader) error) error {
+	return func(read func(*bufio.Reader) error) error {
 		if rc == nil {
 			var err error
 			if rc, err = open(); err != nil {
@@ -118,6 +113,6 @@ func decompressed(name string, rc io.ReadCloser, open func() (io.ReadCloser, err
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		defer r.Close()
-		return read(r)
+		return read(bufio.NewReaderSize(r, MaxLineBytes))
 	}
 }

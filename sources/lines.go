@@ -41,25 +41,6 @@ func Lines(r io.Reader) iter.Seq2[Record, error] {
 	}
 }
 
-// RecordsOf reads a stream's lines as records: Input.Records for an input that has a Stream.
-func RecordsOf(stream func(read func(io.Reader) error) error) iter.Seq2[Record, error] {
-	return func(yield func(Record, error) bool) {
-		stopped := false
-		err := stream(func(r io.Reader) error {
-			for rec, err := range Lines(r) {
-				if !yield(rec, err) || err != nil {
-					stopped = true // a read error was yielded as the last record
-					return nil
-				}
-			}
-			return nil
-		})
-		if err != nil && !stopped {
-			yield(Record{}, err)
-		}
-	}
-}
-
 // skipToNewline discards the rest of an over-long line and reports how many bytes it dropped.
 func skipToNewline(br *bufio.Reader) (int, error) {
 	dropped := 0

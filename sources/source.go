@@ -4,7 +4,7 @@
 package sources
 
 import (
-	"io"
+	"bufio"
 	"iter"
 	"time"
 )
@@ -51,12 +51,33 @@ type Input struct {
 	// example a truncated gzip stream).
 	Records iter.Seq2[Record, error]
 
-	// Stream, when set, gives the same input as its decoded bytes instead of records, for a
-	// reader that splits lines itself in large blocks (the parsers scan those on every
-	// core). It opens the input, calls read with it and closes it; an error from opening or
-	// decoding is returned (a read error also reaches read's reader). nil for inputs that
-	// are not one byte stream of lines (a journal export, a log store's entries).
-	Stream func(read func(io.Reader) error) error
+	// Raw, when set, reads the same bytes unsplit: it calls read once with the input's
+	// decompressed stream, buffered by at least MaxLineBytes so that its first line can be
+	// peeked, and returns read's error or why the stream could not be opened. It is for
+	// decoders that need the bytes whole whatever a line's length (Kubernetes objects: a
+	// one-line List is far longer than MaxLineBytes). A consumer uses Records or Raw, once;
+	// nil when the source only has lines (Loki, Elasticsearch, kmsg, commands).
+	Raw func(read func(*bufio.Reader) error) error
+}
+
+// RawLines gives the lines of a Raw stream as Records do: both views of an input are one
+// stream. A stream that cannot be opened yields its error as a record at line 0.
+func RawLines(raw func(read func(*bufio.Reader) error) error) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		stopped := false
+		err := raw(func(br *bufio.Reader) error {
+			for rec, err := range Lines(br) {
+				if !yield(rec, err) {
+					stopped = true
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil && !stopped {
+			yield(Record{}, err)
+		}
+	}
 }
 
 // A Source yields inputs. A non-nil error means one input could not be opened at all (a
