@@ -47,6 +47,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	sc := got.scene(opts.Window)
 	clocks := alignClocks(got.ooms, opts.BootTime, bootTimesOf(inputs))
 	deaths, hostKills := kernelDeaths(clocks.aligned(got.ooms), sc)
+	got.ooms = nil // the deaths hold what later phases need; thousands of reports need not stay
 
 	sights, facts := sightingsOf(events, got.statuses)
 	ids := newContainerIndex(events)

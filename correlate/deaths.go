@@ -18,18 +18,47 @@ func kernelDeaths(ooms []*parsers.KernelOOM, sc *scene) (deaths, hostKills []rep
 	merged, skews := mergeDuplicates(ooms)
 	sc.cgroups = levelsOf(merged)
 	for _, r := range merged {
+		facts := factsOf(r)
 		for _, d := range deathsOf(r, sc.window) {
-			sc.reports[d.Kernel] = r
+			sc.reports[d.Kernel] = facts
 			d.AddNotes(skews[r]...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				hostKills = append(hostKills, d)
 			} else {
-				attribute(&d, r)
+				attribute(&d, facts)
 				deaths = append(deaths, d)
 			}
 		}
 	}
 	return joinContainerDeaths(deaths, sc.window, sc.cgroups), hostKills
+}
+
+// kernelFacts is what the judge and the explanations read of a death's kernel report beyond
+// the death itself. It is made with the deaths so that the report, with its lines and its
+// whole task table, need not stay alive while thousands of other deaths are judged.
+type kernelFacts struct {
+	topTasks   []report.Task       // the largest tasks of the task table (topTaskCount)
+	lowestAdj  int                 // the lowest oom_score_adj above -997 in the task table, at most 1000
+	podHelper  string              // the first task that runs only in pods, named (podHelper)
+	mem        *parsers.MemPicture // the node's Mem-Info picture, when printed
+	memInfo    bool                // the report holds Mem-Info
+	killReason string              // the kill line's reason ("Memory cgroup out of memory")
+}
+
+// topTaskCount is how many of the largest tasks a death's report shows.
+const topTaskCount = 5
+
+func factsOf(o *parsers.KernelOOM) *kernelFacts {
+	f := &kernelFacts{topTasks: topTasks(o.Tasks, topTaskCount), lowestAdj: 1000, mem: o.Mem, memInfo: o.MemInfo, killReason: killReason(o)}
+	for _, t := range o.Tasks {
+		if t.OOMScoreAdj > -997 && t.OOMScoreAdj < f.lowestAdj {
+			f.lowestAdj = t.OOMScoreAdj
+		}
+		if f.podHelper == "" {
+			f.podHelper = podHelper(t.Name)
+		}
+	}
+	return f
 }
 
 // deathsOf turns one OOM report into deaths: one per container its kills hit (a
