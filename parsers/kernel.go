@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -345,6 +346,7 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 		}
 	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
+	b.oom.Lines = slices.Clone(b.oom.Lines) // no spare capacity kept per report
 	b.oom.Stats = b.stats.result()
 	b.oom.readCgroups()
 	// A copy, so the report does not keep the block alive: its task rows by pid and its stats
