@@ -27,7 +27,7 @@ func scanSame(out []report.Death, d report.Death, window time.Duration, levels c
 	return -1
 }
 
-// joinDeaths is a kill for TestJoinContainerDeaths: node, pod, container ID, cgroup and time
+// joinKill is a kill for TestJoinContainerDeaths: node, pod, container ID, cgroup and time
 // (nil when off is negative), tagged by its victim's PID.
 func joinKill(pid int, node, pod, cid, cg string, off time.Duration) report.Death {
 	d := report.Death{Node: node, PodUID: pod, ContainerID: cid, Cgroup: cg, Victims: []report.Victim{{PID: pid, From: "kill"}},
@@ -105,4 +105,52 @@ func victimPIDs(ds []report.Death) string {
 		s += fmt.Sprint(pids)
 	}
 	return s
+}
+
+// TestKillIndex: the index of kills by PID finds the kill the linear killOf finds.
+func TestKillIndex(t *testing.T) {
+	kill := func(node string, pids []int, off time.Duration) report.Death {
+		d := joinKill(0, node, "", "", "", off)
+		d.Victims = nil
+		for _, p := range pids {
+			d.Victims = append(d.Victims, report.Victim{PID: p})
+		}
+		return d
+	}
+	deaths := []report.Death{kill("n1", []int{1, 2}, 0), kill("n2", []int{1}, 0), kill("n1", []int{1}, time.Hour), kill("n1", []int{3, 3}, -1)}
+	kills := []report.Death{kill("n1", []int{4}, 0), kill("", []int{5}, 0)}
+	made := []report.Death{kill("n1", []int{6}, 0)}
+	tests := []struct {
+		reason string
+		node   string
+		pid    int
+		off    time.Duration // of the SystemOOM; negative: no time
+	}{
+		{"the first death of the PID on the node within the window", "n1", 1, time.Minute},
+		{"the PID's later death, an hour on", "n1", 1, time.Hour},
+		{"another node's kill of the same PID", "n2", 1, 0},
+		{"no kill of the PID in the window", "n1", 1, 30 * time.Minute},
+		{"a death of unknown time matches any time; a PID named twice is one candidate", "n1", 3, 5 * time.Hour},
+		{"a host kill", "n1", 4, 0},
+		{"a kill of unknown node", "n1", 5, 0},
+		{"a SystemOOM kill made before", "n1", 6, 0},
+		{"a SystemOOM of unknown time: the first kill of the PID", "n1", 1, -1},
+		{"a PID no kill names", "n1", 9, 0},
+	}
+	for _, tt := range tests {
+		var at time.Time
+		if tt.off >= 0 {
+			at = t0.Add(tt.off)
+		}
+		x := newKillIndex(deaths, kills)
+		m := append([]report.Death(nil), made...)
+		x.made(m, 0)
+		got, want := x.killOf(&m, tt.node, tt.pid, at, 2*time.Minute), killOf(deaths, kills, m, tt.node, tt.pid, at, 2*time.Minute)
+		if got != want {
+			t.Errorf("%s: the index finds %v, the scan %v", tt.reason, got, want)
+		}
+		if (got == nil) != (tt.reason == "no kill of the PID in the window" || tt.reason == "a PID no kill names") {
+			t.Errorf("%s: found %v", tt.reason, got)
+		}
+	}
 }
