@@ -13,15 +13,20 @@ import (
 
 // kernelDeaths is the kernel phase: a report read from two inputs is merged into one, and
 // each gives its deaths, of containers (one container's kills joined into one death) or of
-// processes outside any container.
+// processes outside any container. The reports are its own (the clocks' aligned copies): it
+// clears the slice and lets go of each report once its deaths are made.
 func kernelDeaths(ooms []*parsers.KernelOOM, sc *scene) (deaths, hostKills []report.Death) {
 	merged, skews := mergeDuplicates(ooms)
+	clear(ooms) // the merged reports are all that is left of them
 	sc.cgroups = levelsOf(merged)
-	for _, r := range merged {
+	for i, r := range merged {
+		merged[i] = nil // once its deaths are made, only its facts are needed
 		facts := factsOf(r)
+		notes := skews[r]
+		delete(skews, r)
 		for _, d := range deathsOf(r, sc.window) {
 			sc.reports[d.Kernel] = facts
-			d.AddNotes(skews[r]...)
+			d.AddNotes(notes...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				hostKills = append(hostKills, d)
 			} else {
