@@ -25,8 +25,8 @@ check:
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./parsers/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./sources/loki/ ./sources/elastic/
-	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 256
-	$(GO) run ./parsers/internal/synth/bench -coroner $(BIN) -mb 64 -sosreport
+	$(GO) run ./parsers/synth/bench -coroner $(BIN) -mb 256
+	$(GO) run ./parsers/synth/bench -coroner $(BIN) -mb 64 -sosreport
 
 # The main job on a sample shipped in the repo: real kernel output of the lab, a pod-level
 # limit hit seen in plain dmesg and in dmesg -T (so the boot time is learned), and a real

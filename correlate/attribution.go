@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
-	"github.com/k8s-coroner/coroner/parsers"
 )
 
 // attribute says how a kernel death is tied to a container. A kill whose cgroup the log does
@@ -13,7 +12,7 @@ import (
 // filtered log may have lost the line that named it. The report's own task table can still
 // show a pod's process: oom_score_adj values that only the kubelet gives containers, or, in
 // a memcg OOM (whose table lists only the memcg's tasks), a pod's pause or runtime shim.
-func attribute(d *report.Death, oom *parsers.KernelOOM) {
+func attribute(d *report.Death, oom *kernelFacts) {
 	switch {
 	case d.ContainerID != "":
 		d.Attribution = report.AttrContainer
@@ -39,7 +38,7 @@ func attribute(d *report.Death, oom *parsers.KernelOOM) {
 }
 
 // podProcessEvidence names what shows that the victim of a cgroup-less kill belonged to a pod.
-func podProcessEvidence(d *report.Death, oom *parsers.KernelOOM) string {
+func podProcessEvidence(d *report.Death, oom *kernelFacts) string {
 	if v := d.Victim; v != nil && v.OOMScoreAdj != nil && kubeletAdj(*v.OOMScoreAdj) {
 		return fmt.Sprintf("its oom_score_adj %d is one the kubelet gives containers (-997/-998 Guaranteed, 2..999 Burstable, 1000 BestEffort)", *v.OOMScoreAdj)
 	}
@@ -47,10 +46,8 @@ func podProcessEvidence(d *report.Death, oom *parsers.KernelOOM) string {
 	if k == nil || k.GlobalOOM || d.Mechanism != report.CgroupOOM || oom == nil {
 		return ""
 	}
-	for _, t := range oom.Tasks {
-		if name := podHelper(t.Name); name != "" {
-			return "the OOMing memcg's task table lists " + name + ", which runs only in pods"
-		}
+	if oom.podHelper != "" {
+		return "the OOMing memcg's task table lists " + oom.podHelper + ", which runs only in pods"
 	}
 	return ""
 }

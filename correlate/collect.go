@@ -44,7 +44,7 @@ func collect(events []parsers.Event) *collected {
 
 // scene starts the state the later phases share.
 func (got *collected) scene(window time.Duration) *scene {
-	return &scene{reports: map[*report.Kernel]*parsers.KernelOOM{}, window: window, kernelOn: got.kernelOn,
+	return &scene{reports: map[*report.Kernel]*kernelFacts{}, window: window, kernelOn: got.kernelOn,
 		kubeletOn: got.kubeletOn, memory: got.memory, events: got.events}
 }
 
@@ -52,9 +52,10 @@ func (got *collected) scene(window time.Duration) *scene {
 type scene struct {
 	window   time.Duration
 	pressure []episode
-	// reports are the kernel OOM reports the deaths came from, by the report part each
-	// death shows: the task table, Mem-Info and kill line that the JSON does not carry.
-	reports   map[*report.Kernel]*parsers.KernelOOM
+	// reports are what the kernel OOM reports the deaths came from say beyond the deaths,
+	// by the report part each death shows: of the task table, Mem-Info and kill line that the
+	// JSON does not carry, only what the later phases read.
+	reports   map[*report.Kernel]*kernelFacts
 	facts     []nodeFact
 	kernelOn  map[string]bool                // nodes with a kernel OOM report in the inputs
 	kubeletOn map[string]bool                // nodes with kubelet lines in the inputs

@@ -45,12 +45,16 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	}
 	got := collect(events)
 	sc := got.scene(opts.Window)
-	clocks := alignClocks(got.ooms, opts.BootTime, bootTimesOf(inputs))
-	deaths, hostKills := kernelDeaths(clocks.aligned(got.ooms), sc)
-
+	// The sightings are read before the kernel phase, which does not change them, so that the
+	// parsed events are no longer needed once it starts: its reports are the aligned copies,
+	// let go of as the deaths are made, so thousands of reports are never held twice.
 	sights, facts := sightingsOf(events, got.statuses)
 	ids := newContainerIndex(events)
 	sights = ids.prepare(sights)
+	clocks := alignClocks(got.ooms, opts.BootTime, bootTimesOf(inputs))
+	aligned := clocks.aligned(got.ooms)
+	got.ooms = nil
+	deaths, hostKills := kernelDeaths(aligned, sc)
 	hostKills = append(hostKills, systemOOMKills(deaths, hostKills, facts, opts.Window)...)
 	cases := assemble(deaths, sights, opts.Window)
 	for _, c := range cases {
@@ -66,6 +70,8 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	rep.HostKills = explainHostKills(hostKills, sc)
 	enrich(rep.Deaths, sc, opts.ZoneOf)
 	enrich(rep.HostKills, sc, opts.ZoneOf)
+	internTexts(rep.Deaths)
+	internTexts(rep.HostKills)
 	rep.Pressure = pressureReport(sc, rep.Deaths)
 	rep.Incomplete = incompleteReport(got.incomplete)
 	rep.Node = opts.Node

@@ -13,23 +13,57 @@ import (
 
 // kernelDeaths is the kernel phase: a report read from two inputs is merged into one, and
 // each gives its deaths, of containers (one container's kills joined into one death) or of
-// processes outside any container.
+// processes outside any container. The reports are its own (the clocks' aligned copies): it
+// clears the slice and lets go of each report once its deaths are made.
 func kernelDeaths(ooms []*parsers.KernelOOM, sc *scene) (deaths, hostKills []report.Death) {
 	merged, skews := mergeDuplicates(ooms)
+	clear(ooms) // the merged reports are all that is left of them
 	sc.cgroups = levelsOf(merged)
-	for _, r := range merged {
+	for i, r := range merged {
+		merged[i] = nil // once its deaths are made, only its facts are needed
+		facts := factsOf(r)
+		notes := skews[r]
+		delete(skews, r)
 		for _, d := range deathsOf(r, sc.window) {
-			sc.reports[d.Kernel] = r
-			d.AddNotes(skews[r]...)
+			sc.reports[d.Kernel] = facts
+			d.AddNotes(notes...)
 			if d.ContainerID == "" && d.PodUID == "" {
 				hostKills = append(hostKills, d)
 			} else {
-				attribute(&d, r)
+				attribute(&d, facts)
 				deaths = append(deaths, d)
 			}
 		}
 	}
 	return joinContainerDeaths(deaths, sc.window, sc.cgroups), hostKills
+}
+
+// kernelFacts is what the judge and the explanations read of a death's kernel report beyond
+// the death itself. It is made with the deaths so that the report, with its lines and its
+// whole task table, need not stay alive while thousands of other deaths are judged.
+type kernelFacts struct {
+	topTasks   []report.Task       // the largest tasks of the task table (topTaskCount)
+	lowestAdj  int                 // the lowest oom_score_adj above -997 in the task table, at most 1000
+	podHelper  string              // the first task that runs only in pods, named (podHelper)
+	mem        *parsers.MemPicture // the node's Mem-Info picture, when printed
+	memInfo    bool                // the report holds Mem-Info
+	killReason string              // the kill line's reason ("Memory cgroup out of memory")
+}
+
+// topTaskCount is how many of the largest tasks a death's report shows.
+const topTaskCount = 5
+
+func factsOf(o *parsers.KernelOOM) *kernelFacts {
+	f := &kernelFacts{topTasks: topTasks(o.Tasks, topTaskCount), lowestAdj: 1000, mem: o.Mem, memInfo: o.MemInfo, killReason: killReason(o)}
+	for _, t := range o.Tasks {
+		if t.OOMScoreAdj > -997 && t.OOMScoreAdj < f.lowestAdj {
+			f.lowestAdj = t.OOMScoreAdj
+		}
+		if f.podHelper == "" {
+			f.podHelper = podHelper(t.Name)
+		}
+	}
+	return f
 }
 
 // deathsOf turns one OOM report into deaths: one per container its kills hit (a
@@ -349,35 +383,72 @@ func clocksOf(e parsers.Evidence) (*time.Time, *float64) {
 // joinContainerDeaths merges deaths of one container instance: a container ID is never
 // reused, so every kill in it belongs to one death (two processes of a v1 container killed
 // one after the other). Without a container ID, kills in one pod within the window join.
+// The deaths made so far are indexed by container (and pod), so a node with thousands of
+// kills joins them in O(n log n), not by scanning every earlier death.
 func joinContainerDeaths(ds []report.Death, window time.Duration, levels cgroupLevels) []report.Death {
 	sortDeaths(ds)
 	out := []report.Death{}
+	idx := deathIndex{byContainer: map[instanceKey]int{}, byPod: map[podKey][]int{}}
 	for _, d := range ds {
-		if i := findSame(out, d, window, levels); i >= 0 {
+		if i := idx.find(out, d, window, levels); i >= 0 {
 			joinDeath(&out[i], d)
 			continue
 		}
+		idx.add(len(out), d, levels)
 		out = append(out, d)
 	}
 	return out
 }
 
-func findSame(out []report.Death, d report.Death, window time.Duration, levels cgroupLevels) int {
-	for i := range out {
-		o := &out[i]
-		switch {
-		case d.ContainerID != "":
-			// conmon's cgroup names the container it watches: its kills are not the container's.
-			if o.ContainerID == d.ContainerID && levels.conmon(o.Cgroup) == levels.conmon(d.Cgroup) {
-				return i
-			}
-		case o.ContainerID == "" && o.PodUID == d.PodUID && o.Node == d.Node:
-			if o.Time == nil || d.Time == nil || d.Time.Sub(*o.Time) <= window {
-				return i
-			}
-		}
+// deathIndex finds the earlier death a kill joins. A death with a container ID is found by
+// the ID (and whether its cgroup is conmon's: conmon's kills are not the container's); one
+// without by node and pod, among the deaths of that pod in time order.
+type deathIndex struct {
+	byContainer map[instanceKey]int // the death of a container instance
+	byPod       map[podKey][]int    // the deaths without a container ID, by time
+}
+
+type instanceKey struct {
+	id     string
+	conmon bool
+}
+
+type podKey struct{ node, podUID string }
+
+func (x *deathIndex) add(i int, d report.Death, levels cgroupLevels) {
+	if d.ContainerID != "" {
+		x.byContainer[instanceKey{d.ContainerID, levels.conmon(d.Cgroup)}] = i
+		return
 	}
-	return -1
+	k := podKey{d.Node, d.PodUID}
+	x.byPod[k] = append(x.byPod[k], i)
+}
+
+// find returns the first death in out that d joins, or -1. The deaths come in sortDeaths
+// order (by time, unknown times last), so a pod's deaths are in time order and the first
+// within the window is found by binary search.
+func (x *deathIndex) find(out []report.Death, d report.Death, window time.Duration, levels cgroupLevels) int {
+	if d.ContainerID != "" {
+		if i, ok := x.byContainer[instanceKey{d.ContainerID, levels.conmon(d.Cgroup)}]; ok {
+			return i
+		}
+		return -1
+	}
+	list := x.byPod[podKey{d.Node, d.PodUID}]
+	if len(list) == 0 {
+		return -1
+	}
+	if d.Time == nil {
+		return list[0]
+	}
+	j := sort.Search(len(list), func(j int) bool {
+		o := &out[list[j]]
+		return o.Time == nil || d.Time.Sub(*o.Time) <= window
+	})
+	if j == len(list) {
+		return -1
+	}
+	return list[j]
 }
 
 func joinDeath(into *report.Death, d report.Death) {

@@ -167,9 +167,42 @@ func TestAttribution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := tt.d
-		attribute(&d, tt.oom)
+		var facts *kernelFacts
+		if tt.oom != nil {
+			facts = factsOf(tt.oom)
+		}
+		attribute(&d, facts)
 		if d.Attribution != tt.want {
 			t.Errorf("%s: attribution %q, want %q (notes %q)", tt.reason, d.Attribution, tt.want, d.Notes)
+		}
+	}
+}
+
+// TestFactsOf: what a death keeps of its kernel report's task table once the report is let go.
+func TestFactsOf(t *testing.T) {
+	tests := []struct {
+		reason     string
+		tasks      []parsers.TaskRow
+		wantTop    string // pid:rss KiB of the top tasks
+		wantLow    int
+		wantHelper string
+	}{
+		{"no task table: no top tasks, the lowest score is the 1000 ceiling", nil, "[]", 1000, ""},
+		{"the five largest by RSS, ties in table order; -997 and below (Guaranteed, the kubelet) do not count as low",
+			[]parsers.TaskRow{{PID: 1, RSSPages: 10, OOMScoreAdj: -998}, {PID: 2, RSSPages: 30, OOMScoreAdj: 500}, {PID: 3, RSSPages: 30, OOMScoreAdj: 1000},
+				{PID: 4, RSSPages: 5}, {PID: 5, RSSPages: 1}, {PID: 6, RSSPages: 2}, {PID: 7, RSSPages: 0, OOMScoreAdj: -500}},
+			"[2:120 3:120 1:40 4:20 6:8]", -500, ""},
+		{"the first pod helper of the table names the pod's process", []parsers.TaskRow{{PID: 1, Name: "java"}, {PID: 2, Name: "pause"}, {PID: 3, Name: "conmon"}},
+			"[]", 0, "the pause container"},
+	}
+	for _, tt := range tests {
+		f := factsOf(&parsers.KernelOOM{Tasks: tt.tasks})
+		var top []string
+		for _, x := range f.topTasks {
+			top = append(top, fmt.Sprintf("%d:%d", x.PID, x.RSSKiB))
+		}
+		if got := fmt.Sprintf("[%s]", strings.Join(top, " ")); got != tt.wantTop || f.lowestAdj != tt.wantLow || f.podHelper != tt.wantHelper {
+			t.Errorf("%s: top %s, lowest %d, helper %q; want %s, %d, %q", tt.reason, got, f.lowestAdj, f.podHelper, tt.wantTop, tt.wantLow, tt.wantHelper)
 		}
 	}
 }

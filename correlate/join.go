@@ -86,8 +86,11 @@ func (c *caseFile) moment() *sighting {
 func assemble(kernelDeaths []report.Death, sights []sighting, window time.Duration) []*caseFile {
 	cases := make([]*caseFile, 0, len(kernelDeaths))
 	var left []sighting // sightings that joined no case and make none on their own
+	idx := caseIndex{byID: map[string]*caseFile{}}
 	for _, d := range kernelDeaths {
-		cases = append(cases, &caseFile{d: d})
+		c := &caseFile{d: d}
+		cases = append(cases, c)
+		idx.add(c)
 	}
 	sort.SliceStable(sights, func(i, j int) bool {
 		if sights[i].kind != sights[j].kind {
@@ -105,14 +108,19 @@ func assemble(kernelDeaths []report.Death, sights []sighting, window time.Durati
 				}
 			}
 			if !matched && s.creates() {
-				cases = append(cases, newCase(s))
+				c := newCase(s)
+				cases = append(cases, c)
+				idx.add(c)
 			}
 			continue
 		}
-		if c := bestContainer(cases, &s, window); c != nil {
+		if c := idx.best(cases, &s, window); c != nil {
 			attach(c, s)
+			idx.named(c)
 		} else if s.creates() {
-			cases = append(cases, newCase(s))
+			c := newCase(s)
+			cases = append(cases, c)
+			idx.add(c)
 		} else {
 			left = append(left, s)
 		}
@@ -209,6 +217,41 @@ func bestContainer(cases []*caseFile, s *sighting, window time.Duration) *caseFi
 		}
 	}
 	return best
+}
+
+// caseIndex finds a sighting's case by its container ID without scanning every case: the
+// first case of each full ID, and the cases that had no ID when they were made (the only
+// others an ID's sighting can join, by pod and time), in case order. It gives what
+// bestContainer over all cases gives: a case gains an ID only from a sighting no case of that
+// ID matched, so the first case of an ID is the first to have it.
+type caseIndex struct {
+	byID map[string]*caseFile
+	noID []*caseFile
+}
+
+func (x *caseIndex) add(c *caseFile) {
+	if c.d.ContainerID == "" {
+		x.noID = append(x.noID, c)
+	}
+	x.named(c)
+}
+
+// named notes the case's container ID, once it has one.
+func (x *caseIndex) named(c *caseFile) {
+	if id := c.d.ContainerID; id != "" && x.byID[id] == nil {
+		x.byID[id] = c
+	}
+}
+
+// best is bestContainer(cases, s, window).
+func (x *caseIndex) best(cases []*caseFile, s *sighting, window time.Duration) *caseFile {
+	if s.containerID == "" || s.idPrefix {
+		return bestContainer(cases, s, window)
+	}
+	if c := x.byID[s.containerID]; c != nil {
+		return c
+	}
+	return bestContainer(x.noID, s, window)
 }
 
 // samePod says whether a pod-level sighting is about the case's pod. An evicted or

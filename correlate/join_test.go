@@ -103,6 +103,10 @@ func TestBestContainer(t *testing.T) {
 		{"a pasted line without the namespace: the name decides", []*caseFile{caseOf(status("st", sigkilled()))}, sight(seenKilling, "kill", ns("")), 0},
 		{"a restarting container: the nearer of two deaths",
 			[]*caseFile{caseOf(status("st1", sigkilled(), at(-time.Minute))), caseOf(status("st2", sigkilled(), at(time.Minute)))}, sight(seenKilling, "kill", at(50*time.Second)), 1},
+		{"an ID no case has: the cases without an ID decide by pod and time, those of other IDs never",
+			[]*caseFile{kc("c2", false), caseOf(status("st", sigkilled()))}, sight(seenExit, "exit", cid("c1"), at(30*time.Second)), 1},
+		{"two cases of one ID (the container's kill and conmon's): the first",
+			[]*caseFile{kc("c1", false), kc("c1", false)}, sight(seenExit, "exit", cid("c1")), 0},
 		{"two deaths equally near: the first keeps it, the same on every run",
 			[]*caseFile{caseOf(status("st1", sigkilled(), at(-time.Minute))), caseOf(status("st2", sigkilled(), at(time.Minute)))}, sight(seenKilling, "kill"), 0},
 	}
@@ -118,6 +122,15 @@ func TestBestContainer(t *testing.T) {
 			}
 			if got != tt.want {
 				t.Errorf("%s: joined case %d, want %d", tt.reason, got, tt.want)
+			}
+			// the index assemble uses finds the same case
+			idx := caseIndex{byID: map[string]*caseFile{}}
+			for _, c := range tt.cases {
+				idx.add(c)
+			}
+			want := bestContainer(tt.cases, &tt.s, win)
+			if c := idx.best(tt.cases, &tt.s, win); c != want {
+				t.Errorf("%s: the case index finds another case than the scan", tt.reason)
 			}
 		})
 	}

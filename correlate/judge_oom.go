@@ -139,11 +139,7 @@ func sidecarNote(c *caseFile, sc *scene) string {
 	}
 	low := 1000
 	if oom := sc.reports[c.d.Kernel]; oom != nil {
-		for _, t := range oom.Tasks {
-			if t.OOMScoreAdj > -997 && t.OOMScoreAdj < low {
-				low = t.OOMScoreAdj
-			}
-		}
+		low = oom.lowestAdj
 	}
 	if low <= *v.OOMScoreAdj-500 {
 		return fmt.Sprintf("the victim had oom_score_adj %d while other tasks in the report ran as low as %d: it was chosen for its score more than its size — if it is a sidecar with a tiny request next to a big container, that is the sidecar trap; give it a realistic request", *v.OOMScoreAdj, low)

@@ -3,6 +3,7 @@ package correlate
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,8 +37,8 @@ func enrich(deaths []report.Death, sc *scene, zoneOf func(node string) *time.Loc
 		markDecisive(d)
 		if d.Mechanism == report.KernelOOM && d.Kernel != nil {
 			if oom := sc.reports[d.Kernel]; oom != nil {
-				d.TopTasks = topTasks(oom.Tasks, 5)
-				d.NodeMemory = nodeMemoryOf(oom.Mem)
+				d.TopTasks = slices.Clone(oom.topTasks)
+				d.NodeMemory = nodeMemoryOf(oom.mem)
 			}
 			adviseHog(d)
 		}
@@ -78,9 +79,9 @@ func ruledOut(d *report.Death, sc *scene) []string {
 	case report.KernelOOM:
 		if d.Kernel != nil && (d.Kernel.Constraint == "CONSTRAINT_NONE" || d.Kernel.GlobalOOM) {
 			out = append(out, "not the container's own limit: the kernel's report says CONSTRAINT_NONE (global OOM), the whole node ran out")
-		} else if oom := sc.reports[d.Kernel]; oom != nil && oom.MemInfo {
+		} else if oom := sc.reports[d.Kernel]; oom != nil && oom.memInfo {
 			out = append(out, "not the container's own limit: the kernel's report holds the node's Mem-Info, not a memory cgroup's usage and limit")
-		} else if oom != nil && strings.HasPrefix(killReason(oom), "Out of memory") {
+		} else if oom != nil && strings.HasPrefix(oom.killReason, "Out of memory") {
 			out = append(out, "not the container's own limit: the kernel says \"Out of memory\" (the node-wide OOM killer), not \"Memory cgroup out of memory\"")
 		}
 		noEviction()

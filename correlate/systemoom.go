@@ -31,13 +31,17 @@ func systemOOMVictim(f *nodeFact) (comm string, pid int, ok bool) {
 // one victim (an Event counted x4, the kubelet's log line) are one kill.
 func systemOOMKills(deaths, kills []report.Death, facts []nodeFact, window time.Duration) []report.Death {
 	var out []report.Death
+	var idx *killIndex // made at the first SystemOOM: most inputs have none
 	for j := range facts {
 		f := &facts[j]
 		comm, pid, ok := systemOOMVictim(f)
 		if !ok {
 			continue
 		}
-		if d := killOf(deaths, kills, out, f.node, pid, f.at, window); d != nil {
+		if idx == nil {
+			idx = newKillIndex(deaths, kills)
+		}
+		if d := idx.killOf(&out, f.node, pid, f.at, window); d != nil {
 			if !containsEvidence(d.Evidence, f.ev) {
 				d.Evidence = append(d.Evidence, f.ev)
 			}
@@ -46,12 +50,68 @@ func systemOOMKills(deaths, kills []report.Death, facts []nodeFact, window time.
 			continue
 		}
 		out = append(out, systemOOMDeath(f, comm, pid))
+		idx.made(out, len(out)-1)
 	}
 	return out
 }
 
+// killIndex finds the kills of a PID without scanning every death: the deaths, host kills
+// and SystemOOM kills made so far that name it as a victim, in killOf's order.
+type killIndex struct {
+	deaths, kills []report.Death
+	byPID         map[int][]killRef
+}
+
+// killRef is a death of one of the lists: 0 the kernel's deaths, 1 its host kills, 2 the
+// SystemOOM kills made.
+type killRef struct{ list, i int }
+
+func newKillIndex(deaths, kills []report.Death) *killIndex {
+	x := &killIndex{deaths: deaths, kills: kills, byPID: map[int][]killRef{}}
+	for l, list := range [][]report.Death{deaths, kills} {
+		for i := range list {
+			x.note(list, l, i)
+		}
+	}
+	return x
+}
+
+func (x *killIndex) note(list []report.Death, l, i int) {
+	for j, v := range list[i].Victims {
+		if victimIndex(list[i].Victims, v.PID) == j { // a PID named twice is one candidate
+			x.byPID[v.PID] = append(x.byPID[v.PID], killRef{l, i})
+		}
+	}
+}
+
+// made notes the SystemOOM kill out[i].
+func (x *killIndex) made(out []report.Death, i int) { x.note(out, 2, i) }
+
+// killOf is killOf(deaths, kills, *made, node, pid, at, window) by the index.
+func (x *killIndex) killOf(made *[]report.Death, node string, pid int, at time.Time, window time.Duration) *report.Death {
+	for _, r := range x.byPID[pid] { // in the lists' order, then the deaths', as killOf scans
+		var d *report.Death
+		switch r.list {
+		case 0:
+			d = &x.deaths[r.i]
+		case 1:
+			d = &x.kills[r.i]
+		default:
+			d = &(*made)[r.i]
+		}
+		if !sameNode(d.Node, node) {
+			continue
+		}
+		if d.Time == nil || at.IsZero() || absDur(d.Time.Sub(at)) <= window {
+			return d
+		}
+	}
+	return nil
+}
+
 // killOf finds the kill of pid on node within the window among the kernel's deaths, its host
-// kills and the SystemOOM kills made so far.
+// kills and the SystemOOM kills made so far. systemOOMKills asks a killIndex, which answers
+// the same without scanning every death.
 func killOf(deaths, kills, made []report.Death, node string, pid int, at time.Time, window time.Duration) *report.Death {
 	for _, list := range [][]report.Death{deaths, kills, made} {
 		for i := range list {

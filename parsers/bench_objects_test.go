@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 	"github.com/k8s-coroner/coroner/sources"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 	"github.com/k8s-coroner/coroner/sources"
 )
 

@@ -46,6 +46,11 @@ func (p *run) prepare(m *Message, line int, raw string) {
 	m.Input, m.Line, m.Raw, m.BootSeq = p.res.Name, line, raw, p.bootSeqOf(m.BootID)
 	// Pasted and relayed logs often pad lines with spaces; no kernel field ends in one.
 	m.Text = strings.TrimRight(m.Text, " \t")
+	// The message is most often the end of the raw line: share its bytes, so a kept line
+	// (the proof of a kill) holds one copy of its text, not two.
+	if r := strings.TrimRight(raw, " \t"); len(m.Text) > 0 && strings.HasSuffix(r, m.Text) {
+		m.Text = r[len(r)-len(m.Text):]
+	}
 }
 
 // post feeds an entry, as the pipeline always did with a line: a framed line the prefilter

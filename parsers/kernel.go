@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -367,9 +368,13 @@ func (k *kernelParser) close(host string, emit func(Event), why string) {
 		}
 	}
 	sort.SliceStable(b.oom.Lines, func(i, j int) bool { return b.oom.Lines[i].Line < b.oom.Lines[j].Line })
+	b.oom.Lines = slices.Clone(b.oom.Lines) // no spare capacity kept per report
 	b.oom.Stats = b.stats.result()
 	b.oom.readCgroups()
-	emit(&b.oom)
+	// A copy, so the report does not keep the block alive: its task rows by pid and its stats
+	// accumulator are of no use once the report is made, and a node can log thousands.
+	oom := b.oom
+	emit(&oom)
 }
 
 func (b *kernelBlock) hasKill(pid int) bool {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 	"github.com/k8s-coroner/coroner/sources"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"

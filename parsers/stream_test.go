@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 	"github.com/k8s-coroner/coroner/sources"
 )
 

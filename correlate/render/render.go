@@ -3,6 +3,8 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -61,11 +63,63 @@ func FormatOf(path string) string {
 	return ""
 }
 
-// JSON writes the report as indented JSON: the coroner/v1 contract.
+// JSON writes the report as indented JSON: the coroner/v1 contract. The deaths and host
+// kills are written one at a time, so a report of tens of thousands of deaths is never held
+// as one text (twice, indented) in memory; the bytes are those json.Encoder would write.
 func JSON(w io.Writer, rep *report.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	shell := *rep
+	shell.Deaths, shell.HostKills = nil, nil
+	b, err := json.MarshalIndent(&shell, "", "  ")
+	if err != nil {
+		return err
+	}
+	const hole = "\n  \"deaths\": null,\n  \"hostKills\": null,\n"
+	at := bytes.Index(b, []byte(hole))
+	if at < 0 {
+		return fmt.Errorf("render: no deaths in the report's JSON")
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(b[:at])
+	bw.WriteString("\n  \"deaths\": ")
+	if err := deathsJSON(bw, rep.Deaths); err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"hostKills\": ")
+	if err := deathsJSON(bw, rep.HostKills); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	bw.Write(b[at+len(hole):])
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// deathsJSON writes a top-level list of deaths as MarshalIndent would inside the report.
+func deathsJSON(w *bufio.Writer, ds []report.Death) error {
+	switch {
+	case ds == nil:
+		_, err := w.WriteString("null")
+		return err
+	case len(ds) == 0:
+		_, err := w.WriteString("[]")
+		return err
+	}
+	w.WriteString("[")
+	for i := range ds {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		b, err := json.MarshalIndent(&ds[i], "    ", "  ")
+		if err != nil {
+			return err
+		}
+		w.WriteString("\n    ")
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	_, err := w.WriteString("\n  ]")
+	return err
 }
 
 // jsonlRecord is one line of JSON lines output: a death (or host kill) with its kind and the

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 )
 
 func main() {

@@ -1,6 +1,8 @@
 // Package synth writes large synthetic logs for benchmarks: a node's syslog that is mostly
 // unrelated traffic (kubelet, containerd, systemd, kernel chatter) with real kernel OOM
-// reports sprinkled in. Only the volume is synthetic; the OOM report is the lab's real one.
+// reports sprinkled in, many deaths, big Kubernetes Lists. Only the volume is synthetic; the
+// OOM report is the lab's real one. It is a package of its own, outside any internal/, so
+// that the parser, correlator and end-to-end benchmarks all use the same inputs.
 package synth
 
 import (

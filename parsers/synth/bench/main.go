@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/parsers"
-	"github.com/k8s-coroner/coroner/parsers/internal/synth"
+	"github.com/k8s-coroner/coroner/parsers/synth"
 )
 
 func main() {
@@ -27,9 +27,13 @@ func main() {
 	root := flag.String("root", ".", "repository root, to find the lab's real OOM report")
 	runs := flag.Int("runs", 3, "runs of each command; the fastest counts")
 	sos := flag.Bool("sosreport", false, "measure a generated sosreport (.tar.xz and .tar.gz) against decompression alone, at -mb and 4x -mb")
+	kills := flag.Int("kills", 0, "only write a syslog with this many real OOM kills (distinct deaths) to -o, for timing coroner by hand")
+	out := flag.String("o", "", "the file -kills writes")
 	flag.Parse()
 	var err error
-	if *sos {
+	if *kills > 0 {
+		err = writeDeaths(*kills, *out, *root)
+	} else if *sos {
 		err = runArchive(*mb, *every, *coroner, *root, *runs)
 	} else {
 		err = run(*mb, *every, *coroner, *root, *runs)
@@ -103,4 +107,22 @@ func bestRSS(runs int, name string, args ...string) (time.Duration, int64, error
 		}
 	}
 	return fastest, peak, nil
+}
+
+// writeDeaths writes the many-deaths syslog of synth.Deaths to path.
+func writeDeaths(kills int, path, root string) error {
+	report, err := synth.LabReport(root)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	n, err := synth.Deaths(f, kills, report)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	fmt.Printf("%s: %d OOM kills, %d container deaths\n", path, kills, n)
+	return err
 }
