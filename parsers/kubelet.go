@@ -359,7 +359,7 @@ func probeLine(m *Message, k *klogLine) (Event, *Warning) {
 	if !k.Structured && !reProbePrintf.MatchString(k.Msg) {
 		return nil, nil // "probe for" also occurs in unrelated lines
 	}
-	return kubeletLine(m, KubeletProbeFailed, func(l *KubeletLine) bool {
+	ev, w := kubeletLine(m, KubeletProbeFailed, func(l *KubeletLine) bool {
 		if k.Structured {
 			l.Pod, l.Container, l.ProbeType = kvPod(k.KV), k.KV["containerName"], k.KV["probeType"]
 			l.Message = k.KV["output"]
@@ -372,6 +372,13 @@ func probeLine(m *Message, k *klogLine) (Event, *Warning) {
 		l.ProbeType, l.Pod, l.Container, l.Message = sm[1], printfPod(sm[2]), sm[3], sm[5]
 		return l.Pod.Name != ""
 	})
+	// Only liveness and startup failures kill. A readiness failure is no evidence of a
+	// death or of pressure, and the prefilter never passes one: taking those that arrive
+	// while a report is open would make the result depend on how long reports stay open.
+	if l, ok := ev.(*KubeletLine); ok && l.ProbeType != "Liveness" && l.ProbeType != "Startup" {
+		return nil, nil
+	}
+	return ev, w
 }
 
 // PLEG events: structured `event=&{ID:<uid> Type:ContainerDied Data:<id>}`, printf
