@@ -46,6 +46,26 @@ func token(r *rand.Rand, n int) string {
 // Syslog writes about size bytes: filler lines with one real OOM report (framed as kernel
 // syslog lines) every oomEvery lines. It returns the number of reports written.
 func Syslog(w io.Writer, size int64, oomEvery int, report []string) (int, error) {
+	return syslog(w, size, oomEvery, func(int) []string { return report })
+}
+
+// SyslogKills is Syslog with every report a kill of its own: the lab's report with its
+// container ID, pod UID and PID replaced, so that each is a distinct death and a benchmark
+// can check that every planted kill is found.
+func SyslogKills(w io.Writer, size int64, oomEvery int, report []string) (int, error) {
+	return syslog(w, size, oomEvery, func(i int) []string {
+		cid := fmt.Sprintf("%016x", uint64(i+1)*0x9e3779b97f4a7c15) + labContainer[16:]
+		pod := fmt.Sprintf("%08x-%s", uint32(i+1)*2654435761, labPod[9:])
+		r := strings.NewReplacer(labContainer, cid, labPod, pod, labPID, fmt.Sprint(10000+i%90000))
+		out := make([]string, len(report))
+		for j, l := range report {
+			out[j] = r.Replace(l)
+		}
+		return out
+	})
+}
+
+func syslog(w io.Writer, size int64, oomEvery int, reportAt func(i int) []string) (int, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	start := time.Date(2025, 3, 29, 0, 0, 0, 0, time.UTC)
 	var written int64
@@ -57,7 +77,7 @@ func Syslog(w io.Writer, size int64, oomEvery int, report []string) (int, error)
 		var n int
 		var err error
 		if oomEvery > 0 && i%oomEvery == oomEvery-1 {
-			for _, l := range report {
+			for _, l := range reportAt(reports) {
 				m, e := fmt.Fprintf(bw, "%s node1 kernel: %s\n", stamp, l)
 				n, err = n+m, e
 			}

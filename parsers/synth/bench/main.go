@@ -29,9 +29,12 @@ func main() {
 	sos := flag.Bool("sosreport", false, "measure a generated sosreport (.tar.xz and .tar.gz) against decompression alone, at -mb and 4x -mb")
 	kills := flag.Int("kills", 0, "only write a syslog with this many real OOM kills (distinct deaths) to -o, for timing coroner by hand")
 	out := flag.String("o", "", "the file -kills writes")
+	tableMode := flag.Bool("table", false, "measure every figure of README's performance table (plain text at -mb/4 and -mb, sosreports in xz, zstd and gzip, 1k/10k/50k kills, a 300 MiB List, a 50 MiB YAML, Loki and Elasticsearch) and print it in Markdown")
 	flag.Parse()
 	var err error
-	if *kills > 0 {
+	if *tableMode {
+		err = runTable(*mb, *coroner, *root, *runs)
+	} else if *kills > 0 {
 		err = writeDeaths(*kills, *out, *root)
 	} else if *sos {
 		err = runArchive(*mb, *every, *coroner, *root, *runs)
