@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -74,9 +73,6 @@ type table struct {
 func (t *table) analyze(path string, args ...string) (time.Duration, int64, *struct {
 	Deaths, HostKills []json.RawMessage
 }, error) {
-	// A forked child starts with the parent's resident size in its peak (Linux counts it
-	// before exec): give the generators' memory back first, so the peak is coroner's own.
-	debug.FreeOSMemory()
 	out := filepath.Join(t.dir, "report.json")
 	cmdline := append([]string{t.coroner, "analyze", "-o", "json", "--output-file", out}, args...)
 	d, rss, err := bestRSS(t.runs, cmdline[0], append(cmdline[1:], path)...)
