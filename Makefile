@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzLineState$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzPaste$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzKubectl$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./parsers -run '^$$' -fuzz '^FuzzStream$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./sources -run '^$$' -fuzz '^FuzzArchive$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./sources/loki -run '^$$' -fuzz '^FuzzDecodeStreams$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./correlate -run '^$$' -fuzz '^FuzzParseCgroup$$' -fuzztime $(FUZZTIME)
