@@ -229,7 +229,7 @@ func newRun(in *sources.Input, opts Options) *run {
 		p.parsers = append(p.parsers, s.New())
 		triggers = append(triggers, s.Triggers...)
 	}
-	p.filter = newPrefilter(triggers)
+	p.filter = sharedPrefilter(triggers)
 	return p
 }
 

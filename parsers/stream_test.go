@@ -165,3 +165,13 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// Inputs share one prefilter table: 100 000 small files must not build, and keep, 100 000
+// tables of 128 KiB (a merge once lost this and 3000 files took 450 MB).
+func TestInputsShareThePrefilter(t *testing.T) {
+	a := newRun(&sources.Input{Name: "a"}, Options{})
+	b := newRun(&sources.Input{Name: "b"}, Options{})
+	if a.filter != b.filter {
+		t.Error("two inputs built two prefilter tables")
+	}
+}

@@ -159,6 +159,7 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 	info.Used++
 	in.Raw = decompressedRaw(in.Name, nil, open)
 	in.Records = RawLines(in.Raw)
+	in.Detached = t.kind == "directory" // a directory's files open by path; a tar's members are its stream
 	return yield(in, nil)
 }
 

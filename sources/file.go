@@ -82,6 +82,13 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 	if head, _ := br.Peek(tarBlock); isTar(head) {
 		return newTree(f, path, "tar").walkTar(br, yield)
 	}
+	if st.Mode().IsRegular() { // opened again when it is read, so that it can be read later
+		raw := decompressedRaw(path, nil, func() (io.ReadCloser, error) {
+			f, err := os.Open(at)
+			return f, named(err, path)
+		})
+		return yield(&Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw, Detached: true}, nil)
+	}
 	raw := func(read func(*bufio.Reader) error) error { return read(br) }
 	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw}
 	return yield(in, nil)

@@ -58,6 +58,12 @@ type Input struct {
 	// one-line List is far longer than MaxLineBytes). A consumer uses Records or Raw, once;
 	// nil when the source only has lines (Loki, Elasticsearch, kmsg, commands).
 	Raw func(read func(*bufio.Reader) error) error
+
+	// Detached says that Raw and Records open the input themselves (a regular file, a file
+	// of a directory), so they may be read after the source has gone on to the next input:
+	// several such inputs can be parsed at once. Inputs that are a part of a stream (a tar
+	// member, stdin) are read before the source goes on.
+	Detached bool
 }
 
 // RawLines gives the lines of a Raw stream as Records do: both views of an input are one

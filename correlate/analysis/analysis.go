@@ -5,6 +5,7 @@
 package analysis
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate"
@@ -49,8 +50,10 @@ func (r *Result) Understood() bool {
 	return false
 }
 
-// Analyze reads every input of every source, in order, and correlates the events into one
-// report. An input that cannot be opened or read at all is kept, with its error, in
+// Analyze reads every input of every source and correlates the events into one report.
+// Inputs a source lets be read later are parsed several at once, one per core; the events
+// and results are then taken in the sources' order, so the report is the same as if each
+// input had been read in turn. An input that cannot be opened or read at all is kept, with its error, in
 // Result.Unreadable.
 func Analyze(srcs []sources.Source, opts Options) *Result {
 	parseOptions := opts.ParseOptions
@@ -58,21 +61,36 @@ func Analyze(srcs []sources.Source, opts Options) *Result {
 		parseOptions = func(string) parsers.Options { return parsers.Options{} }
 	}
 	r := &Result{}
-	var events []parsers.Event
-	emit := func(e parsers.Event) { events = append(events, e) }
+	var parsed []*parsedInput
+	slots := make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
 	for _, src := range srcs {
 		for in, err := range src.Inputs() {
-			var res *parsers.InputResult
-			if err != nil {
-				res = &parsers.InputResult{Name: in.Name, Kind: sources.KindUnknown, Err: err}
-			} else {
-				res = parsers.ParseInput(in, parseOptions(in.Name), emit)
+			pi := &parsedInput{done: make(chan struct{})}
+			parsed = append(parsed, pi)
+			switch {
+			case err != nil:
+				pi.res = &parsers.InputResult{Name: in.Name, Kind: sources.KindUnknown, Err: err}
+				close(pi.done)
+			case in.Detached:
+				slots <- struct{}{} // at most one input per core at once: memory stays bounded
+				go func() {
+					defer func() { <-slots; close(pi.done) }()
+					pi.parse(in, parseOptions(in.Name))
+				}()
+			default: // a part of the source's stream: read it before the source goes on
+				pi.parse(in, parseOptions(in.Name))
+				close(pi.done)
 			}
-			if res.Err != nil {
-				r.Unreadable = append(r.Unreadable, res)
-			}
-			r.Inputs = append(r.Inputs, res)
 		}
+	}
+	var events []parsers.Event
+	for _, pi := range parsed { // in the order the sources gave them, as if read one by one
+		<-pi.done
+		events = append(events, pi.events...)
+		if pi.res.Err != nil {
+			r.Unreadable = append(r.Unreadable, pi.res)
+		}
+		r.Inputs = append(r.Inputs, pi.res)
 	}
 	archives := archivesOf(srcs)
 	localize(r.Inputs, events, parseOptions)
@@ -84,6 +102,18 @@ func Analyze(srcs []sources.Source, opts Options) *Result {
 		ZoneOf:   zoneOfNode(archives, opts.Zone),
 	})
 	return r
+}
+
+// parsedInput is one input's result and events, parsed on its own goroutine when its source
+// lets it be read later (sources.Input.Detached).
+type parsedInput struct {
+	res    *parsers.InputResult
+	events []parsers.Event
+	done   chan struct{}
+}
+
+func (pi *parsedInput) parse(in *sources.Input, opts parsers.Options) {
+	pi.res = parsers.ParseInput(in, opts, func(e parsers.Event) { pi.events = append(pi.events, e) })
 }
 
 // archiver is a source that reads archives and directories and can list them once read.
