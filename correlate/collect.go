@@ -7,45 +7,38 @@ import (
 	"github.com/k8s-coroner/coroner/parsers"
 )
 
-// collected is the events sorted by what the phases after need of them.
+// collected is the events the later phases take by type.
 type collected struct {
 	ooms       []*parsers.KernelOOM // the kernel's reports, and those NPD's OOMKilling Events quote
 	incomplete []*parsers.IncompleteOOM
 	statuses   []statusDeath
-	kernelOn   map[string]bool // nodes with a kernel OOM report
-	kubeletOn  map[string]bool // nodes with kubelet lines
-	events     bool            // Kubernetes Events from objects or kubectl are among the inputs
-	memory     map[string]*parsers.NodeMemory
 }
 
-// collect is the first phase: one pass over the events.
-func collect(events []parsers.Event) *collected {
-	got := &collected{kernelOn: map[string]bool{}, kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
+// collect is the first phase: one pass over the events, which also starts the scene the
+// later phases share with what it says about the nodes.
+func collect(events []parsers.Event, window time.Duration) (*collected, *scene) {
+	got := &collected{}
+	sc := &scene{reports: map[*report.Kernel]*kernelFacts{}, window: window, kernelOn: map[string]bool{},
+		kubeletOn: map[string]bool{}, memory: map[string]*parsers.NodeMemory{}}
 	for _, ev := range events {
 		switch e := ev.(type) {
 		case *parsers.KernelOOM:
 			got.ooms = append(got.ooms, e)
-			got.kernelOn[nodeKey(e.Host)] = true
+			sc.kernelOn[nodeKey(e.Host)] = true
 		case *parsers.IncompleteOOM:
 			got.incomplete = append(got.incomplete, e)
 		case *parsers.PodStatus:
 			got.statuses = append(got.statuses, statusDeaths(e)...)
 		case *parsers.KubeletLine:
-			got.kubeletOn[nodeKey(e.Host)] = true
+			sc.kubeletOn[nodeKey(e.Host)] = true
 		case *parsers.KubeEvent:
-			got.events = got.events || e.Line == nil
+			sc.events = sc.events || e.Line == nil
 			got.ooms = append(got.ooms, e.Kernel...)
 		case *parsers.NodeMemory:
-			got.memory[nodeKey(e.Node)] = e
+			sc.memory[nodeKey(e.Node)] = e
 		}
 	}
-	return got
-}
-
-// scene starts the state the later phases share.
-func (got *collected) scene(window time.Duration) *scene {
-	return &scene{reports: map[*report.Kernel]*kernelFacts{}, window: window, kernelOn: got.kernelOn,
-		kubeletOn: got.kubeletOn, memory: got.memory, events: got.events}
+	return got, sc
 }
 
 // scene is what a verdict may consult beyond the case itself.

@@ -43,8 +43,7 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	if opts.Window == 0 {
 		opts.Window = DefaultWindow
 	}
-	got := collect(events)
-	sc := got.scene(opts.Window)
+	got, sc := collect(events, opts.Window)
 	// The sightings are read before the kernel phase, which does not change them, so that the
 	// parsed events are no longer needed once it starts: its reports are the aligned copies,
 	// let go of as the deaths are made, so thousands of reports are never held twice.

@@ -141,15 +141,19 @@ func (k *kernelParser) Feed(m *Message, out Out) {
 // stale reports that the open report cannot continue with m: it lingered long enough after
 // its kill, it waited too long for one, or the clock went back (a new boot).
 func (b *kernelBlock) stale(m *Message) (string, bool) {
+	d, limit, why, ok := b.age(m)
+	return why, ok && (d > limit || d < -time.Second)
+}
+
+// age is how long before m the report's clock started, the longest it may stay open, and
+// why it closes once past that: after its last kill it lingers, before one it waits.
+func (b *kernelBlock) age(m *Message) (d, limit time.Duration, why string, ok bool) {
 	if b.lastKill.set {
-		d, ok := b.lastKill.since(m)
-		return "", ok && (d > lingerAfter || d < -time.Second)
+		d, ok = b.lastKill.since(m)
+		return d, lingerAfter, "", ok
 	}
-	d, ok := b.started.since(m)
-	if ok && (d > reportOpenFor || d < -time.Second) {
-		return "no kill line within a minute of the report's start", true
-	}
-	return "", false
+	d, ok = b.started.since(m)
+	return d, reportOpenFor, "no kill line within a minute of the report's start", ok
 }
 
 // closeQuiet closes the host's open report once another program's line shows that the
@@ -158,18 +162,10 @@ func (b *kernelBlock) stale(m *Message) (string, bool) {
 // which a node's log may not print for hours. An earlier stamp never closes it (journals
 // interleave their sources a little out of order).
 func (k *kernelParser) closeQuiet(m *Message, emit func(Event)) {
-	b := k.open[m.Host]
-	if b == nil {
-		return
-	}
-	if b.lastKill.set {
-		if d, ok := b.lastKill.since(m); ok && d > lingerAfter {
-			k.close(m.Host, emit, "")
+	if b := k.open[m.Host]; b != nil {
+		if d, limit, why, ok := b.age(m); ok && d > limit {
+			k.close(m.Host, emit, why)
 		}
-		return
-	}
-	if d, ok := b.started.since(m); ok && d > reportOpenFor {
-		k.close(m.Host, emit, "no kill line within a minute of the report's start")
 	}
 }
 

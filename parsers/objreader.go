@@ -27,6 +27,16 @@ type lineStart struct {
 	line   int
 }
 
+// fromLineOf drops the line starts before the line holding offset off: offsets are asked in
+// increasing order, so the lines before are done with.
+func fromLineOf(starts []lineStart, off int64) []lineStart {
+	i := 0
+	for i+1 < len(starts) && starts[i+1].offset <= off {
+		i++
+	}
+	return starts[i:]
+}
+
 func newRecordReader(first sources.Record, next func() (sources.Record, error, bool)) *recordReader {
 	r := &recordReader{next: next}
 	r.push(first)
@@ -70,11 +80,7 @@ func (r *recordReader) lineAt(off int64) int {
 	if off >= r.offset+int64(len(r.buf)) { // at the start of a line not read yet
 		return r.lines + 1
 	}
-	i := 0
-	for i+1 < len(r.starts) && r.starts[i+1].offset <= off {
-		i++
-	}
-	r.starts = r.starts[i:]
+	r.starts = fromLineOf(r.starts, off)
 	if len(r.starts) == 0 {
 		return r.lines
 	}

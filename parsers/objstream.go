@@ -172,11 +172,7 @@ func isLiteralByte(c byte) bool {
 }
 
 func (r *rawStream) lineAt(off int64) int {
-	i := 0
-	for i+1 < len(r.starts) && r.starts[i+1].offset <= off {
-		i++
-	}
-	r.starts = r.starts[i:]
+	r.starts = fromLineOf(r.starts, off)
 	return r.starts[0].line
 }
 

@@ -145,7 +145,7 @@ func readBlocks(r *bufio.Reader, free chan []byte, send func(*block)) error {
 			carry = append(carry[:0], buf[end:n]...)
 			send(&block{buf: buf, data: buf[:end], done: make(chan struct{})})
 		case n == len(buf): // a line longer than the cap: keep its head
-			dropped, derr := skipLine(r)
+			dropped, derr := sources.SkipToNewline(r)
 			carry = carry[:0]
 			send(&block{buf: buf, data: buf[:sources.MaxLineBytes], cut: n - sources.MaxLineBytes + dropped, done: make(chan struct{})})
 			err = derr
@@ -157,22 +157,6 @@ func readBlocks(r *bufio.Reader, free chan []byte, send func(*block)) error {
 				return nil
 			}
 			return err
-		}
-	}
-}
-
-// skipLine discards the rest of an over-long line, up to and with its '\n', and says how
-// many bytes of the line it dropped.
-func skipLine(r *bufio.Reader) (int, error) {
-	dropped := 0
-	for {
-		chunk, err := r.ReadSlice('\n')
-		dropped += len(chunk)
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
-				dropped--
-			}
-			return dropped, err
 		}
 	}
 }

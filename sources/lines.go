@@ -23,7 +23,7 @@ func Lines(r io.Reader) iter.Seq2[Record, error] {
 			rec := Record{Line: n}
 			if errors.Is(err, bufio.ErrBufferFull) {
 				line = append([]byte(nil), line...) // the buffer is reused while we skip the rest
-				rec.Cut, err = skipToNewline(br)
+				rec.Cut, err = SkipToNewline(br)
 			}
 			if len(line) > 0 || err == nil {
 				rec.Bytes = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
@@ -41,8 +41,10 @@ func Lines(r io.Reader) iter.Seq2[Record, error] {
 	}
 }
 
-// skipToNewline discards the rest of an over-long line and reports how many bytes it dropped.
-func skipToNewline(br *bufio.Reader) (int, error) {
+// SkipToNewline discards the rest of an over-long line, up to and with its '\n', and reports
+// how many bytes of the line it dropped: how Lines cuts a line, for readers that split lines
+// themselves.
+func SkipToNewline(br *bufio.Reader) (int, error) {
 	dropped := 0
 	for {
 		chunk, err := br.ReadSlice('\n')
