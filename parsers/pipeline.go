@@ -639,7 +639,10 @@ func (p *run) finish() *InputResult {
 		}
 		p.res.Warnings = append([]Warning{{Message: "nothing in this input was understood: " + verdict}}, p.res.Warnings...)
 	}
-	return &p.res
+	// A copy: a pointer into the run would keep all of its state (the parsers' indexes, the
+	// buffers) alive for as long as the report names the input.
+	res := p.res
+	return &res
 }
 
 // kind names the input's format: the one most of its lines had.
