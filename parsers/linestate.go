@@ -1,6 +1,9 @@
 package parsers
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Whether a kernel OOM-report line is complete. Terminals, mail clients (format=flowed) and
 // web editors hard-wrap long lines, and search indexes and pagers shorten them; a cut line
@@ -244,13 +247,48 @@ func better(a, b LineState) LineState {
 	return LineUnknown
 }
 
+// gJoin builds a grammar from two parts.
 func gJoin(a []gram, b []gram) []gram {
 	out := make([]gram, 0, len(a)+len(b))
 	return append(append(out, a...), b...)
 }
 
+// gramCont is what follows the sequence being matched: an optional or repeated part, or an
+// alternative, is matched against its own elements and then its continuation, so no joined
+// copy of the rest is made for every line (that made a kernel log's parse allocate as much
+// as the rest of the pipeline). The continuations are a stack of indexes into one slice,
+// reused from line to line.
+type gramCont struct {
+	g    []gram
+	next int // index of the continuation after this one; -1 for the end of the line
+}
+
+type gramMatcher struct{ conts []gramCont }
+
+var gramMatchers = sync.Pool{New: func() any { return &gramMatcher{} }}
+
 func matchGram(g []gram, s string) LineState {
+	m := gramMatchers.Get().(*gramMatcher)
+	st := m.seq(g, -1, s)
+	m.conts = m.conts[:0]
+	gramMatchers.Put(m)
+	return st
+}
+
+// sub matches g, then rest, then the continuation k.
+func (m *gramMatcher) sub(g, rest []gram, k int, s string) LineState {
+	n := len(m.conts)
+	m.conts = append(m.conts, gramCont{rest, k})
+	st := m.seq(g, n, s)
+	m.conts = m.conts[:n]
+	return st
+}
+
+func (m *gramMatcher) seq(g []gram, k int, s string) LineState {
 	if len(g) == 0 {
+		if k >= 0 {
+			return m.seq(m.conts[k].g, m.conts[k].next, s)
+		}
 		if s == "" {
 			return LineWhole
 		}
@@ -260,7 +298,7 @@ func matchGram(g []gram, s string) LineState {
 	switch e.kind {
 	case gramLit:
 		if strings.HasPrefix(s, e.s) {
-			return matchGram(rest, s[len(e.s):])
+			return m.seq(rest, k, s[len(e.s):])
 		}
 		if len(s) < len(e.s) && strings.HasPrefix(e.s, s) {
 			return LineCut
@@ -271,28 +309,36 @@ func matchGram(g []gram, s string) LineState {
 			return LineCut
 		}
 		if n > 0 {
-			return matchGram(rest, s[n:])
+			return m.seq(rest, k, s[n:])
 		}
 	case gramText:
-		return matchText(e, rest, s)
+		return m.text(e, rest, k, s)
 	case gramOpt:
-		return better(matchGram(gJoin(e.nested, rest), s), matchGram(rest, s))
+		return better(m.sub(e.nested, rest, k, s), m.seq(rest, k, s))
 	case gramRep:
-		st := matchGram(rest, s)
+		st := m.seq(rest, k, s)
 		if st != LineWhole && s != "" {
-			st = better(st, matchGram(gJoin(e.nested, g), s))
+			st = better(st, m.sub(e.nested, g, k, s))
 		}
 		return st
 	case gramAlt:
 		st := LineUnknown
-		for _, sub := range e.subs {
-			if st = better(st, matchGram(gJoin(sub, rest), s)); st == LineWhole {
+		for _, alt := range e.subs {
+			if st = better(st, m.sub(alt, rest, k, s)); st == LineWhole {
 				break
 			}
 		}
 		return st
 	}
 	return LineUnknown
+}
+
+// following is the first element after rest, looking into what follows it.
+func (m *gramMatcher) following(rest []gram, k int) gram {
+	for len(rest) == 0 && k >= 0 {
+		rest, k = m.conts[k].g, m.conts[k].next
+	}
+	return rest[0] // the grammars never end in free text
 }
 
 // span returns how many bytes of s a number, word or run of spaces takes, and whether s
@@ -344,18 +390,18 @@ func isHexDigit(c byte) bool {
 // occurs. When no place works, the text may simply go on past the end of the line: it is
 // cut when its literal could still follow (none of it is on the line, or the line ends in
 // its beginning), or always for text marked orCut.
-func matchText(e gram, rest []gram, s string) LineState {
-	term := rest[0].s
+func (m *gramMatcher) text(e gram, rest []gram, k int, s string) LineState {
+	term := m.following(rest, k).s
 	st := LineUnknown
 	for i := 0; i <= len(s); {
-		k := strings.Index(s[i:], term)
-		if k < 0 || (e.max > 0 && i+k > e.max) {
+		at := strings.Index(s[i:], term)
+		if at < 0 || (e.max > 0 && i+at > e.max) {
 			break
 		}
-		if st = better(st, matchGram(rest, s[i+k:])); st == LineWhole {
+		if st = better(st, m.seq(rest, k, s[i+at:])); st == LineWhole {
 			return st
 		}
-		i += k + 1
+		i += at + 1
 	}
 	if st != LineUnknown {
 		return st
