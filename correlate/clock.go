@@ -65,7 +65,7 @@ func alignClocks(ooms []*parsers.KernelOOM, forced time.Time, btimes map[string]
 			if !e.HasBoot || !e.Wall.IsZero() {
 				continue
 			}
-			key := bootKey{e.Input, e.BootSeq}
+			key := bootKey{e.Input, int(e.BootSeq)}
 			p := found[key]
 			if p == nil {
 				p = &pairs{inputs: map[string]bool{}, hosts: map[string]bool{}}
@@ -129,7 +129,7 @@ func receiptBoots(ooms []*parsers.KernelOOM) map[bootKey]time.Time {
 		if !e.Received || !e.HasBoot {
 			return
 		}
-		key := bootKey{e.Input, e.BootSeq}
+		key := bootKey{e.Input, int(e.BootSeq)}
 		if b, ok := boots[key]; !ok || e.Wall.Add(-e.Boot).Before(b) {
 			boots[key] = e.Wall.Add(-e.Boot)
 		}
@@ -150,7 +150,7 @@ func receiptBoots(ooms []*parsers.KernelOOM) map[bootKey]time.Time {
 
 // received is a line's wall-clock time with journald's receipt delay undone.
 func (c clockSet) received(e parsers.Evidence) time.Time {
-	if b, ok := c.receipt[bootKey{e.Input, e.BootSeq}]; ok && e.Received && e.HasBoot {
+	if b, ok := c.receipt[bootKey{e.Input, int(e.BootSeq)}]; ok && e.Received && e.HasBoot {
 		return b.Add(e.Boot)
 	}
 	return e.Wall
@@ -162,7 +162,7 @@ func (c clockSet) wall(e parsers.Evidence) time.Time {
 	if w := c.received(e); !w.IsZero() || !e.HasBoot {
 		return w
 	}
-	if b := c.boots[bootKey{e.Input, e.BootSeq}]; b != nil {
+	if b := c.boots[bootKey{e.Input, int(e.BootSeq)}]; b != nil {
 		return b.BootTime.Add(e.Boot)
 	}
 	return time.Time{}
@@ -175,16 +175,19 @@ func alignable(e parsers.Evidence) bool {
 
 // aligned returns the reports with every line at its wall-clock time and boot-only reports
 // on the node their boot was aligned with. They are copies with slices of their own, so the
-// parsers' events stay as parsed, and merging duplicates may extend them.
+// parsers' events stay as parsed, and merging duplicates may extend them. It empties ooms,
+// the collect phase's list, as it goes: once the caller's events are let go of too, no
+// report is held twice, parsed and aligned (with 50k kills that was 100 MB more at the peak).
 func (c clockSet) aligned(ooms []*parsers.KernelOOM) []*parsers.KernelOOM {
 	out := make([]*parsers.KernelOOM, len(ooms))
 	for i, o := range ooms {
+		ooms[i] = nil
 		a := *o
 		a.Lines, a.Kills, a.Reaped = slices.Clone(o.Lines), slices.Clone(o.Kills), slices.Clone(o.Reaped)
 		for j := range a.Lines {
 			e := &a.Lines[j]
 			if a.Host == "" {
-				if b := c.boots[bootKey{e.Input, e.BootSeq}]; b != nil && b.host != "" {
+				if b := c.boots[bootKey{e.Input, int(e.BootSeq)}]; b != nil && b.host != "" {
 					a.Host = b.host
 				}
 			}

@@ -31,6 +31,9 @@ func TestReceiptTimes(t *testing.T) {
 	if !old.Lines[0].Wall.Equal(oldWall) {
 		t.Errorf("the parsed event was changed: %v, was %v", old.Lines[0].Wall, oldWall)
 	}
+	if parsed[0] != nil || parsed[1] != nil {
+		t.Error("the collect phase's list still holds the parsed reports: they would stay alive beside their copies")
+	}
 }
 
 // TestAlignedCopies: a dmesg report without wall-clock stamps is aligned with the same kill in

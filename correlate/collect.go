@@ -55,4 +55,5 @@ type scene struct {
 	events    bool                           // Kubernetes Events are among the inputs
 	memory    map[string]*parsers.NodeMemory // nodes' capacity and allocatable (kubectl describe node)
 	cgroups   cgroupLevels                   // the kernel reports' cgroups
+	texts     sentences                      // the deaths' sentences, each kept once (intern.go)
 }

@@ -69,8 +69,6 @@ func Analyze(inputs []*parsers.InputResult, events []parsers.Event, opts Options
 	rep.HostKills = explainHostKills(hostKills, sc)
 	enrich(rep.Deaths, sc, opts.ZoneOf)
 	enrich(rep.HostKills, sc, opts.ZoneOf)
-	internTexts(rep.Deaths)
-	internTexts(rep.HostKills)
 	rep.Pressure = pressureReport(sc, rep.Deaths)
 	rep.Incomplete = incompleteReport(got.incomplete)
 	rep.Node = opts.Node

@@ -8,15 +8,18 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 )
 
-// TestInternTexts: the deaths keep their words, and equal sentences share one copy.
-func TestInternTexts(t *testing.T) {
+// TestSentences: the deaths keep their words, and equal sentences share one copy.
+func TestSentences(t *testing.T) {
 	long := func(s string) string { return strings.Clone(s + " of a sentence long enough to be worth sharing") } // a copy of its own
 	ds := []report.Death{
 		{Summary: long("a"), Advice: []string{long("x"), "short"}, Notes: []string{long("n")}},
 		{Summary: long("a"), Advice: []string{long("x"), "short"}, Notes: []string{long("m")}},
 		{Summary: long("b"), Fix: &report.Fix{Basis: long("x")}},
 	}
-	internTexts(ds)
+	var texts sentences
+	for i := range ds {
+		texts.death(&ds[i])
+	}
 	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
 	tests := []struct {
 		reason string
