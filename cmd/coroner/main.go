@@ -5,8 +5,10 @@ import (
 	"os"
 
 	"github.com/k8s-coroner/coroner/cmd/coroner/cli"
+	"github.com/k8s-coroner/coroner/cmd/coroner/gctune"
 )
 
 func main() {
+	gctune.Start()
 	os.Exit(cli.Run(os.Args[1:], cli.OS()))
 }
