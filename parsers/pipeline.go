@@ -191,7 +191,8 @@ type run struct {
 	cat       bool                   // the input is bare kernel messages (journalctl -o cat): unframed lines are messages
 	relTime   bool                   // the input is dmesg -e/-H: the deltas of the lines skipped must be added up too
 	scratch   []byte                 // a line without its colour codes
-	wrap      *wrapped               // a cut message waiting for its continuation
+	wrap      *wrapped               // a cut message waiting for its continuation: nil or &wrapBuf
+	wrapBuf   wrapped
 	// lastKernel is the last framed kernel message: its envelope dates the indented
 	// continuation lines dmesg prints under it.
 	lastKernel     Message

@@ -35,7 +35,23 @@ type wrapped struct {
 type wrapVariant struct{ text, raw string }
 
 func newWrapped(e entry) *wrapped {
-	return &wrapped{e: e, variants: []wrapVariant{{e.m.Text, strings.TrimRight(e.m.Raw, " \t")}}, pieces: 1}
+	w := &wrapped{}
+	w.start(e)
+	return w
+}
+
+// start makes w wait for the continuation of e, reusing its variants' memory.
+func (w *wrapped) start(e entry) {
+	*w = wrapped{e: e, variants: append(w.variants[:0], wrapVariant{e.m.Text, strings.TrimRight(e.m.Raw, " \t")}), pieces: 1}
+}
+
+// waitFor makes the run wait for the continuation of e. One message waits at a time, so the
+// run's one wrapped value serves them all: a short line (a v2 stats line) may be a task name
+// cut from its header, and such lines come by the thousand in a report.
+func (p *run) waitFor(e entry) *wrapped {
+	p.wrapBuf.start(e)
+	p.wrap = &p.wrapBuf
+	return p.wrap
 }
 
 // take tries one more line as the continuation. It returns the whole message when a join
@@ -130,13 +146,12 @@ func (p *run) unwrap(e *entry, emit func(Event)) {
 			p.putWarning(e.line, "line shortened with '...'; what is left is read", emit)
 		} else if e.m.Text == "" && !e.bare || p.lineState(e.m.Text) == LineCut {
 			// A stamp alone: an editor broke the line after it, at the first space.
-			p.wrap = newWrapped(*e)
+			p.waitFor(*e)
 			return
 		} else if maybeHeaderStart(e) {
 			// The header's anchor words come after the allocating task's name: a line cut
 			// right after the name reads as nothing known until the next line says so.
-			p.wrap = newWrapped(*e)
-			p.wrap.quiet = true
+			p.waitFor(*e).quiet = true
 			return
 		}
 		if n := tableColumns(e.m.Text); n > 0 {
