@@ -109,6 +109,7 @@ func runDecoder(tool string, in io.Reader, args ...string) (io.ReadCloser, error
 	if err != nil {
 		return nil, err
 	}
+	widenPipe(out)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("failed to start %s: %w", tool, err)
 	}
