@@ -281,3 +281,39 @@ func TestCutListFromLinesOnlySource(t *testing.T) {
 		t.Errorf("no warning of the cut line: %v", res.Warnings)
 	}
 }
+
+// A List of several batches (itemBatch) gives its items in order, and an item that does not
+// decode is a warning at its own line, between the items around it.
+func TestListAcrossBatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	n, bad := 2*batchItems+40, batchItems+17
+	var want []PodFacts
+	var b strings.Builder
+	b.WriteString("{\n\"kind\": \"List\",\n\"items\": [\n")
+	badLine := 0
+	for i := range n + 1 {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		if i == bad {
+			badLine = strings.Count(b.String(), "\n") + 1
+			b.WriteString(`{"kind": "Pod", "metadata": "not an object"}`)
+			continue
+		}
+		p := synth.Pod(r, i, 5)
+		want = append(want, podFacts(&p))
+		j, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+	}
+	b.WriteString("\n]\n}\n")
+	events, res := parseRaw(t, b.String())
+	if diff := cmp.Diff(want, podFactsOf(t, events)); diff != "" {
+		t.Errorf("pod facts (-want +got):\n%s", diff)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Line != badLine || !strings.Contains(res.Warnings[0].Message, "object not understood") {
+		t.Errorf("warnings %+v, want one at line %d", res.Warnings, badLine)
+	}
+}
