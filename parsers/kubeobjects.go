@@ -17,7 +17,7 @@ import (
 // Kubernetes objects arrive as kubectl prints them: one object, a List or PodList/EventList
 // (-o json), YAML documents separated by "---" (-o yaml, must-gathers), or one JSON object per
 // line (event exporters). JSON lists are streamed item by item, so a 300 MB pods dump needs
-// the memory of one pod. YAML is split into documents at "---" lines and each document
+// the memory of two batches of items (itemBatch). YAML is split into documents at "---" lines and each document
 // decoded alone; a List document's block sequence of items is cut item by item as the lines
 // come, so it too needs the memory of one item. What must be held whole (a document that is
 // not a List, one item) is bounded by maxYAMLDocument.
@@ -527,8 +527,8 @@ func sizeText(n int) string {
 // listItem is a List item decoded into the fields the decoder uses of each kind it reads
 // (Pods, core/v1 and events.k8s.io/v1 Events, watch events), and nothing else. Items are
 // cut from the stream as raw bytes and decoded on other cores (itemBatch): that costs a copy
-// and a scan more than decoding from the stream, and on two cores it still takes 4.1-4.7 s
-// for a 300 MiB List against 5.2-5.3 s in one goroutine (same runs). What the fields cannot
+// and a scan more than decoding from the stream, and on two cores a 300 MiB List still takes
+// 3.6-4.3 s against 4.1-4.5 s in one goroutine (paired runs; every pair was faster). What the fields cannot
 // tell (a watch event's object) is decoded by object from the raw bytes kept.
 type listItem struct {
 	objectHead

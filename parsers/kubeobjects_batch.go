@@ -20,9 +20,13 @@ type itemBatch struct {
 	done  chan struct{}
 }
 
+// Small batches keep both cores busy: the reader waits for a batch only when the next is cut
+// first. A 300 MiB List took 2.5-3.0 s with 64 items (1 MiB), 2.9-3.0 s with 128 (2 MiB) and
+// 3.4-3.9 s with 256 (8 MiB), at 96-104 MiB RSS each, in one quarter hour's runs (this
+// machine's times spread by a third between hours).
 const (
-	batchItems = 256
-	batchBytes = 8 << 20
+	batchItems = 64
+	batchBytes = 1 << 20
 )
 
 // add appends an item and reports whether the batch is full.
