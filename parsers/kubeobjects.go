@@ -151,48 +151,34 @@ func leadingSpace(dec *json.Decoder) int64 {
 // are cut from the stream in order and decoded in batches on the other cores while the next
 // batch is cut (itemBatch); they are emitted in order, from this goroutine.
 func (d *objectDecoder) streamItems(dec *json.Decoder, itemKind string, lineOf func() int) error {
-	var decoding *itemBatch // decoding while the next is cut
-	finish := func() {
-		if decoding != nil {
-			d.emitBatch(decoding, itemKind)
-			decoding = nil
-		}
-	}
-	cut := &itemBatch{}
-	hand := func() {
-		finish()
-		if len(cut.raws) > 0 {
-			cut.start()
-			decoding, cut = cut, &itemBatch{}
-		}
-	}
+	pipe := itemPipe{emit: func(b *itemBatch) { d.emitBatch(b, itemKind) }}
+	defer pipe.flush() // the items cut before a fault are kept
 	for dec.More() {
 		line := lineOf()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			hand()
-			finish()
 			return err
 		}
-		if cut.add(raw, line) {
-			hand()
-		}
+		pipe.add(raw, line, line)
 	}
-	hand()
-	finish()
+	pipe.flush()
 	_, err := dec.Token() // the closing bracket
 	return err
 }
 
-// emitBatch waits for a batch's items and emits them in order.
+// emitBatch emits a decoded batch's items in order; an item that is no listItem says so.
 func (d *objectDecoder) emitBatch(b *itemBatch, itemKind string) {
-	<-b.done
 	for i := range b.items {
-		if b.errs[i] != nil {
+		switch {
+		case b.yamlErrs[i] != nil:
+			d.warn(b.lines[i], fmt.Sprintf("YAML List item not understood, skipped: %v", b.yamlErrs[i]))
+		case b.errs[i] != nil && b.yaml:
+			d.object(b.raws[i], "", b.at[i]) // says what is wrong as for any object
+		case b.errs[i] != nil:
 			d.warn(b.lines[i], fmt.Sprintf("object not understood, skipped: %v", b.errs[i]))
-			continue
+		default:
+			d.item(&b.items[i], itemKind, b.at[i])
 		}
-		d.item(&b.items[i], itemKind, b.lines[i])
 	}
 }
 
@@ -202,7 +188,8 @@ func (d *objectDecoder) decodeYAML() {
 	if d.yamlCap == 0 {
 		d.yamlCap = maxYAMLDocument
 	}
-	y := &yamlDoc{d: d, start: 1}
+	pipe := &itemPipe{yaml: true, emit: func(b *itemBatch) { d.emitBatch(b, "") }}
+	y := &yamlDoc{d: d, pipe: pipe, start: 1}
 	for line := 1; ; line++ {
 		b, cut, ok := d.r.nextLine(d.yamlCap - y.held() + 1)
 		if !ok {
@@ -210,7 +197,7 @@ func (d *objectDecoder) decodeYAML() {
 		}
 		if cut == 0 && bytes.Equal(bytes.TrimRight(b, " \t\r"), []byte("---")) {
 			y.end()
-			*y = yamlDoc{d: d, start: line + 1}
+			*y = yamlDoc{d: d, pipe: pipe, start: line + 1}
 			continue
 		}
 		y.line(line, b, cut)
@@ -225,7 +212,8 @@ func (d *objectDecoder) decodeYAML() {
 // never evidence, in JSON either.
 type yamlDoc struct {
 	d     *objectDecoder
-	start int // the document's first line, the line of its objects
+	pipe  *itemPipe // the items, decoded on the other cores
+	start int       // the document's first line, the line of its objects
 	head  bytes.Buffer
 	// the items' block sequence: afterItems from the "items:" line to its first entry,
 	// inItems while entries follow (indent is their "- "'s indentation), pastItems after
@@ -315,6 +303,9 @@ func (y *yamlDoc) over(n int, b []byte, cut int, what string) bool {
 	if y.inItems {
 		first = y.itemLine
 	}
+	if y.held()+len(b)+cut > y.d.yamlCap || cut > 0 {
+		y.pipe.flush() // the items before it are said first
+	}
 	switch {
 	case y.held()+len(b)+cut > y.d.yamlCap:
 		y.d.warn(first, fmt.Sprintf(what+" is larger than %s (the most YAML held whole for decoding), skipped", first, sizeText(y.d.yamlCap)))
@@ -327,31 +318,23 @@ func (y *yamlDoc) over(n int, b []byte, cut int, what string) bool {
 	return true
 }
 
-// endItem decodes the item held, if any.
+// endItem hands the item held, if any, to be decoded; it is emitted at the document's line,
+// as a JSON List's items are at theirs.
 func (y *yamlDoc) endItem() {
 	defer y.item.Reset()
 	if y.skip || y.itemLine == 0 {
 		return
 	}
-	j, err := yaml.YAMLToJSON(y.item.Bytes())
-	if err != nil {
-		y.d.warn(y.itemLine, fmt.Sprintf("YAML List item not understood, skipped: %v", err))
-		return
-	}
-	// as a JSON List's items are: YAMLToJSON sorts the keys, so objectHead.quick never
-	// applies and object would scan the item twice more
-	var it listItem
-	if err := json.Unmarshal(j, &it); err != nil {
-		y.d.object(j, "", y.start) // says what is wrong as for any object
-		return
-	}
-	y.d.item(&it, "", y.start)
+	y.pipe.add(bytes.Clone(y.item.Bytes()), y.itemLine, y.start)
 }
 
 // end decodes what is left of the document at its end.
 func (y *yamlDoc) end() {
 	if y.inItems {
 		y.endItem()
+	}
+	y.pipe.flush()
+	if y.inItems {
 		return
 	}
 	if y.skip || y.pastItems || len(bytes.TrimSpace(y.head.Bytes())) == 0 {

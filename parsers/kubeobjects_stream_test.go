@@ -317,3 +317,36 @@ func TestListAcrossBatches(t *testing.T) {
 		t.Errorf("warnings %+v, want one at line %d", res.Warnings, badLine)
 	}
 }
+
+// A YAML List of several batches gives its items in order; an item that is not YAML says so
+// at its own line, and what follows the List in the next document comes after every item.
+func TestYAMLListAcrossBatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	var items []any
+	var want []PodFacts
+	for i := range 2*batchItems + 40 {
+		p := synth.Pod(r, i, 5)
+		want = append(want, podFacts(&p))
+		items = append(items, p)
+	}
+	text := yamlList(t, items, false)
+	// one item that YAML cannot read, in the second batch
+	entries := strings.SplitAfter(text, "\n- ")
+	badAt := batchItems + 17
+	entries[badAt] = "key: [unclosed\n- " + entries[badAt]
+	text = strings.Join(entries, "")
+	badLine := strings.Count(strings.Join(entries[:badAt], ""), "\n") + 1
+	last := synth.Pod(r, 10_000, 5)
+	want = append(want, podFacts(&last))
+	doc, err := yaml.Marshal(last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, res := parseRaw(t, text+"---\n"+string(doc))
+	if diff := cmp.Diff(want, podFactsOf(t, events)); diff != "" {
+		t.Errorf("pod facts (-want +got):\n%s", diff)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Line != badLine || !strings.Contains(res.Warnings[0].Message, "YAML List item not understood") {
+		t.Errorf("warnings %+v, want one at line %d", res.Warnings, badLine)
+	}
+}
