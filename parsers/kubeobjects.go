@@ -17,10 +17,10 @@ import (
 // Kubernetes objects arrive as kubectl prints them: one object, a List or PodList/EventList
 // (-o json), YAML documents separated by "---" (-o yaml, must-gathers), or one JSON object per
 // line (event exporters). JSON lists are streamed item by item, so a 300 MB pods dump needs
-// the memory of two batches of items (itemBatch). YAML is split into documents at "---" lines and each document
-// decoded alone; a List document's block sequence of items is cut item by item as the lines
-// come, so it too needs the memory of one item. What must be held whole (a document that is
-// not a List, one item) is bounded by maxYAMLDocument.
+// the memory of two batches of items (itemBatch). YAML is split into documents at "---"
+// lines and each document decoded alone; a List document's block sequence of items is cut
+// item by item as the lines come, and batched the same way. What must be held whole (a
+// document that is not a List, one item) is bounded by maxYAMLDocument.
 
 // maxYAMLDocument bounds the YAML held whole for decoding: a document, or one item of a List
 // document. YAML has no streaming decoder here and a decoded document takes many times its
@@ -146,7 +146,7 @@ func leadingSpace(dec *json.Decoder) int64 {
 	}
 }
 
-// streamItems decodes list items one at a time; itemKind is the list's kind without "List"
+// streamItems decodes list items in order; itemKind is the list's kind without "List"
 // when it came before the items (a PodList's items carry no kind of their own). The items
 // are cut from the stream in order and decoded in batches on the other cores while the next
 // batch is cut (itemBatch); they are emitted in order, from this goroutine.
@@ -183,7 +183,7 @@ func (d *objectDecoder) emitBatch(b *itemBatch, itemKind string) {
 }
 
 // decodeYAML reads "---"-separated documents, each alone; a List document's items are cut
-// from its block sequence and decoded one at a time (see yamlDoc).
+// from its block sequence one at a time (see yamlDoc) and decoded in batches (itemPipe).
 func (d *objectDecoder) decodeYAML() {
 	if d.yamlCap == 0 {
 		d.yamlCap = maxYAMLDocument
@@ -511,8 +511,9 @@ func sizeText(n int) string {
 // (Pods, core/v1 and events.k8s.io/v1 Events, watch events), and nothing else. Items are
 // cut from the stream as raw bytes and decoded on other cores (itemBatch): that costs a copy
 // and a scan more than decoding from the stream, and on two cores a 300 MiB List still takes
-// 3.6-4.3 s against 4.1-4.5 s in one goroutine (paired runs; every pair was faster). What the fields cannot
-// tell (a watch event's object) is decoded by object from the raw bytes kept.
+// 3.6-4.3 s against 4.1-4.5 s in one goroutine (paired runs; every pair was faster). What
+// the fields cannot tell (a watch event's object) is decoded by object from the raw bytes
+// kept.
 type listItem struct {
 	objectHead
 	Metadata struct {
