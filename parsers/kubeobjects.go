@@ -10,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 )
 
@@ -516,17 +515,9 @@ func sizeText(n int) string {
 // kept.
 type listItem struct {
 	objectHead
-	Metadata struct {
-		Name              string                  `json:"name"`
-		Namespace         string                  `json:"namespace"`
-		UID               types.UID               `json:"uid"`
-		CreationTimestamp metav1.Time             `json:"creationTimestamp"`
-		Labels            map[string]string       `json:"labels"`
-		Annotations       map[string]string       `json:"annotations"`
-		OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
-	} `json:"metadata"`
-	Spec   podSpecObject   `json:"spec"`
-	Status podStatusObject `json:"status"`
+	Metadata objectMetaFields `json:"metadata"`
+	Spec     podSpecObject    `json:"spec"`
+	Status   podStatusObject  `json:"status"`
 
 	// Events, core/v1 and events.k8s.io/v1
 	InvolvedObject           *corev1.ObjectReference `json:"involvedObject"`
@@ -582,9 +573,7 @@ func (d *objectDecoder) item(it *listItem, itemKind string, line int) {
 		}
 	}
 	pos := Pos{Input: d.input, Line: line}
-	m := &it.Metadata
-	meta := metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, CreationTimestamp: m.CreationTimestamp,
-		Labels: m.Labels, Annotations: m.Annotations, OwnerReferences: m.OwnerReferences}
+	meta := it.Metadata.objectMeta()
 	ref := func(r *corev1.ObjectReference) corev1.ObjectReference {
 		if r == nil {
 			return corev1.ObjectReference{}

@@ -117,16 +117,9 @@ func evictionTime(p *corev1.Pod) time.Time {
 // corev1.Pod skips, in the scanner, what is never used (env, probes, mounts, managedFields)
 // instead of building it; pod turns it back into the corev1.Pod podFacts takes.
 type podObject struct {
-	Metadata struct {
-		Name              string                  `json:"name"`
-		Namespace         string                  `json:"namespace"`
-		UID               types.UID               `json:"uid"`
-		CreationTimestamp metav1.Time             `json:"creationTimestamp"`
-		Labels            map[string]string       `json:"labels"`
-		OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
-	} `json:"metadata"`
-	Spec   podSpecObject   `json:"spec"`
-	Status podStatusObject `json:"status"`
+	Metadata objectMetaFields `json:"metadata"`
+	Spec     podSpecObject    `json:"spec"`
+	Status   podStatusObject  `json:"status"`
 }
 
 // podSpecObject and podStatusObject are what podFacts reads of a Pod's spec and status.
@@ -180,9 +173,24 @@ type podContainer struct {
 }
 
 func (o *podObject) pod() *corev1.Pod {
-	m := &o.Metadata
-	return podOf(metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID,
-		CreationTimestamp: m.CreationTimestamp, Labels: m.Labels, OwnerReferences: m.OwnerReferences}, &o.Spec, &o.Status)
+	return podOf(o.Metadata.objectMeta(), &o.Spec, &o.Status)
+}
+
+// objectMetaFields is what Pods and Events are read for of their metadata: the rest
+// (managedFields above all) is skipped by the scanner instead of built.
+type objectMetaFields struct {
+	Name              string                  `json:"name"`
+	Namespace         string                  `json:"namespace"`
+	UID               types.UID               `json:"uid"`
+	CreationTimestamp metav1.Time             `json:"creationTimestamp"`
+	Labels            map[string]string       `json:"labels"`
+	Annotations       map[string]string       `json:"annotations"`
+	OwnerReferences   []metav1.OwnerReference `json:"ownerReferences"`
+}
+
+func (m *objectMetaFields) objectMeta() metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, CreationTimestamp: m.CreationTimestamp,
+		Labels: m.Labels, Annotations: m.Annotations, OwnerReferences: m.OwnerReferences}
 }
 
 // podOf rebuilds the corev1.Pod podFacts takes from what was decoded of it.
