@@ -201,6 +201,7 @@ func explainHostKills(kills []report.Death, sc *scene) []report.Death {
 		attribute(d, sc.reports[d.Kernel])
 		explain(d, "", sc.cgroups.conmon(d.Cgroup))
 		nodeMemoryNote(d, sc)
+		sc.texts.death(d)
 	}
 	return kills
 }

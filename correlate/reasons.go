@@ -15,8 +15,8 @@ import (
 
 // enrich completes each death for the reader once all deaths are known: why the other
 // mechanisms are ruled out, which proof lines are decisive, the node's local time, how often
-// this container died, and for a node-wide OOM the processes that held the memory. Its
-// sentences are then shared with the other deaths' (intern.go).
+// this container died, and for a node-wide OOM the processes that held the memory. The
+// sentences it writes are shared with the other deaths' (intern.go).
 func enrich(deaths []report.Death, sc *scene, zoneOf func(node string) *time.Location) {
 	repeats := map[string]int{}
 	for _, d := range deaths {
@@ -43,7 +43,9 @@ func enrich(deaths []report.Death, sc *scene, zoneOf func(node string) *time.Loc
 			}
 			adviseHog(d)
 		}
-		sc.texts.death(d)
+		// the rest was shared when the death was judged (judgeCases, explainHostKills)
+		sc.texts.shareAll(d.RuledOut)
+		sc.texts.shareAll(d.Advice)
 	}
 }
 
