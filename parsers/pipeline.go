@@ -16,6 +16,9 @@ import (
 type Warning struct {
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	// Fault marks the read or decoding error that ended the input early: what came before
+	// it was analysed, the rest is lost. It is never dropped by the warning cap.
+	Fault bool `json:"fault,omitempty"`
 }
 
 // InputResult says what became of one input.
@@ -31,13 +34,15 @@ type InputResult struct {
 	Lines       int
 	Warnings    []Warning
 	Err         error // set when nothing of the input could be read
+	Fault       error // the read or decoding error that ended it after some of it was read
 	// Unrecognised says what the input looks like, and what to give instead, when nothing
 	// in it was understood; "" otherwise.
 	Unrecognised string
 }
 
 // maxWarnings bounds the warnings kept per input; a binary file would otherwise produce one
-// per line. The count of the rest is reported.
+// per line. The count of the rest is reported, and a fault (Warning.Fault) is always kept:
+// a corrupt archive's garbage must not hide the error that says it is corrupt.
 const maxWarnings = 50
 
 // kindSample is how many leading lines are framed whatever their content, so the report can
@@ -77,7 +82,7 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 			return nil
 		})
 		if err != nil {
-			p.readError(0, err)
+			p.readError(0, -1, err)
 		}
 		return p.finish()
 	}
@@ -114,7 +119,11 @@ func (p *run) lines(records iter.Seq2[sources.Record, error], kind sources.Kind,
 	p.start(kind)
 	for ; ok; first, err, ok = next() {
 		if err != nil {
-			p.readError(first.Line, err)
+			offset := int64(-1)
+			if oe, ok := err.(*sources.OffsetError); ok {
+				offset, err = oe.Offset, oe.Err
+			}
+			p.readError(first.Line, offset, err)
 			break
 		}
 		p.record(first, emit)
@@ -155,7 +164,7 @@ func (p *run) objects(r objectStream, head []byte, emit func(Event)) {
 	p.res.Lines = r.lineCount()
 	p.kindName = sources.KindKubeObjects
 	if err := r.err(); err != nil {
-		p.warn(r.lineCount(), fmt.Sprintf("read error, the rest of the input is lost: %v", err))
+		p.readError(r.lineCount(), -1, err)
 	}
 	if rr, ok := r.(*recordReader); ok && rr.cutLine > 0 {
 		p.warn(rr.cutLine, fmt.Sprintf("line longer than %d KiB, cut by a source that only gives lines: the objects on it cannot be read whole; give the objects as a file or on standard input", sources.MaxLineBytes>>10))
@@ -267,12 +276,21 @@ func (p *run) outputs(emit func(Event)) Out {
 	}
 }
 
-func (p *run) readError(line int, err error) {
+// readError records the error that ended the input. With nothing read it is the input's
+// error; after some lines it is a fault, kept whatever the warning cap, with where the
+// decoded text stopped: offset is the bytes read before it, -1 when unknown.
+func (p *run) readError(line int, offset int64, err error) {
 	if p.res.Lines == 0 {
 		p.res.Err = err
 		return
 	}
-	p.warn(line, fmt.Sprintf("read error, the rest of the input is lost: %v", err))
+	where := fmt.Sprintf("after line %d", p.res.Lines)
+	if offset >= 0 {
+		where += fmt.Sprintf(" (byte %d of the decoded text)", offset)
+	}
+	p.res.Fault = err
+	p.res.Warnings = append(p.res.Warnings, Warning{Line: line, Fault: true,
+		Message: fmt.Sprintf("read error %s, the rest of the input is lost: %v", where, err)})
 }
 
 func (p *run) record(rec sources.Record, emit func(Event)) {

@@ -33,9 +33,11 @@ type Options struct {
 // Result is the report and what became of each input.
 type Result struct {
 	Report *report.Report
-	// Inputs says what became of every input, Unreadable those that could not be read at all.
+	// Inputs says what became of every input, Unreadable those that could not be read at
+	// all, Faulted those a read or decoding error ended early (InputResult.Fault).
 	Inputs     []*parsers.InputResult
 	Unreadable []*parsers.InputResult
+	Faulted    []*parsers.InputResult
 }
 
 // Understood: some input was read and something in it was understood. An input that was
@@ -89,6 +91,9 @@ func Analyze(srcs []sources.Source, opts Options) *Result {
 		events = append(events, pi.events...)
 		if pi.res.Err != nil {
 			r.Unreadable = append(r.Unreadable, pi.res)
+		}
+		if pi.res.Fault != nil {
+			r.Faulted = append(r.Faulted, pi.res)
 		}
 		r.Inputs = append(r.Inputs, pi.res)
 	}

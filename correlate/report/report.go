@@ -81,6 +81,7 @@ type Input struct {
 type Warning struct {
 	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
+	Fault   bool   `json:"fault,omitempty"` // a read or decoding error ended the input here
 }
 
 // Clock records the boot time used for an input's boot-relative stamps and where it came from.

@@ -58,6 +58,9 @@ func (a *analyzeCmd) Run(env *Env) error {
 	for _, in := range res.Unreadable {
 		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", in.Err)
 	}
+	for _, in := range res.Faulted {
+		fmt.Fprintf(env.Stderr, "coroner: error: %s: %s\n", in.Name, faultOf(in))
+	}
 	if err := a.write(env, res.Report); err != nil {
 		return err
 	}
@@ -73,6 +76,8 @@ func (a *analyzeCmd) Run(env *Env) error {
 		return &exitError{exitUsage, fmt.Errorf("no input was understood")}
 	case len(res.Unreadable) > 0:
 		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(res.Unreadable), len(res.Inputs))}
+	case len(res.Faulted) > 0:
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs were cut short by a read error", len(res.Faulted), len(res.Inputs))}
 	}
 	return nil
 }

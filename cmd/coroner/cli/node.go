@@ -42,6 +42,9 @@ func (n *nodeCmd) Run(env *Env) error {
 	for _, in := range res.Unreadable {
 		warnings = append(warnings, fmt.Sprintf("%s: %v", in.Name, in.Err))
 	}
+	for _, in := range res.Faulted {
+		warnings = append(warnings, fmt.Sprintf("%s: %s", in.Name, faultOf(in)))
+	}
 	rep := res.Report
 	rep.Warnings = append(append(rep.Warnings, warnings...), stateWarnings...)
 	correlate.KeepRange(rep, node.Since, endOfTime) // deaths whose time is unknown are kept
