@@ -27,35 +27,31 @@ import (
 func mergeDuplicates(ooms []*parsers.KernelOOM) ([]*parsers.KernelOOM, map[*parsers.KernelOOM][]report.Note) {
 	var out []*parsers.KernelOOM
 	notes := map[*parsers.KernelOOM][]report.Note{}
-	byLine := map[string][]*parsers.KernelOOM{}
-	byVictim := map[string][]*parsers.KernelOOM{}
+	byLine, byVictim := copyIndex{}, copyIndex{}
 	index := func(o *parsers.KernelOOM) {
 		for _, k := range lineKeys(o) {
-			byLine[k] = append(byLine[k], o)
+			byLine.add(k, o)
 		}
 		for _, k := range victimKeys(o) {
-			byVictim[k] = append(byVictim[k], o)
+			byVictim.add(k, o)
 		}
 	}
 	for _, o := range ooms {
 		var into *parsers.KernelOOM
 		for _, key := range lineKeys(o) {
-			for _, prev := range byLine[key] {
-				if sameKill(prev, o) {
-					into = prev
-					break
-				}
-			}
-			if into != nil {
+			// sameKill never joins two reports of one input, and allows an hour between them.
+			if into = byLine.find(key, o, max(crossInputSlack, eventKillSlack), false, func(prev *parsers.KernelOOM) bool { return sameKill(prev, o) }); into != nil {
 				break
 			}
 		}
+		// sameVictim joins reports of one input only to a lone reaper or selection, within
+		// reaperSlack after; across inputs within sameKillSlack.
+		lone := reaperOnly(o) || selectionOnly(o)
 		for _, key := range victimKeys(o) {
-			for _, prev := range byVictim[key] {
-				if into == nil && sameVictim(prev, o) {
-					into = prev
-				}
+			if into != nil {
+				break
 			}
+			into = byVictim.find(key, o, max(sameKillSlack, reaperSlack), lone, func(prev *parsers.KernelOOM) bool { return sameVictim(prev, o) })
 		}
 		if into == nil {
 			c := *o

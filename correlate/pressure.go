@@ -284,7 +284,7 @@ func isIPv4(s string) bool {
 
 // sameNode says whether two node names can be the same node; an unknown name matches any.
 func sameNode(a, b string) bool {
-	return a == "" || b == "" || nodeKey(a) == nodeKey(b)
+	return a == b || a == "" || b == "" || nodeKey(a) == nodeKey(b)
 }
 
 func appendAll(list, items []string) []string {
