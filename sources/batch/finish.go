@@ -40,6 +40,7 @@ func (j *Job) Finish(ctx context.Context, rep *report.Report) error {
 		ContextLines: j.Stats.ContextLines, UnfilteredLines: j.Stats.UnfilteredLines,
 		UnfilteredBytes: j.Stats.UnfilteredBytes, Missing: []report.MissingWindow{}}
 	rep.Transfer = tr
+	rep.Warnings = append(rep.Warnings, j.Warnings...)
 	for _, m := range j.Missing {
 		tr.Missing = append(tr.Missing, report.MissingWindow{From: m.Window.From, To: m.Window.To, Error: m.Err})
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("window %s not read: %s", m.Window, m.Err))

@@ -8,20 +8,21 @@ import (
 // Flags are the command-line flags every batch job shares, whatever the store, as kong reads
 // them (the struct tags); a command embeds them beside its store's own flags.
 type Flags struct {
-	Since       time.Duration `default:"24h" help:"Analyse this long before --until."`
-	Until       string        `help:"End of the range (RFC 3339), exclusive; default now."`
-	From        string        `help:"Start of the range (RFC 3339), inclusive; overrides --since."`
-	To          string        `help:"End of the range (RFC 3339), exclusive; same as --until."`
-	QueryWindow time.Duration `default:"1h" help:"Split the range into windows this long, fetched concurrently."`
-	Parallel    int           `default:"4" help:"Windows fetched at once."`
-	PageSize    int           `default:"5000" help:"Records per request; a lower limit the store states wins (Loki's max_entries_limit_per_query)."`
-	Timeout     time.Duration `default:"1m" help:"Per-request timeout; a window that times out is read in halves."`
-	Deadline    time.Duration `default:"0s" help:"Give up on windows not read after this long (0: no deadline)."`
-	Retries     int           `default:"5" help:"Retries of a request answered 429 or 5xx, or dropped."`
-	Shard       string        `placeholder:"I/N" help:"Analyse only the nodes of shard I of N (by a hash of the node name); merge the N reports with coroner merge."`
-	NoContext   bool          `help:"Do not read the whole kernel report around each kill (only the lines the filters ship)."`
-	NoCount     bool          `help:"Do not ask the store how much an unfiltered pull of the range would ship."`
-	Progress    bool          `help:"Report progress on stderr even when it is not a terminal."`
+	Since        time.Duration `default:"24h" help:"Analyse this long before --until."`
+	Until        string        `help:"End of the range (RFC 3339), exclusive; default now."`
+	From         string        `help:"Start of the range (RFC 3339), inclusive; overrides --since."`
+	To           string        `help:"End of the range (RFC 3339), exclusive; same as --until."`
+	QueryWindow  time.Duration `default:"1h" help:"Split the range into windows this long, fetched concurrently."`
+	Parallel     int           `default:"4" help:"Windows fetched at once."`
+	PageSize     int           `default:"5000" help:"Records per request; a lower limit the store states wins (Loki's max_entries_limit_per_query)."`
+	Timeout      time.Duration `default:"1m" help:"Per-request timeout; a window that times out is read in halves."`
+	Deadline     time.Duration `default:"0s" help:"Give up on windows not read after this long (0: no deadline)."`
+	Retries      int           `default:"5" help:"Retries of a request answered 429 or 5xx, or dropped."`
+	Shard        string        `placeholder:"I/N" help:"Analyse only the nodes of shard I of N (by a hash of the node name); merge the N reports with coroner merge."`
+	NoContext    bool          `help:"Do not read the whole kernel report around each kill (only the lines the filters ship)."`
+	ContextReads int           `default:"500" help:"Read the whole kernel report around at most this many kills (one read each; 0: no cap); past it, a warning says how many reports have only the lines the filters shipped."`
+	NoCount      bool          `help:"Do not ask the store how much an unfiltered pull of the range would ship."`
+	Progress     bool          `help:"Report progress on stderr even when it is not a terminal."`
 }
 
 // Conn is what a store's client takes from the shared flags.
@@ -43,7 +44,7 @@ func (f *Flags) Options(now time.Time) (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	opts := Options{From: from, To: to, Window: f.QueryWindow, Parallel: f.Parallel, Count: !f.NoCount}
+	opts := Options{From: from, To: to, Window: f.QueryWindow, Parallel: f.Parallel, Count: !f.NoCount, ContextReads: f.ContextReads}
 	if f.Shard != "" {
 		sh, err := ParseShard(f.Shard)
 		if err != nil {

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"slices"
 	"sort"
@@ -22,6 +23,8 @@ type Options struct {
 	// Surrounder's reads); nil reads only what the filters shipped.
 	ReportLine func(text string) bool
 	Count      bool // ask a Counter how much an unfiltered pull would ship
+	// ContextReads caps the reads around kills (0: no cap); past it the run warns.
+	ContextReads int
 	// Progress is told after each window of each query; nil for none.
 	Progress func(done, total, records int)
 }
@@ -35,8 +38,9 @@ type Job struct {
 	ctx     context.Context
 	queries []Query
 
-	Stats   Stats
-	Missing []Missing
+	Stats    Stats
+	Missing  []Missing
+	Warnings []string // what the report must say that is no missing window
 }
 
 var _ sources.Source = (*Job)(nil)
@@ -50,9 +54,6 @@ type Stats struct {
 	UnfilteredLines int64 // what the range holds, when the store can count it
 	UnfilteredBytes int64
 }
-
-// maxContextReads bounds the extra reads a run with very many kills makes.
-const maxContextReads = 500
 
 // Start reaches the store and plans the run. Its errors are the user's to fix: nothing has
 // been read yet. ctx bounds the whole run (--deadline, an interrupt).
@@ -157,9 +158,16 @@ func (j *Job) add(streams map[string]*stream, d Doc, cluster bool) {
 	j.Stats.Bytes += int64(len(d.Record.Bytes))
 }
 
-// readAround reads each kernel stream unfiltered for a few seconds around its kill lines.
+// readAround reads each kernel stream unfiltered for a few seconds around its kill lines, up
+// to the cap of reads; the reads past it are counted and said, never dropped in silence.
 func (j *Job) readAround(s Surrounder, names []string, streams map[string]*stream, add func(Doc)) {
-	reads := 0
+	reads, skipped := 0, 0
+	defer func() {
+		if skipped > 0 {
+			j.Warnings = append(j.Warnings, fmt.Sprintf("the whole kernel report was read around the first kills (%d reads); %d more reads were not made, so those kills' reports have only the lines the filters shipped (--context-reads %d; raise it, or 0 for no cap)",
+				reads, skipped, j.opts.ContextReads))
+		}
+	}()
 	for _, name := range names {
 		docs := streams[name].docs
 		read := s.Around(docs[0])
@@ -174,8 +182,9 @@ func (j *Job) readAround(s Surrounder, names []string, streams map[string]*strea
 		}
 		slices.SortFunc(kills, func(a, b time.Time) int { return a.Compare(b) })
 		for _, w := range Around(kills, 3*time.Second, 2*time.Second) {
-			if reads >= maxContextReads {
-				return
+			if j.opts.ContextReads > 0 && reads >= j.opts.ContextReads {
+				skipped++
+				continue
 			}
 			reads++
 			before := j.Stats.Lines

@@ -210,3 +210,36 @@ func TestJobFinish(t *testing.T) {
 		}
 	}
 }
+
+// TestJobContextReadsCap: past --context-reads, the reads around further kills are not made,
+// and the report says how many; without a cap every kill is read around. The cap of 500 was
+// fixed and silent: kill 501 and on had only their filtered lines, without a word.
+func TestJobContextReadsCap(t *testing.T) {
+	var docs []Doc
+	for i := range 5 {
+		docs = append(docs, kernelDoc("n1", t0.Add(time.Duration(i)*time.Minute), fmt.Sprintf("Killed process %d (a)", i)))
+	}
+	for _, tt := range []struct {
+		cap, reads int
+		warning    string
+	}{
+		{2, 2, "3 more reads were not made"},
+		{0, 5, ""},
+	} {
+		f := &fakeStore{docs: docs}
+		job, err := Start(context.Background(), f, Options{From: t0, To: t0.Add(time.Hour), ReportLine: isKill, ContextReads: tt.cap})
+		if err != nil {
+			t.Fatal(err)
+		}
+		read(t, job)
+		rep := &report.Report{}
+		job.Finish(context.Background(), rep)
+		if len(f.around) != tt.reads {
+			t.Errorf("cap %d: %d reads around kills, want %d", tt.cap, len(f.around), tt.reads)
+		}
+		said := strings.Join(rep.Warnings, "\n")
+		if tt.warning == "" && said != "" || !strings.Contains(said, tt.warning) {
+			t.Errorf("cap %d: warnings %q, want one saying %q", tt.cap, said, tt.warning)
+		}
+	}
+}
