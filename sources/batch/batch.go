@@ -48,7 +48,14 @@ type Fetcher[T any] struct {
 	Fetch    func(ctx context.Context, w Window) ([]T, error)
 	Split    func(error) bool
 	MinSplit time.Duration // below this a window is not halved again; default one minute
+	// SplitBudget is how many more requests a window may make once it timed out; default
+	// DefaultSplitBudget. Without it a server that never answers made every window halve
+	// down to MinSplit, each piece waiting out the timeout: hours for one window.
+	SplitBudget int
 }
+
+// DefaultSplitBudget lets a timed-out window be read as halves and then quarters.
+const DefaultSplitBudget = 6
 
 type result[T any] struct {
 	items   []T
@@ -66,6 +73,9 @@ func Run[T any](ctx context.Context, windows []Window, parallel int, f Fetcher[T
 	}
 	if f.MinSplit == 0 {
 		f.MinSplit = time.Minute
+	}
+	if f.SplitBudget == 0 {
+		f.SplitBudget = DefaultSplitBudget
 	}
 	results := make([]chan result[T], len(windows))
 	for i := range results {
@@ -85,7 +95,8 @@ func Run[T any](ctx context.Context, windows []Window, parallel int, f Fetcher[T
 			go func(i int, w Window) {
 				defer wg.Done()
 				var r result[T]
-				fetchSplitting(ctx, f, w, &r)
+				budget := f.SplitBudget
+				fetchSplitting(ctx, f, w, &r, &budget)
 				results[i] <- r
 			}(i, w)
 		}
@@ -100,19 +111,25 @@ func Run[T any](ctx context.Context, windows []Window, parallel int, f Fetcher[T
 	wg.Wait()
 }
 
-func fetchSplitting[T any](ctx context.Context, f Fetcher[T], w Window, r *result[T]) {
+// fetchSplitting reads a window, and its halves when the store found it too large, as long
+// as the window's budget of requests lasts; what it cannot read is missing, with why.
+func fetchSplitting[T any](ctx context.Context, f Fetcher[T], w Window, r *result[T], budget *int) {
 	items, err := f.Fetch(ctx, w)
 	switch {
 	case err == nil:
 		r.items = append(r.items, items...)
-	case ctx.Err() == nil && f.Split != nil && f.Split(err) && w.To.Sub(w.From) >= 2*f.MinSplit:
+	case ctx.Err() == nil && f.Split != nil && f.Split(err) && w.To.Sub(w.From) >= 2*f.MinSplit && *budget >= 2:
+		*budget -= 2
 		mid := w.From.Add(w.To.Sub(w.From) / 2)
-		fetchSplitting(ctx, f, Window{w.From, mid}, r)
-		fetchSplitting(ctx, f, Window{mid, w.To}, r)
+		fetchSplitting(ctx, f, Window{w.From, mid}, r, budget)
+		fetchSplitting(ctx, f, Window{mid, w.To}, r, budget)
 	default:
 		msg := err.Error()
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 			msg = "the overall deadline passed before this window was read"
+		case f.Split != nil && f.Split(err) && *budget < 2 && w.To.Sub(w.From) >= 2*f.MinSplit:
+			msg += fmt.Sprintf(" (not read in smaller pieces: the window's %d requests after its timeout are spent)", f.SplitBudget)
 		}
 		r.missing = append(r.missing, Missing{w, msg})
 	}
@@ -122,13 +139,34 @@ func fetchSplitting[T any](ctx context.Context, f Fetcher[T], w Window, r *resul
 type Backoff struct {
 	Retries int           // attempts after the first
 	Base    time.Duration // first wait; doubles, with up to half again of jitter
+	// MaxWait caps one wait, the store's Retry-After included (default DefaultMaxWait):
+	// one "Retry-After: 3600" stalled a whole run for an hour.
+	MaxWait time.Duration
+	// Budget caps the waits of one request together (default DefaultRetryBudget): past it
+	// the request fails with its last error rather than wait again.
+	Budget time.Duration
 	// Sleep waits; nil sleeps for real (tests replace it).
 	Sleep func(context.Context, time.Duration) error
 }
 
-// Do runs op until it succeeds, fails with an error retryable says is final, or the retries
-// run out. after may name a wait the store asked for (Retry-After); it wins when longer.
+// DefaultMaxWait and DefaultRetryBudget bound a request's waits between retries.
+const (
+	DefaultMaxWait     = time.Minute
+	DefaultRetryBudget = 5 * time.Minute
+)
+
+// Do runs op until it succeeds, fails with an error retryable says is final (a store's rule
+// says so of Permanent ones), or the retries or the budget run out. after may name a wait the
+// store asked for (Retry-After); it wins when longer, up to MaxWait.
 func (b Backoff) Do(ctx context.Context, op func() error, retryable func(error) bool, after func(error) time.Duration) error {
+	maxWait, budget := b.MaxWait, b.Budget
+	if maxWait <= 0 {
+		maxWait = DefaultMaxWait
+	}
+	if budget <= 0 {
+		budget = DefaultRetryBudget
+	}
+	var waited time.Duration
 	sleep := b.Sleep
 	if sleep == nil {
 		sleep = sleepCtx
@@ -147,6 +185,11 @@ func (b Backoff) Do(ctx context.Context, op func() error, retryable func(error) 
 					wait = a
 				}
 			}
+			wait = min(wait, maxWait)
+			if waited+wait > budget {
+				return fmt.Errorf("gave up after %d attempts and %s of waiting: %w", attempt, waited.Round(time.Second), last)
+			}
+			waited += wait
 			if err := sleep(ctx, wait); err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ type Flags struct {
 	Parallel     int           `default:"4" help:"Windows fetched at once."`
 	PageSize     int           `default:"5000" help:"Records per request; a lower limit the store states wins (Loki's max_entries_limit_per_query)."`
 	Timeout      time.Duration `default:"1m" help:"Per-request timeout; a window that times out is read in halves."`
-	Deadline     time.Duration `default:"0s" help:"Give up on windows not read after this long (0: no deadline)."`
+	Deadline     time.Duration `default:"2h" help:"Give up on the windows not read after this long, and report them missing (0: no deadline; the default keeps a hung store from holding a nightly run for hours)."`
 	Retries      int           `default:"5" help:"Retries of a request answered 429 or 5xx, or dropped."`
 	Shard        string        `placeholder:"I/N" help:"Analyse only the nodes of shard I of N (by a hash of the node name); merge the N reports with coroner merge."`
 	NoContext    bool          `help:"Do not read the whole kernel report around each kill (only the lines the filters ship)."`

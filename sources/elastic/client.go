@@ -213,6 +213,9 @@ func statusError(code int, header http.Header, body []byte) error {
 // retryable: 429 (rejected execution, circuit breakers) and 5xx are worth another try;
 // 4xx are not. A dropped connection is.
 func retryable(err error) bool {
+	if batch.Permanent(err) {
+		return false
+	}
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code == http.StatusTooManyRequests || se.Code >= 500 && se.Code != http.StatusGatewayTimeout

@@ -111,7 +111,7 @@ func (e *StatusError) Error() string {
 // same request; 400 (a bad query or limit) and 401/403 (tenant, auth) are not, and a timeout
 // (504, or ours) is better answered with a smaller window (IsTimeout), which the caller does.
 func retryable(err error) bool {
-	if IsTimeout(err) {
+	if IsTimeout(err) || batch.Permanent(err) {
 		return false
 	}
 	var se *StatusError
