@@ -18,6 +18,16 @@ func (e *NothingReadError) Error() string {
 	return fmt.Sprintf("nothing could be read from %s: %s", e.Store, e.Cause)
 }
 
+// EmptyError says that the store holds nothing in the range for what the run reads: no death
+// found means nothing there, as the tenant, index or selector is likely wrong.
+type EmptyError struct {
+	What string // what holds nothing, as the store names it
+}
+
+func (e *EmptyError) Error() string {
+	return e.What + " holds nothing in the range: the report's lack of deaths says nothing"
+}
+
 // IncompleteError says that some windows could not be read: the analysis is incomplete
 // there, and the report lists them.
 type IncompleteError struct {
@@ -51,6 +61,16 @@ func (j *Job) Finish(ctx context.Context, rep *report.Report) error {
 			return err
 		}
 	}
+	var empty *EmptyError
+	if e, ok := j.store.(Emptiness); ok && j.Stats.Lines == 0 && len(j.Missing) == 0 {
+		switch nothing, what, err := e.HoldsNothing(ctx, j.opts.From, j.opts.To); {
+		case err != nil:
+			rep.Warnings = append(rep.Warnings, "no line was shipped, and whether the store holds any in the range could not be checked: "+err.Error())
+		case nothing:
+			empty = &EmptyError{What: what}
+			rep.Warnings = append(rep.Warnings, empty.Error())
+		}
+	}
 	if p, ok := j.store.(Publisher); ok && p.Publishing() {
 		deaths := append(append([]report.Death{}, rep.Deaths...), rep.HostKills...)
 		if n, err := p.Publish(ctx, deaths, j.opts.To); err != nil {
@@ -64,6 +84,8 @@ func (j *Job) Finish(ctx context.Context, rep *report.Report) error {
 		return &NothingReadError{Store: d.Title, Cause: j.firstMissing()}
 	case len(j.Missing) > 0:
 		return &IncompleteError{Missing: len(j.Missing)}
+	case empty != nil:
+		return empty
 	}
 	return nil
 }

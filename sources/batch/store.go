@@ -103,3 +103,11 @@ type Publisher interface {
 type Explainer interface {
 	ExplainEmpty(ctx context.Context, from, to time.Time) error
 }
+
+// An Emptiness check says whether what the run reads holds nothing at all in the range,
+// not even lines the filters drop: a wrong tenant, an empty index, a selector that matches
+// no stream. Then the report's silence means nothing, and the run says so. It answers
+// false, with the error, when it cannot tell.
+type Emptiness interface {
+	HoldsNothing(ctx context.Context, from, to time.Time) (empty bool, what string, err error)
+}

@@ -44,3 +44,19 @@ func (s *Store) withField(ctx context.Context, timeField, field string, from, to
 		map[string]any{"exists": map[string]any{"field": field}}}}}
 	return s.Client.Count(ctx, s.Index, q)
 }
+
+// HoldsNothing counts the documents of the indices in the range, unfiltered: none at all
+// means a wrong index pattern or time field, not a quiet cluster.
+func (s *Store) HoldsNothing(ctx context.Context, from, to time.Time) (bool, string, error) {
+	indices, fields := []string{s.Index}, []string{s.Fields.Time}
+	if s.EventsIndex != "" {
+		indices, fields = append(indices, s.EventsIndex), append(fields, s.EventFields.Time)
+	}
+	for i, idx := range indices {
+		n, err := s.Client.Count(ctx, idx, timeRange(fields[i], from, to))
+		if err != nil || n > 0 {
+			return false, "", err
+		}
+	}
+	return true, fmt.Sprintf("index %s (time field %s)", strings.Join(indices, " and "), s.Fields.Time), nil
+}

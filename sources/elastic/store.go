@@ -147,6 +147,7 @@ var (
 	_ batch.Counter    = (*Store)(nil)
 	_ batch.Publisher  = (*Store)(nil)
 	_ batch.Explainer  = (*Store)(nil)
+	_ batch.Emptiness  = (*Store)(nil)
 )
 
 // Describe names the product; an Elastic Cloud deployment is shown as "cloud", since its

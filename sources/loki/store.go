@@ -78,6 +78,7 @@ var (
 	_ batch.Surrounder = (*Store)(nil)
 	_ batch.Counter    = (*Store)(nil)
 	_ batch.Publisher  = (*Store)(nil)
+	_ batch.Emptiness  = (*Store)(nil)
 )
 
 // Describe names Loki.
@@ -203,4 +204,27 @@ func (s *Store) Publish(ctx context.Context, deaths []report.Death, fallback tim
 		return 0, err
 	}
 	return len(findings), nil
+}
+
+// HoldsNothing counts the lines of the node selector (and of the Events selector) over the
+// range, unfiltered: none at all means a wrong tenant or selector, not a quiet cluster.
+func (s *Store) HoldsNothing(ctx context.Context, from, to time.Time) (bool, string, error) {
+	selectors := []string{s.nodes}
+	if s.Events != "" {
+		selectors = append(selectors, s.Events)
+	}
+	d := strconv.FormatInt(int64(to.Sub(from)/time.Second), 10) + "s"
+	for _, sel := range selectors {
+		n, err := s.Client.instantSum(ctx, fmt.Sprintf("sum(count_over_time(%s[%s]))", sel, d), to)
+		if err != nil || n > 0 {
+			return false, "", err
+		}
+	}
+	what := "Loki, for the selectors " + strings.Join(selectors, " and ")
+	if t := s.Client.cfg.Tenant; t != "" {
+		what += " in tenant " + t
+	} else {
+		what += " with no tenant (--org-id)"
+	}
+	return true, what, nil
 }

@@ -88,10 +88,11 @@ func (b *batchJob) run(env *Env, store batch.Store) error {
 		return err
 	}
 	var incomplete *batch.IncompleteError
+	var empty *batch.EmptyError
 	switch {
 	case outcome == nil:
 		return nil
-	case errors.As(outcome, &incomplete):
+	case errors.As(outcome, &incomplete), errors.As(outcome, &empty):
 		return &exitError{exitPartial, outcome}
 	}
 	return &exitError{exitUsage, outcome}
