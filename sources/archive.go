@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -289,6 +288,18 @@ func (t *tree) damaged(last string, err error) {
 	}
 }
 
+// special warns of a FIFO, socket or device found in a directory: it is not read (reading
+// it could block or never end), and unlike a symlink, which sos writes by the hundred, it is
+// out of place in a tree of logs, so it is named.
+func (t *tree) special(shown string, mode fs.FileMode) {
+	what := notRegular(mode)
+	if what == "" || mode&fs.ModeSymlink != 0 {
+		return
+	}
+	info, _ := t.split("")
+	info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %s, not a regular file: not read", filepath.ToSlash(shown), what))
+}
+
 // walkDir walks a directory found at root and named shown; only regular files are read,
 // nothing is followed.
 func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool {
@@ -306,6 +317,7 @@ func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool 
 			if !d.IsDir() {
 				if rel, err := filepath.Rel(root, p); err == nil {
 					t.skipped(filepath.ToSlash(rel), "skipped: not a regular file, never followed")
+					t.special(filepath.Join(shown, rel), d.Type())
 				}
 			}
 			return nil
@@ -318,7 +330,7 @@ func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool 
 		if serr != nil {
 			return nil
 		}
-		open := func() (io.ReadCloser, error) { return os.Open(p) }
+		open := func() (io.ReadCloser, error) { return openRegular(p, filepath.Join(shown, rel)) }
 		if !t.member(filepath.ToSlash(rel), st.ModTime(), open, yield) {
 			ok = false
 			return filepath.SkipAll

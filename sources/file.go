@@ -68,9 +68,12 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 	if st.IsDir() {
 		return newTree(f, path, "directory").walkDir(at, path, yield)
 	}
-	file, err := os.Open(at)
+	if what := notRegular(st.Mode()); what != "" {
+		return yield(&Input{Name: path}, errNotRegular(path, what))
+	}
+	file, err := openRegular(at, path)
 	if err != nil {
-		return yield(&Input{Name: path}, named(err, path))
+		return yield(&Input{Name: path}, err)
 	}
 	defer file.Close()
 	dr, err := Decompress(bufio.NewReaderSize(file, 64<<10))
@@ -82,16 +85,9 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 	if head, _ := br.Peek(tarBlock); isTar(head) {
 		return newTree(f, path, "tar").walkTar(br, yield)
 	}
-	if st.Mode().IsRegular() { // opened again when it is read, so that it can be read later
-		raw := decompressedRaw(path, nil, func() (io.ReadCloser, error) {
-			f, err := os.Open(at)
-			return f, named(err, path)
-		})
-		return yield(&Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw, Detached: true}, nil)
-	}
-	raw := func(read func(*bufio.Reader) error) error { return read(br) }
-	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw}
-	return yield(in, nil)
+	// Opened again when it is read, so that it can be read later.
+	raw := decompressedRaw(path, nil, func() (io.ReadCloser, error) { return openRegular(at, path) })
+	return yield(&Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw, Detached: true}, nil)
 }
 
 // named makes a file error name the path as the user gave it, not as it was resolved.
