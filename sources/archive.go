@@ -225,6 +225,12 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 			break
 		}
 		last = hdr.Name
+		if isSparse(hdr) {
+			t.skipped(hdr.Name, "skipped: sparse")
+			t.warn(fmt.Sprintf("%s:%s: a sparse member claiming %d bytes: not read (its holes would be read as zeros; logs are never sparse)",
+				t.name, cleanRel(hdr.Name), hdr.Size))
+			continue
+		}
 		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
 			if hdr.Typeflag != tar.TypeDir { // symlinks, hard links, devices: never followed
 				t.skipped(hdr.Name, "skipped: "+typeName(hdr.Typeflag)+", never followed")
@@ -279,6 +285,12 @@ func (t *tree) damaged(last string, err error) {
 		where = "after member " + cleanRel(last)
 	}
 	msg := fmt.Sprintf("archive is damaged %s (%v); the rest of it is not read", where, err)
+	t.warn(msg)
+}
+
+// warn adds a warning to the tree's first archive (the only one, unless the tree holds
+// several reports; a map's "first" is any one, which is enough to have it said).
+func (t *tree) warn(msg string) {
 	if len(t.roots) == 0 {
 		t.split("")
 	}
