@@ -37,10 +37,12 @@ type tree struct {
 	name  string // what the user named
 	roots map[string]*ArchiveInfo
 	kind  string // kind of the outer path: tar, directory
+	c     *chain // the stream of archives this one is read in, and the path's budget
+	depth int    // how many archives this one is inside
 }
 
-func newTree(f *Files, name, kind string) *tree {
-	return &tree{f: f, name: name, roots: map[string]*ArchiveInfo{}, kind: kind}
+func newTree(f *Files, name, kind string, c *chain, depth int) *tree {
+	return &tree{f: f, name: name, roots: map[string]*ArchiveInfo{}, kind: kind, c: c, depth: depth}
 }
 
 // split finds the archive a member belongs to and its path inside it. A first component
@@ -132,6 +134,12 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 		return true
 	}
 	if isNestedArchive(inner) {
+		if t.depth+1 > t.c.b.lim.Depth {
+			msg := fmt.Sprintf("%s:%s: not read: an archive %d archives deep, over the cap (--max-depth %d)", info.Name, inner, t.depth+1, t.c.b.lim.Depth)
+			info.Warnings = append(info.Warnings, msg)
+			t.c.b.hit("depth", msg)
+			return true
+		}
 		return t.nested(info.Name+":"+inner, open, yield)
 	}
 	in := &Input{Name: info.Name + ":" + inner, Kind: t.f.Kind, ModTime: modTime, Archive: info, Role: role}
@@ -151,14 +159,18 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 			return true
 		}
 		info.Used++
-		in.Raw = decompressedRaw(in.Name, &readCloser{br, rc}, nil)
+		in.Raw = decompressedRaw(in.Name, &readCloser{br, rc}, nil, t.c)
 		in.Records = RawLines(in.Raw)
 		return yield(in, nil)
 	}
 	info.Used++
-	in.Raw = decompressedRaw(in.Name, nil, open)
-	in.Records = RawLines(in.Raw)
 	in.Detached = t.kind == "directory" // a directory's files open by path; a tar's members are its stream
+	c := t.c
+	if in.Detached { // read beside the others: a stream of its own, for the decoder slot
+		c = t.c.b.chain()
+	}
+	in.Raw = decompressedRaw(in.Name, nil, open, c)
+	in.Records = RawLines(in.Raw)
 	return yield(in, nil)
 }
 
@@ -197,17 +209,20 @@ func (t *tree) nested(name string, open func() (io.ReadCloser, error), yield fun
 		return yield(&Input{Name: name}, err)
 	}
 	defer rc.Close()
-	dr, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
+	dr, err := openDecoder(name, rc, t.c)
 	if err != nil {
 		return yield(&Input{Name: name}, err)
 	}
 	defer dr.Close()
 	br := bufio.NewReaderSize(dr, 64<<10)
-	head, _ := br.Peek(tarBlock)
+	head, err := br.Peek(tarBlock)
 	if !isTar(head) {
+		if err != nil && err != io.EOF {
+			return yield(&Input{Name: name}, err)
+		}
 		return yield(&Input{Name: name}, fmt.Errorf("%s: not a tar archive", name))
 	}
-	inner := newTree(t.f, name, "tar")
+	inner := newTree(t.f, name, "tar", t.c, t.depth+1)
 	return inner.walkTar(br, yield)
 }
 
@@ -225,6 +240,9 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 			break
 		}
 		last = hdr.Name
+		if !t.counted(hdr.Name) {
+			break
+		}
 		if isSparse(hdr) {
 			t.skipped(hdr.Name, "skipped: sparse")
 			t.warn(fmt.Sprintf("%s:%s: a sparse member claiming %d bytes: not read (its holes would be read as zeros; logs are never sparse)",
@@ -285,7 +303,24 @@ func (t *tree) damaged(last string, err error) {
 		where = "after member " + cleanRel(last)
 	}
 	msg := fmt.Sprintf("archive is damaged %s (%v); the rest of it is not read", where, err)
+	if lerr := (*errLimit)(nil); errors.As(err, &lerr) {
+		msg = fmt.Sprintf("archive not read %s: %v", where, err)
+	}
 	t.warn(msg)
+}
+
+// counted counts a member against the path's cap and says whether the walk may go on; when
+// it may not, the member is named in a warning.
+func (t *tree) counted(rel string) bool {
+	b := t.c.b
+	b.members++
+	if b.members <= b.lim.Members {
+		return true
+	}
+	msg := fmt.Sprintf("%s: not read from member %s on: over the cap of %d members (--max-members)", t.name, cleanRel(rel), b.lim.Members)
+	t.warn(msg)
+	b.hit("members", msg)
+	return false
 }
 
 // warn adds a warning to the tree's first archive (the only one, unless the tree holds
@@ -324,6 +359,9 @@ func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool 
 			info, _ := t.split("")
 			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, named(err, p)))
 			return nil
+		}
+		if !d.IsDir() && !t.counted(filepath.ToSlash(strings.TrimPrefix(p, root))) {
+			return filepath.SkipAll
 		}
 		if !d.Type().IsRegular() {
 			if !d.IsDir() {
