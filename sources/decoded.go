@@ -25,7 +25,7 @@ func openDecoder(name string, rc io.Reader, c *chain) (io.ReadCloser, error) {
 		if slot {
 			c.freeSlot()
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fault(name, format, err, 0, 1)
 	}
 	if format == "" {
 		return dr, nil // plain bytes: nothing is decoded, nothing to bound beyond the disk
@@ -73,14 +73,24 @@ func (d *decoded) Read(p []byte) (int, error) {
 	if err == io.EOF && d.format == "xz" && !d.process && !d.in.endsXZ() {
 		err = errors.New("the stream ends before its footer") // the pure-Go decoder takes a cut at a block's edge for the end
 	}
-	switch {
-	case err == nil, err == io.EOF:
+	if err == nil || err == io.EOF {
 		return n, err
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	}
+	d.err = fault(d.name, d.format, err, d.out, d.lines)
+	return n, d.err
+}
+
+// fault says a decoder's error in one sentence: the input, the format, the decoder's words,
+// and where in the decoded stream it came.
+func fault(name, format string, err error, at, line int64) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
 		err = fmt.Errorf("%w (the compressed stream is cut short)", err)
 	}
-	d.err = fmt.Errorf("%s: %s: %v, at decoded byte %d (line %d); what came before is read", d.name, d.format, err, d.out, d.lines)
-	return n, d.err
+	err = fmt.Errorf("%s: %s: %w, at decoded byte %d (line %d)", name, format, err, at, line)
+	if at > 0 {
+		err = fmt.Errorf("%w; what came before is read", err)
+	}
+	return err
 }
 
 func (d *decoded) Close() error {

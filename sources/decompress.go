@@ -140,13 +140,7 @@ func (t *toolReader) Read(p []byte) (int, error) {
 		werr := t.cmd.Wait()
 		procs.ended()
 		if werr != nil {
-			// "xz: (stdin): Unexpected end of input": the input's name is added by the
-			// reader that knows it.
-			msg := strings.TrimSpace(strings.Replace(t.stderr.String(), "(stdin): ", "", 1))
-			if msg == "" {
-				msg = werr.Error()
-			}
-			t.err = errors.New(msg)
+			t.err = errors.New(toolComplaint(t.stderr.String(), werr))
 		}
 		return n, t.err
 	}
@@ -176,3 +170,19 @@ func (c *procCount) started() {
 }
 
 func (c *procCount) ended() { c.running.Add(-1) }
+
+// toolComplaint is the first line of what a decoder process said, without its own name and
+// "(stdin)" ("/usr/bin/xz: (stdin): Unexpected end of input", "bzip2: Compressed file ends
+// unexpectedly;" and a page of advice): the reader that knows the input's name and the
+// format says them.
+func toolComplaint(stderr string, werr error) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(stderr), "\n")
+	if prog, rest, ok := strings.Cut(first, ": "); ok && !strings.Contains(prog, " ") { // the program's name
+		first = rest
+	}
+	first = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(first, "(stdin): ")), ";")
+	if first == "" {
+		return werr.Error()
+	}
+	return first
+}
