@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -129,6 +130,10 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 			b, _ := io.ReadAll(io.LimitReader(rc, maxMeta))
 			rc.Close()
 			info.readMeta(inner, b)
+		} else { // the node or its clock may stay unknown
+			msg := fmt.Sprintf("%s:%s: cannot be read: %v", info.Name, inner, err)
+			info.Warnings = append(info.Warnings, msg)
+			t.f.incomplete(msg)
 		}
 		info.Meta++
 		return true
@@ -348,51 +353,59 @@ func (t *tree) special(shown string, mode fs.FileMode) {
 }
 
 // walkDir walks a directory found at root and named shown; only regular files are read,
-// nothing is followed.
+// nothing is followed. A directory or file that cannot be read is named in a warning and
+// makes the result partial (Files.Incomplete), whatever else was read.
 func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool {
 	ok := true
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	fsys := t.f.dirFS(root)
+	unreadable := func(rel string, err error) {
+		p := filepath.Join(shown, filepath.FromSlash(rel))
+		msg := fmt.Sprintf("%s: cannot be read: %v", p, named(err, p))
+		t.warn(msg)
+		t.f.incomplete(msg)
+	}
+	err := fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if rel, rerr := filepath.Rel(root, p); rerr == nil {
-				p = filepath.Join(shown, rel)
-			}
-			info, _ := t.split("")
-			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, named(err, p)))
+			unreadable(rel, err)
 			return nil
 		}
-		if !d.IsDir() && !t.counted(filepath.ToSlash(strings.TrimPrefix(p, root))) {
-			return filepath.SkipAll
+		if !d.IsDir() && !t.counted(rel) {
+			return fs.SkipAll
 		}
 		if !d.Type().IsRegular() {
 			if !d.IsDir() {
-				if rel, err := filepath.Rel(root, p); err == nil {
-					t.skipped(filepath.ToSlash(rel), "skipped: not a regular file, never followed")
-					t.special(filepath.Join(shown, rel), d.Type())
-				}
+				t.skipped(rel, "skipped: not a regular file, never followed")
+				t.special(filepath.Join(shown, filepath.FromSlash(rel)), d.Type())
 			}
-			return nil
-		}
-		rel, rerr := filepath.Rel(root, p)
-		if rerr != nil {
 			return nil
 		}
 		st, serr := d.Info()
 		if serr != nil {
+			unreadable(rel, serr)
 			return nil
 		}
-		open := func() (io.ReadCloser, error) { return openRegular(p, filepath.Join(shown, rel)) }
-		if !t.member(filepath.ToSlash(rel), st.ModTime(), open, yield) {
+		at, as := filepath.Join(root, filepath.FromSlash(rel)), filepath.Join(shown, filepath.FromSlash(rel))
+		open := func() (io.ReadCloser, error) { return openRegular(at, as) }
+		if !t.member(rel, st.ModTime(), open, yield) {
 			ok = false
-			return filepath.SkipAll
+			return fs.SkipAll
 		}
 		return nil
 	})
 	if err != nil && ok {
-		info, _ := t.split("")
-		info.Warnings = append(info.Warnings, err.Error())
+		unreadable(".", err)
 	}
 	for _, info := range t.roots {
 		info.finish()
 	}
 	return ok
+}
+
+// dirFS is the directory tree a walk lists: the real one, unless a test stands in a tree
+// with faults no test run as root could make with permissions.
+func (f *Files) dirFS(root string) fs.FS {
+	if f.listDir != nil {
+		return f.listDir(root)
+	}
+	return os.DirFS(root)
 }

@@ -32,6 +32,8 @@ type Files struct {
 
 	mu      sync.Mutex
 	partial []string // what was left unread, for Incomplete
+	// listDir stands in for os.DirFS in tests.
+	listDir func(root string) fs.FS
 }
 
 var _ Source = (*Files)(nil)

@@ -56,3 +56,25 @@ func TestParseSize(t *testing.T) {
 		t.Errorf("formatSize: %s", s)
 	}
 }
+
+// A directory that cannot be listed beside a good log: the log is analysed, the directory
+// is named on standard error, and the exit code says the result is partial. (Run as root,
+// which reads whatever the mode says, it skips: sources' test stands in a denied directory.)
+func TestUnreadableDirectoryIsPartial(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads a directory whatever its mode")
+	}
+	report, err := os.ReadFile("../../../golden/testdata/real/cgroupfs-burstable/dmesg.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "dmesg.txt"), report, 0o644)
+	secret := filepath.Join(dir, "secret")
+	os.Mkdir(secret, 0)
+	t.Cleanup(func() { os.Chmod(secret, 0o755) })
+	out, errs, code := runMain(t, "", "analyze", dir)
+	if code != exitPartial || !strings.Contains(errs, "coroner: warning: "+secret+": cannot be read") || !strings.Contains(out, "cgroup-oom") {
+		t.Errorf("exit %d, want %d\nstdout: %.300s\nstderr: %s", code, exitPartial, out, errs)
+	}
+}
