@@ -41,6 +41,11 @@ func (n *nodeCmd) Run(env *Env) error {
 	for _, in := range res.Unreadable {
 		warnings = append(warnings, fmt.Sprintf("%s: %v", in.Name, in.Err))
 	}
+	for _, src := range srcs { // the syslog files: a cap reached is said as analyze says it
+		if f, ok := src.(*sources.Files); ok {
+			warnings = append(warnings, f.Incomplete()...)
+		}
+	}
 	rep := res.Report
 	rep.Warnings = append(append(rep.Warnings, warnings...), stateWarnings...)
 	correlate.KeepRange(rep, node.Since, endOfTime) // deaths whose time is unknown are kept
