@@ -96,3 +96,19 @@ func TestSparseMemberNotExpanded(t *testing.T) {
 		t.Errorf("no warning names the sparse member: %+v", f.Archives)
 	}
 }
+
+// A regular member claiming more bytes than the archive holds is read as far as the bytes
+// stored go, and the archive is said to be damaged there. (This held before; it guards the
+// bound that the member's stored size gives.)
+func TestOversizedMemberBoundedByStream(t *testing.T) {
+	var buf bytes.Buffer
+	buf.Write(ustarBlock("sosreport-node1-2026-11-27-abcdefg/sos_commands/kernel/dmesg", tar.TypeReg, 1<<33-1))
+	buf.Write(padded([]byte(killLine)))
+	p := filepath.Join(t.TempDir(), "sosreport-node1-2026-11-27-abcdefg.tar")
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	f := &Files{Paths: []string{p}}
+	_, warnings := readAllInputs(t, f)
+	if !anyContains(warnings, "unexpected EOF") {
+		t.Errorf("warnings %q: want the cut said", warnings)
+	}
+}
