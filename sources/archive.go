@@ -38,10 +38,12 @@ type tree struct {
 	name  string // what the user named
 	roots map[string]*ArchiveInfo
 	kind  string // kind of the outer path: tar, directory
+	c     *chain // the stream of archives this one is read in, and the path's budget
+	depth int    // how many archives this one is inside
 }
 
-func newTree(f *Files, name, kind string) *tree {
-	return &tree{f: f, name: name, roots: map[string]*ArchiveInfo{}, kind: kind}
+func newTree(f *Files, name, kind string, c *chain, depth int) *tree {
+	return &tree{f: f, name: name, roots: map[string]*ArchiveInfo{}, kind: kind, c: c, depth: depth}
 }
 
 // split finds the archive a member belongs to and its path inside it. A first component
@@ -128,11 +130,21 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 			b, _ := io.ReadAll(io.LimitReader(rc, maxMeta))
 			rc.Close()
 			info.readMeta(inner, b)
+		} else { // the node or its clock may stay unknown
+			msg := fmt.Sprintf("%s:%s: cannot be read: %v", info.Name, inner, err)
+			info.Warnings = append(info.Warnings, msg)
+			t.f.incomplete(msg)
 		}
 		info.Meta++
 		return true
 	}
 	if isNestedArchive(inner) {
+		if t.depth+1 > t.c.b.lim.Depth {
+			msg := fmt.Sprintf("%s:%s: not read: an archive %d archives deep, over the cap (--max-depth %d)", info.Name, inner, t.depth+1, t.c.b.lim.Depth)
+			info.Warnings = append(info.Warnings, msg)
+			t.c.b.hit("depth", msg)
+			return true
+		}
 		return t.nested(info.Name+":"+inner, open, yield)
 	}
 	in := &Input{Name: info.Name + ":" + inner, Kind: t.f.Kind, ModTime: modTime, Archive: info, Role: role}
@@ -152,14 +164,18 @@ func (t *tree) member(rel string, modTime time.Time, open func() (io.ReadCloser,
 			return true
 		}
 		info.Used++
-		in.Raw = decompressedRaw(in.Name, &readCloser{br, rc}, nil)
+		in.Raw = decompressedRaw(in.Name, &readCloser{br, rc}, nil, t.c)
 		in.Records = RawLines(in.Raw)
 		return yield(in, nil)
 	}
 	info.Used++
-	in.Raw = decompressedRaw(in.Name, nil, open)
-	in.Records = RawLines(in.Raw)
 	in.Detached = t.kind == "directory" // a directory's files open by path; a tar's members are its stream
+	c := t.c
+	if in.Detached { // read beside the others: a stream of its own, for the decoder slot
+		c = t.c.b.chain()
+	}
+	in.Raw = decompressedRaw(in.Name, nil, open, c)
+	in.Records = RawLines(in.Raw)
 	return yield(in, nil)
 }
 
@@ -198,17 +214,20 @@ func (t *tree) nested(name string, open func() (io.ReadCloser, error), yield fun
 		return yield(&Input{Name: name}, err)
 	}
 	defer rc.Close()
-	dr, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
+	dr, err := openDecoder(name, rc, t.c)
 	if err != nil {
 		return yield(&Input{Name: name}, err)
 	}
 	defer dr.Close()
 	br := bufio.NewReaderSize(dr, 64<<10)
-	head, _ := br.Peek(tarBlock)
+	head, err := br.Peek(tarBlock)
 	if !isTar(head) {
+		if err != nil && err != io.EOF {
+			return yield(&Input{Name: name}, err)
+		}
 		return yield(&Input{Name: name}, fmt.Errorf("%s: not a tar archive", name))
 	}
-	inner := newTree(t.f, name, "tar")
+	inner := newTree(t.f, name, "tar", t.c, t.depth+1)
 	return inner.walkTar(br, yield)
 }
 
@@ -226,6 +245,15 @@ func (t *tree) walkTar(r io.Reader, yield func(*Input, error) bool) bool {
 			break
 		}
 		last = hdr.Name
+		if !t.counted(hdr.Name) {
+			break
+		}
+		if isSparse(hdr) {
+			t.skipped(hdr.Name, "skipped: sparse")
+			t.warn(fmt.Sprintf("%s:%s: a sparse member claiming %d bytes: not read (its holes would be read as zeros; logs are never sparse)",
+				t.name, cleanRel(hdr.Name), hdr.Size))
+			continue
+		}
 		if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
 			if hdr.Typeflag != tar.TypeDir { // symlinks, hard links, devices: never followed
 				t.skipped(hdr.Name, "skipped: "+typeName(hdr.Typeflag)+", never followed")
@@ -280,6 +308,29 @@ func (t *tree) damaged(last string, err error) {
 		where = "after member " + cleanRel(last)
 	}
 	msg := fmt.Sprintf("archive is damaged %s (%v); the rest of it is not read", where, err)
+	if lerr := (*errLimit)(nil); errors.As(err, &lerr) {
+		msg = fmt.Sprintf("archive not read %s: %v", where, err)
+	}
+	t.warn(msg)
+}
+
+// counted counts a member against the path's cap and says whether the walk may go on; when
+// it may not, the member is named in a warning.
+func (t *tree) counted(rel string) bool {
+	b := t.c.b
+	b.members++
+	if b.members <= b.lim.Members {
+		return true
+	}
+	msg := fmt.Sprintf("%s: not read from member %s on: over the cap of %d members (--max-members)", t.name, cleanRel(rel), b.lim.Members)
+	t.warn(msg)
+	b.hit("members", msg)
+	return false
+}
+
+// warn adds a warning to the tree's first archive (the only one, unless the tree holds
+// several reports; a map's "first" is any one, which is enough to have it said).
+func (t *tree) warn(msg string) {
 	if len(t.roots) == 0 {
 		t.split("")
 	}
@@ -289,48 +340,72 @@ func (t *tree) damaged(last string, err error) {
 	}
 }
 
+// special warns of a FIFO, socket or device found in a directory: it is not read (reading
+// it could block or never end), and unlike a symlink, which sos writes by the hundred, it is
+// out of place in a tree of logs, so it is named.
+func (t *tree) special(shown string, mode fs.FileMode) {
+	what := notRegular(mode)
+	if what == "" || mode&fs.ModeSymlink != 0 {
+		return
+	}
+	info, _ := t.split("")
+	info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %s, not a regular file: not read", filepath.ToSlash(shown), what))
+}
+
 // walkDir walks a directory found at root and named shown; only regular files are read,
-// nothing is followed.
+// nothing is followed. A directory or file that cannot be read is named in a warning and
+// makes the result partial (Files.Incomplete), whatever else was read.
 func (t *tree) walkDir(root, shown string, yield func(*Input, error) bool) bool {
 	ok := true
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	fsys := t.f.dirFS(root)
+	unreadable := func(rel string, err error) {
+		p := filepath.Join(shown, filepath.FromSlash(rel))
+		msg := fmt.Sprintf("%s: cannot be read: %v", p, named(err, p))
+		t.warn(msg)
+		t.f.incomplete(msg)
+	}
+	err := fs.WalkDir(fsys, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if rel, rerr := filepath.Rel(root, p); rerr == nil {
-				p = filepath.Join(shown, rel)
-			}
-			info, _ := t.split("")
-			info.Warnings = append(info.Warnings, fmt.Sprintf("%s: %v", p, named(err, p)))
+			unreadable(rel, err)
 			return nil
+		}
+		if !d.IsDir() && !t.counted(rel) {
+			return fs.SkipAll
 		}
 		if !d.Type().IsRegular() {
 			if !d.IsDir() {
-				if rel, err := filepath.Rel(root, p); err == nil {
-					t.skipped(filepath.ToSlash(rel), "skipped: not a regular file, never followed")
-				}
+				t.skipped(rel, "skipped: not a regular file, never followed")
+				t.special(filepath.Join(shown, filepath.FromSlash(rel)), d.Type())
 			}
-			return nil
-		}
-		rel, rerr := filepath.Rel(root, p)
-		if rerr != nil {
 			return nil
 		}
 		st, serr := d.Info()
 		if serr != nil {
+			unreadable(rel, serr)
 			return nil
 		}
-		open := func() (io.ReadCloser, error) { return os.Open(p) }
-		if !t.member(filepath.ToSlash(rel), st.ModTime(), open, yield) {
+		at, as := filepath.Join(root, filepath.FromSlash(rel)), filepath.Join(shown, filepath.FromSlash(rel))
+		open := func() (io.ReadCloser, error) { return openRegular(at, as) }
+		if !t.member(rel, st.ModTime(), open, yield) {
 			ok = false
-			return filepath.SkipAll
+			return fs.SkipAll
 		}
 		return nil
 	})
 	if err != nil && ok {
-		info, _ := t.split("")
-		info.Warnings = append(info.Warnings, err.Error())
+		unreadable(".", err)
 	}
 	for _, info := range t.roots {
 		info.finish()
 	}
 	return ok
+}
+
+// dirFS is the directory tree a walk lists: the real one, unless a test stands in a tree
+// with faults no test run as root could make with permissions.
+func (f *Files) dirFS(root string) fs.FS {
+	if f.listDir != nil {
+		return f.listDir(root)
+	}
+	return os.DirFS(root)
 }

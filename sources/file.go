@@ -3,12 +3,12 @@ package sources
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -27,6 +27,13 @@ type Files struct {
 	Archives []*ArchiveInfo
 	// Explain records every archive member's fate in its ArchiveInfo (--explain-inputs).
 	Explain bool
+	// Limits bound each path named and all it holds; zero fields take DefaultLimits.
+	Limits Limits
+
+	mu      sync.Mutex
+	partial []string // what was left unread, for Incomplete
+	// listDir stands in for os.DirFS in tests.
+	listDir func(root string) fs.FS
 }
 
 var _ Source = (*Files)(nil)
@@ -49,12 +56,13 @@ func (f *Files) Inputs() iter.Seq2[*Input, error] {
 }
 
 func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
+	b := f.budget(path)
 	if path == "-" {
 		stdin := f.Stdin
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		raw := decompressedRaw("-", io.NopCloser(stdin), nil)
+		raw := decompressedRaw("-", io.NopCloser(stdin), nil, b.chain())
 		return yield(&Input{Name: "-", Kind: f.Kind, ModTime: f.Now, Records: RawLines(raw), Raw: raw}, nil)
 	}
 	at := path
@@ -66,32 +74,33 @@ func (f *Files) inputs(path string, yield func(*Input, error) bool) bool {
 		return yield(&Input{Name: path}, named(err, path))
 	}
 	if st.IsDir() {
-		return newTree(f, path, "directory").walkDir(at, path, yield)
+		return newTree(f, path, "directory", b.chain(), 0).walkDir(at, path, yield)
 	}
-	file, err := os.Open(at)
+	if what := notRegular(st.Mode()); what != "" {
+		return yield(&Input{Name: path}, errNotRegular(path, what))
+	}
+	file, err := openRegular(at, path)
 	if err != nil {
-		return yield(&Input{Name: path}, named(err, path))
+		return yield(&Input{Name: path}, err)
 	}
-	defer file.Close()
-	dr, err := Decompress(bufio.NewReaderSize(file, 64<<10))
+	c := b.chain()
+	dr, err := openDecoder(path, file, c)
 	if err != nil {
-		return yield(&Input{Name: path}, fmt.Errorf("%s: %w", path, err))
+		file.Close()
+		return yield(&Input{Name: path}, err)
 	}
-	defer dr.Close()
 	br := bufio.NewReaderSize(dr, MaxLineBytes)
 	if head, _ := br.Peek(tarBlock); isTar(head) {
-		return newTree(f, path, "tar").walkTar(br, yield)
+		defer file.Close()
+		defer dr.Close()
+		return newTree(f, path, "tar", c, 0).walkTar(br, yield)
 	}
-	if st.Mode().IsRegular() { // opened again when it is read, so that it can be read later
-		raw := decompressedRaw(path, nil, func() (io.ReadCloser, error) {
-			f, err := os.Open(at)
-			return f, named(err, path)
-		})
-		return yield(&Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw, Detached: true}, nil)
-	}
-	raw := func(read func(*bufio.Reader) error) error { return read(br) }
-	in := &Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw}
-	return yield(in, nil)
+	// Closed before the input is read, so that its reading may take the decoder slot.
+	dr.Close()
+	file.Close()
+	// Opened again when it is read, so that it can be read later.
+	raw := decompressedRaw(path, nil, func() (io.ReadCloser, error) { return openRegular(at, path) }, c)
+	return yield(&Input{Name: path, Kind: f.Kind, ModTime: st.ModTime(), Records: RawLines(raw), Raw: raw, Detached: true}, nil)
 }
 
 // named makes a file error name the path as the user gave it, not as it was resolved.
@@ -104,9 +113,9 @@ func named(err error, path string) error {
 }
 
 // decompressedRaw reads a stream unsplit, for Input.Raw (and, through RawLines, its lines),
-// unwrapping gzip and bzip2 by their magic bytes (not by file name, so a rotated
-// "messages-20250329" that is really gzip still reads).
-func decompressedRaw(name string, rc io.ReadCloser, open func() (io.ReadCloser, error)) func(func(*bufio.Reader) error) error {
+// unwrapping gzip, bzip2, xz and zstd by their magic bytes (not by file name, so a rotated
+// "messages-20250329" that is really gzip still reads), within the limits of its chain.
+func decompressedRaw(name string, rc io.ReadCloser, open func() (io.ReadCloser, error), c *chain) func(func(*bufio.Reader) error) error {
 	return func(read func(*bufio.Reader) error) error {
 		if rc == nil {
 			var err error
@@ -115,9 +124,9 @@ func decompressedRaw(name string, rc io.ReadCloser, open func() (io.ReadCloser, 
 			}
 		}
 		defer rc.Close()
-		r, err := Decompress(bufio.NewReaderSize(rc, 64<<10))
+		r, err := openDecoder(name, rc, c)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			return err
 		}
 		defer r.Close()
 		return read(bufio.NewReaderSize(r, MaxLineBytes))

@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,8 +40,13 @@ func (n Node) Sources() ([]Source, []string) {
 	}
 	var files []string
 	for _, f := range n.LogFiles {
-		p := filepath.Join(n.Root, f)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		// Resolved inside the root: a var/log/messages linked to an absolute path names the
+		// root's file of that path, never this machine's.
+		p, err := n.FS().Resolve(strings.TrimPrefix(path.Clean("/"+filepath.ToSlash(f)), "/"))
+		if err != nil {
+			continue
+		}
+		if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() {
 			files = append(files, p)
 		}
 	}
@@ -53,8 +59,11 @@ func (n Node) Sources() ([]Source, []string) {
 // kmsgPath is the root's /dev/kmsg. A debug pod's host mount often lacks the host's /dev
 // (devtmpfs is a mount of its own); the ring buffer is the kernel's, not the root's, so the
 // pod's own /dev/kmsg reads the same records.
-func (n Node) kmsgPath() (path, warning string) {
-	p := filepath.Join(n.Root, "dev/kmsg")
+func (n Node) kmsgPath() (string, string) {
+	p, err := n.FS().Resolve("dev/kmsg")
+	if err != nil {
+		p = filepath.Join(n.Root, "dev/kmsg")
+	}
 	if _, err := os.Stat(p); err != nil && n.Root != "/" {
 		if _, err := os.Stat("/dev/kmsg"); err == nil {
 			return "/dev/kmsg", p + " missing; reading the same kernel's /dev/kmsg instead"
@@ -89,11 +98,18 @@ func (n Node) Zone(name string) (*time.Location, string) {
 	return loc, ""
 }
 
+// FS is the node's file system below its root, every path and symlink resolved inside it.
+func (n Node) FS() RootFS { return RootFS{Root: n.Root} }
+
+// zoneName reads the zone's name inside the root: only its first line, of a file that is
+// small, since it is shown in a warning when it is no zone.
 func (n Node) zoneName() string {
-	if b, err := os.ReadFile(filepath.Join(n.Root, "etc/timezone")); err == nil {
-		return strings.TrimSpace(string(b))
+	fsys := RootFS{Root: n.Root, MaxFile: 4 << 10}
+	if b, err := fsys.ReadFile("etc/timezone"); err == nil {
+		first, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimSpace(first)
 	}
-	if target, err := os.Readlink(filepath.Join(n.Root, "etc/localtime")); err == nil {
+	if target, err := fsys.Readlink("etc/localtime"); err == nil {
 		if _, zone, ok := strings.Cut(target, "zoneinfo/"); ok {
 			return zone
 		}

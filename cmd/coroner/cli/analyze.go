@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ type analyzeCmd struct {
 	BootTime string        `help:"Wall-clock boot time (RFC 3339) for boot-relative dmesg stamps; default: learned by matching lines in inputs with wall-clock stamps."`
 	Now      string        `help:"When the pasted kubectl output was printed (RFC 3339): its ages (\"7m24s\", \"3d2h\", \"(5m ago)\") become times. Default: ages stay relative, since the paste does not say."`
 	Window   time.Duration `default:"2m" help:"How far apart kills in one pod without a container ID may be and still be one death."`
-	Explain  bool          `name:"explain-inputs" help:"List every file of every archive and directory with what was done with it (read as kernel, syslog, journal, unit or objects; node facts; skipped and why), in the report's archives section."`
+	limitFlags
+	Explain bool `name:"explain-inputs" help:"List every file of every archive and directory with what was done with it (read as kernel, syslog, journal, unit or objects; node facts; skipped and why), in the report's archives section."`
 }
 
 // kindVars feeds the --kind enum from the framing registry.
@@ -52,7 +54,11 @@ func (a *analyzeCmd) Run(env *Env) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	src := &sources.Files{Paths: a.Files, Dir: env.Dir, Kind: a.Kind, Stdin: env.Stdin, Now: time.Now(), Explain: a.Explain}
+	limits, err := a.limits()
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	src := &sources.Files{Paths: a.Files, Dir: env.Dir, Kind: a.Kind, Stdin: env.Stdin, Now: time.Now(), Explain: a.Explain, Limits: limits}
 	res := analysis.Analyze([]sources.Source{src}, analysis.Options{
 		ParseOptions: zones.Options(a.Year, now), Zone: zones.All, BootTime: boot, Window: a.Window})
 	for _, in := range res.Unreadable {
@@ -60,6 +66,10 @@ func (a *analyzeCmd) Run(env *Env) error {
 	}
 	for _, in := range res.Faulted {
 		fmt.Fprintf(env.Stderr, "coroner: error: %s: %s\n", in.Name, faultOf(in))
+	}
+	incomplete := src.Incomplete() // a cap hit, a directory not listed: the result is partial
+	for _, msg := range incomplete {
+		fmt.Fprintf(env.Stderr, "coroner: warning: %s\n", msg)
 	}
 	if err := a.write(env, res.Report); err != nil {
 		return err
@@ -78,6 +88,8 @@ func (a *analyzeCmd) Run(env *Env) error {
 		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(res.Unreadable), len(res.Inputs))}
 	case len(res.Faulted) > 0:
 		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs were cut short by a read error", len(res.Faulted), len(res.Inputs))}
+	case len(incomplete) > 0:
+		return &exitError{exitPartial, errors.New("the result is partial: some inputs were read only in part (see the warnings)")}
 	}
 	return nil
 }

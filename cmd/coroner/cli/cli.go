@@ -21,7 +21,7 @@ var version = "dev"
 // Exit codes, documented in the README.
 const (
 	exitOK      = 0 // analysis done, even with no deaths
-	exitPartial = 1 // some inputs unreadable, the others analysed
+	exitPartial = 1 // some inputs unreadable or read only in part (a cap), the others analysed
 	exitUsage   = 2 // usage error, or nothing could be read
 )
 
@@ -123,6 +123,6 @@ func Run(args []string, env *Env) int {
 func newParser(c *commands, env *Env, exit func(int)) (*kong.Kong, error) {
 	return kong.New(c, kong.Name("coroner"),
 		kong.Description("coroner performs the post-mortem on Kubernetes containers that died of memory."),
-		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars{"version": "coroner " + versionString()},
+		kong.Vars(kindVars()), kong.Vars(outputVars()), kong.Vars(limitVars()), kong.Vars{"version": "coroner " + versionString()},
 		kong.Writers(env.Stdout, env.Stderr), kong.Help(helpWithExamples), kong.Exit(exit))
 }

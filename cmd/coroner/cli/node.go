@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 )
 
 type nodeCmd struct {
-	Root  string        `default:"/" help:"The node's root filesystem: / on the node, /host in 'kubectl debug node/X' with the host mounted there. Every path is resolved inside it."`
+	Root  string        `default:"/" help:"The node's root filesystem: / on the node, /host in 'kubectl debug node/X' with the host mounted there. Every path and symlink is resolved inside it (an absolute symlink against the root, never out of it); only regular files are opened, and a file of the node's state is read up to 16 MiB."`
 	Since time.Duration `default:"6h" help:"How far back to look."`
 	outputFlags
 	TZ       string        `name:"tz" default:"" help:"Time zone of zone-less stamps in /var/log files; default: the node's /etc/timezone or /etc/localtime, else UTC."`
@@ -35,7 +34,7 @@ func (n *nodeCmd) Run(env *Env) error {
 	if why != "" {
 		warnings = append(warnings, why)
 	}
-	state, stateWarnings := sources.ReadNodeState(os.DirFS(n.Root))
+	state, stateWarnings := sources.ReadNodeState(node.FS())
 	res := analysis.Analyze(srcs, analysis.Options{
 		ParseOptions: func(string) parsers.Options { return parsers.Options{Clock: parsers.Clock{Loc: loc}} },
 		Window:       n.Window, Node: state})
@@ -44,6 +43,11 @@ func (n *nodeCmd) Run(env *Env) error {
 	}
 	for _, in := range res.Faulted {
 		warnings = append(warnings, fmt.Sprintf("%s: %s", in.Name, faultOf(in)))
+	}
+	for _, src := range srcs { // the syslog files: a cap reached is said as analyze says it
+		if f, ok := src.(*sources.Files); ok {
+			warnings = append(warnings, f.Incomplete()...)
+		}
 	}
 	rep := res.Report
 	rep.Warnings = append(append(rep.Warnings, warnings...), stateWarnings...)
