@@ -284,13 +284,16 @@ func (p *run) readError(line int, offset int64, err error) {
 		p.res.Err = err
 		return
 	}
-	where := fmt.Sprintf("after line %d", p.res.Lines)
-	if offset >= 0 {
-		where += fmt.Sprintf(" (byte %d of the decoded text)", offset)
-	}
 	p.res.Fault = err
-	p.res.Warnings = append(p.res.Warnings, Warning{Line: line, Fault: true,
-		Message: fmt.Sprintf("read error %s, the rest of the input is lost: %v", where, err)})
+	msg := err.Error() // a decoder's fault or a cap: it says where, and that the rest is lost
+	if !sources.SaysWhere(err) {
+		where := fmt.Sprintf("after line %d", p.res.Lines)
+		if offset >= 0 {
+			where += fmt.Sprintf(" (byte %d of the decoded text)", offset)
+		}
+		msg = fmt.Sprintf("read error %s, the rest of the input is lost: %v", where, err)
+	}
+	p.res.Warnings = append(p.res.Warnings, Warning{Line: line, Fault: true, Message: msg})
 }
 
 func (p *run) record(rec sources.Record, emit func(Event)) {

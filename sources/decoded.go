@@ -90,7 +90,20 @@ func fault(name, format string, err error, at, line int64) error {
 	if at > 0 {
 		err = fmt.Errorf("%w; what came before is read", err)
 	}
-	return err
+	return &positioned{err}
+}
+
+// positioned is an error that already says where in the input it came.
+type positioned struct{ error }
+
+func (p *positioned) Unwrap() error { return p.error }
+
+// SaysWhere reports whether err already names the input and where in it the read stopped
+// (a decoder's fault, a cap), so that whoever reports it need not say it again.
+func SaysWhere(err error) bool {
+	var p *positioned
+	var l *errLimit
+	return errors.As(err, &p) || errors.As(err, &l)
 }
 
 func (d *decoded) Close() error {

@@ -65,7 +65,7 @@ func (a *analyzeCmd) Run(env *Env) error {
 		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", in.Err)
 	}
 	for _, in := range res.Faulted {
-		fmt.Fprintf(env.Stderr, "coroner: error: %s: %s\n", in.Name, faultOf(in))
+		fmt.Fprintf(env.Stderr, "coroner: error: %s\n", faultOf(in))
 	}
 	incomplete := src.Incomplete() // a cap hit, a directory not listed: the result is partial
 	for _, msg := range incomplete {

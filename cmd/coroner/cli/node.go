@@ -42,7 +42,7 @@ func (n *nodeCmd) Run(env *Env) error {
 		warnings = append(warnings, fmt.Sprintf("%s: %v", in.Name, in.Err))
 	}
 	for _, in := range res.Faulted {
-		warnings = append(warnings, fmt.Sprintf("%s: %s", in.Name, faultOf(in)))
+		warnings = append(warnings, faultOf(in))
 	}
 	for _, src := range srcs { // the syslog files: a cap reached is said as analyze says it
 		if f, ok := src.(*sources.Files); ok {
