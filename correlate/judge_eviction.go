@@ -2,6 +2,7 @@ package correlate
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -149,14 +150,17 @@ func linkEpisode(d *report.Death, sc *scene) {
 	for i := range sc.pressure {
 		p := &sc.pressure[i]
 		me := d.Namespace + "/" + d.Pod
-		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, sc.window) || slices.Contains(p.Evicted, me)) {
+		if !sameNode(p.Node, d.Node) || !(covers(&p.Pressure, t, sc.window) || p.evicted[me]) {
 			continue
 		}
 		idx := i
 		d.Eviction.Episode = &idx
 		d.Eviction.RankedPods = rankingFor(p, me, t)
 		for _, o := range p.Evicted {
-			if o != me {
+			if o == me {
+				continue
+			}
+			if d.Eviction.OthersCount++; len(d.Eviction.Others) < report.MaxListed {
 				d.Eviction.Others = append(d.Eviction.Others, o)
 			}
 		}
@@ -188,14 +192,13 @@ func episodeAt(ps []episode, node string, t time.Time, window time.Duration) *ep
 // rankingFor is the last ranking before the eviction that names the pod; the episode's first
 // when none does.
 func rankingFor(p *episode, pod string, t time.Time) []string {
-	out := append([]string{}, p.RankedPods...)
-	for _, r := range p.rankings {
-		if r.at.After(t.Add(time.Second)) {
-			break
-		}
-		if slices.Contains(r.pods, pod) {
-			out = append([]string{}, r.pods...)
+	// The rankings are in time order: the last one by then that holds the pod, found from
+	// the end, so that thousands of evictions do not each scan every ranking.
+	n := sort.Search(len(p.rankings), func(i int) bool { return p.rankings[i].at.After(t.Add(time.Second)) })
+	for i := n - 1; i >= 0; i-- {
+		if slices.Contains(p.rankings[i].pods, pod) {
+			return append([]string{}, p.rankings[i].pods...)
 		}
 	}
-	return out
+	return append([]string{}, p.RankedPods...)
 }

@@ -38,7 +38,8 @@ const episodeGap = 5 * time.Minute
 // eviction's own.
 type episode struct {
 	report.Pressure
-	rankings []ranking
+	rankings []ranking       // in time order, a ranking the same as the one before left out
+	evicted  map[string]bool // Pressure.Evicted, to look a pod up
 }
 
 type ranking struct {
@@ -114,7 +115,7 @@ func isPressure(f nodeFact) bool {
 
 func episodeOf(fs []nodeFact) episode {
 	p := episode{Pressure: report.Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
-		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []report.Evidence{}}}
+		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []report.Evidence{}}, evicted: map[string]bool{}}
 	first, last := fs[0].at.UTC(), fs[len(fs)-1].at.UTC()
 	kubeletMet, eventMet := 0, 0
 	p.Start, p.End = &first, &last
@@ -124,7 +125,10 @@ func episodeOf(fs []nodeFact) episode {
 		}
 		p.Evidence = append(p.Evidence, f.ev)
 		if f.evicted != "" {
-			p.Evicted = appendNew(p.Evicted, f.evicted)
+			if !p.evicted[f.evicted] {
+				p.evicted[f.evicted] = true
+				p.Evicted = append(p.Evicted, f.evicted)
+			}
 			p.Resources = appendNew(p.Resources, f.resource)
 			continue
 		}
@@ -165,7 +169,9 @@ func episodeOf(fs []nodeFact) episode {
 			if len(p.RankedPods) == 0 {
 				p.RankedPods = pods
 			}
-			p.rankings = append(p.rankings, ranking{f.at, pods})
+			if n := len(p.rankings); n == 0 || !slices.Equal(p.rankings[n-1].pods, pods) {
+				p.rankings = append(p.rankings, ranking{f.at, pods})
+			}
 		case parsers.KubeletCriticalPod:
 			p.CriticalNotEvicted = appendNew(p.CriticalNotEvicted, l.Pod.String())
 		case parsers.KubeletNoPodsToEvict, parsers.KubeletUnableToEvict:
@@ -180,7 +186,27 @@ func episodeOf(fs []nodeFact) episode {
 	// The kubelet's lines and its EvictionThresholdMet Events count the same thresholds.
 	p.ThresholdsMet = max(kubeletMet, eventMet)
 	sort.SliceStable(p.Evidence, func(i, j int) bool { return evidenceBefore(p.Evidence[i], p.Evidence[j]) })
+	p.Evidence, p.EvidenceOmitted = keepEnds(p.Evidence, report.MaxListed/2)
 	return p
+}
+
+// keepEnds keeps, of each role's lines, the first and the last n, in their order, and counts
+// the others: the decisive lines of a long episode are where it starts and where it ends.
+func keepEnds(lines []report.Evidence, n int) ([]report.Evidence, int) {
+	total := map[report.Role]int{}
+	for _, l := range lines {
+		total[l.Role]++
+	}
+	seen := map[report.Role]int{}
+	out := lines[:0]
+	for _, l := range lines {
+		i := seen[l.Role]
+		seen[l.Role]++
+		if i < n || i >= total[l.Role]-n {
+			out = append(out, l)
+		}
+	}
+	return out, len(lines) - len(out)
 }
 
 func evidenceBefore(a, b report.Evidence) bool {
@@ -222,7 +248,11 @@ func summarizePressure(p *report.Pressure) string {
 		parts = append(parts, fmt.Sprintf("an eviction threshold was met %s", times(p.ThresholdsMet)))
 	}
 	if n := len(p.Evicted); n > 0 {
-		parts = append(parts, fmt.Sprintf("%s evicted (%s)", count(n, "pod"), strings.Join(p.Evicted, ", ")))
+		names := strings.Join(p.Evicted[:min(n, report.MaxListed)], ", ")
+		if n > report.MaxListed {
+			names += fmt.Sprintf(" and %d more", n-report.MaxListed)
+		}
+		parts = append(parts, fmt.Sprintf("%s evicted (%s)", count(n, "pod"), names))
 	}
 	if n := len(p.AdmissionRefused); n > 0 {
 		parts = append(parts, fmt.Sprintf("%s refused admission", count(n, "pod")))

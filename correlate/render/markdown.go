@@ -149,7 +149,7 @@ func mdFacts(d *report.Death) [][2]string {
 			add("kubelet's ranking", strings.Join(e.RankedPods, ", "))
 		}
 		if len(e.Others) > 0 {
-			add("also evicted", strings.Join(e.Others, ", "))
+			add("also evicted", e.OthersText())
 		}
 	}
 	if k := d.Kill; k != nil {

@@ -313,7 +313,15 @@ func (t *textWriter) facts(d *report.Death) {
 			t.field("ranked", t.list(e.RankedPods))
 		}
 		if len(e.Others) > 0 {
-			t.field("also", "evicted in the same episode: "+t.list(e.Others))
+			shown := e.Others
+			if !t.verbose && len(shown) > 5 {
+				shown = shown[:5]
+			}
+			others := strings.Join(shown, ", ")
+			if more := max(e.OthersCount, len(e.Others)) - len(shown); more > 0 {
+				others += fmt.Sprintf(" and %d more", more) // the episode lists them all
+			}
+			t.field("also", "evicted in the same episode: "+others)
 		}
 	}
 	if k := d.Kill; k != nil {

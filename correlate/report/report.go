@@ -5,6 +5,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -327,8 +328,25 @@ type Eviction struct {
 	Usage      []Usage  `json:"usage,omitempty"`     // containers over their request, from the message
 	Message    string   `json:"message,omitempty"`   // the eviction message as written
 	Episode    *int     `json:"episode,omitempty"`   // index into the report's pressure episodes
-	Others     []string `json:"otherEvicted"`        // other pods evicted in the same episode
+	// Others are other pods evicted in the same episode, the first MaxListed of them; the
+	// episode (Episode) lists them all, once for the report, and OthersCount counts them.
+	Others      []string `json:"otherEvicted"`
+	OthersCount int      `json:"otherEvictedCount,omitempty"`
 }
+
+// OthersText lists the other pods evicted in the episode as a report prints them: those
+// listed, and how many more the episode holds.
+func (e *Eviction) OthersText() string {
+	s := strings.Join(e.Others, ", ")
+	if more := e.OthersCount - len(e.Others); more > 0 {
+		s += fmt.Sprintf(" and %d more (the episode lists them all)", more)
+	}
+	return s
+}
+
+// MaxListed bounds the pods a death lists of its episode, and the lines an episode keeps of
+// one kind: ten thousand evictions in one episode made each death list every other pod.
+const MaxListed = 10
 
 // Usage is one container's usage against its request, from the eviction message.
 type Usage struct {
@@ -365,4 +383,8 @@ type Pressure struct {
 	Deaths             int        `json:"deaths"`               // deaths of this report in the episode
 	Summary            string     `json:"summary"`
 	Evidence           []Evidence `json:"evidence"`
+	// EvidenceOmitted counts the lines left out of Evidence: of each kind of line the first
+	// and last MaxListed/2 are kept (a kubelet logs its ranking every few seconds while the
+	// pressure lasts), and every count above comes from all of them.
+	EvidenceOmitted int `json:"evidenceOmitted,omitempty"`
 }
