@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/alecthomas/kong"
+	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/sources/elastic"
 	"github.com/k8s-coroner/coroner/sources/loki"
 	"github.com/k8s-coroner/coroner/sources/secret"
@@ -127,7 +128,7 @@ func Run(args []string, env *Env) int {
 		return exitOK
 	}
 	if err := ctx.Run(env); err != nil {
-		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", err)
+		sayError(env, err)
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -135,6 +136,13 @@ func Run(args []string, env *Env) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// sayError prints a run's error on standard error. It may quote input (a file name from an
+// archive, a line, a server's answer), so it is escaped as the text report is: a terminal
+// shows escape sequences in it, it does not obey them.
+func sayError(env *Env, err error) {
+	fmt.Fprintf(env.Stderr, "coroner: error: %s\n", render.Escape(err.Error()))
 }
 
 // newParser is coroner's command line over c; exit is called after --help or --version.
