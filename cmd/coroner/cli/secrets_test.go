@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,8 +12,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
+	"github.com/k8s-coroner/coroner/sources/loki"
 	"github.com/k8s-coroner/coroner/sources/loki/lokitest"
 )
 
@@ -171,6 +174,32 @@ func TestLokiCredentialFiles(t *testing.T) {
 		_, stderr, code := runMain(t, "", append(c.args, base...)...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("coroner %v: exit %d, %s (want %q)", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+// A secret in log content (here a process named after the password, as a misconfigured
+// command line does) is scrubbed before the text report cuts lines to the terminal: a
+// scrubber of the written bytes alone would miss a password wrapped over two lines.
+func TestSecretInLogContentScrubbedBeforeLayout(t *testing.T) {
+	srv := lokitest.New()
+	defer srv.Close()
+	at := time.Date(2026, 11, 27, 3, 12, 44, 0, time.UTC)
+	c, _ := loki.New(loki.Config{URL: srv.URL})
+	err := c.Push(context.Background(), []loki.Finding{{Labels: map[string]string{"job": "systemd-journal", "host": "node-9"}, Time: at,
+		Line: "Out of memory: Killed process 4242 (hunter22pw-0123456789-abcdefghij-XYZ) total-vm:4096000kB, anon-rss:3000000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:6500kB oom_score_adj:1000"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("COLUMNS", "30")
+	for _, format := range []string{"text", "json", "markdown", "html"} {
+		out, stderr, code := runMain(t, "", "loki", "--url", srv.URL, "--username", "bob", "--password", "hunter22pw-0123456789-abcdefghij-XYZ", "-o", format,
+			"--from", "2026-11-27T00:00:00Z", "--to", "2026-11-27T06:00:00Z")
+		if code != 0 || !strings.Contains(out, "REDACTED") {
+			t.Fatalf("%s: exit %d, no REDACTED: %s\n%s", format, code, stderr, out)
+		}
+		if strings.Contains(out, "hunter22") {
+			t.Errorf("%s: the password shows:\n%s", format, out)
 		}
 	}
 }
