@@ -66,7 +66,7 @@ func (f *Flags) Open(conn batch.Conn) (batch.Store, error) {
 func (*Flags) Examples() []string {
 	return []string{
 		"coroner loki --addr http://loki-gateway.monitoring:3100 --org-id prod --since 24h",
-		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD=$TOKEN coroner loki --since 168h -o json > week.json",
+		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD_FILE=/run/secrets/loki coroner loki --since 168h -o json > week.json",
 		"coroner loki --addr http://loki:3100 --preset alloy --node-label instance --push-findings",
 		"coroner loki --addr http://loki:3100 --node-label host --shard 0/4 -o json > s0.json   # then: coroner merge s*.json",
 	}
