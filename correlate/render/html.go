@@ -104,6 +104,7 @@ func (hd htmlDeath) plainTitle() string {
 // apart) and other deaths, each mark linking to its report; deaths known only in seconds
 // after boot get a boot-relative axis per boot. The reports follow.
 func HTML(w io.Writer, rep *report.Report) error {
+	rep = escaped(rep)
 	v := htmlView{Rep: rep}
 	for i := range rep.Deaths {
 		v.Deaths = append(v.Deaths, htmlDeath{N: i + 1, D: &rep.Deaths[i]})

@@ -14,6 +14,7 @@ import (
 // section per death answering what, why (and why not the others), the numbers, what to do,
 // the proof (decisive lines marked) and what is missing; then node pressure and the inputs.
 func Markdown(w io.Writer, rep *report.Report) error {
+	rep = escaped(rep)
 	bw := bufio.NewWriter(w)
 	m := &mdWriter{w: bw}
 	m.printf("# coroner report\n\n")

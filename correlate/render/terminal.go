@@ -16,7 +16,7 @@ import (
 // and diff want. Colour is on only on a terminal, never when NO_COLOR is set (no-color.org)
 // or the terminal is dumb, unless the mode says always or never.
 func Fit(w io.Writer, getenv func(string) (string, bool), color string) (width int, colour bool) {
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := fileOf(w); ok && term.IsTerminal(int(f.Fd())) {
 		if tw, _, err := term.GetSize(int(f.Fd())); err == nil && tw > 0 {
 			width = tw
 		}
@@ -44,6 +44,21 @@ func Fit(w io.Writer, getenv func(string) (string, bool), color string) (width i
 // terminal itself on every platform (an ioctl on Unix, the console mode on Windows); being
 // a character device is not enough, /dev/null is one too.
 func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := fileOf(w)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// fileOf is the file under w, looking through writers that only filter what passes (the
+// secret scrubber says so by its Unwrap), so that a terminal stays one.
+func fileOf(w io.Writer) (*os.File, bool) {
+	for {
+		switch v := w.(type) {
+		case *os.File:
+			return v, true
+		case interface{ Unwrap() io.Writer }:
+			w = v.Unwrap()
+		default:
+			return nil, false
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 // then one block per death with its decisive proof, the host kills, the pressure episodes,
 // incomplete reports, and what became of each input. opts.Verbose shows everything.
 func Text(w io.Writer, rep *report.Report, opts Options) error {
+	rep = escaped(rep)
 	bw := bufio.NewWriter(w)
 	t := &textWriter{w: bw, colors: opts.Color, verbose: opts.Verbose, width: opts.Width}
 	t.headline(rep)

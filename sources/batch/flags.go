@@ -3,6 +3,8 @@ package batch
 import (
 	"fmt"
 	"time"
+
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // Flags are the command-line flags every batch job shares, whatever the store, as kong reads
@@ -30,6 +32,9 @@ type Conn struct {
 	PageSize int
 	Timeout  time.Duration
 	Retries  int
+	// Secrets learns the credentials the store is opened with, so that nothing coroner
+	// prints shows them; nil learns nothing.
+	Secrets *secret.Scrubber
 }
 
 // Conn returns the client settings of the flags.

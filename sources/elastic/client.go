@@ -30,6 +30,7 @@ import (
 	"github.com/elastic/elastic-transport-go/v8/elastictransport"
 	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // Config is how to reach the cluster. Credentials are never printed.
@@ -96,7 +97,7 @@ func New(cfg Config) (*Client, error) {
 	for _, a := range addrs {
 		u, err := url.Parse(strings.TrimRight(strings.TrimSpace(a), "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("cluster URL %q is not an http(s) URL", a)
+			return nil, fmt.Errorf("cluster URL %q is not an http(s) URL", secret.URL(a))
 		}
 		urls = append(urls, u)
 	}
@@ -149,15 +150,12 @@ func cloudAddress(id string) (string, error) {
 // trusted is then said once (*batch.UnreachableError) instead of once per window. Any HTTP
 // answer counts as reached.
 func (c *Client) Reach(ctx context.Context) error {
-	store, shown := "Elasticsearch", make([]string, len(c.urls))
+	store := "Elasticsearch"
 	if c.cfg.OpenSearch {
 		store = "OpenSearch"
 	}
-	for i, u := range c.urls {
-		shown[i] = u.Redacted()
-	}
 	b := batch.Backoff{Retries: c.cfg.Retries, Base: c.cfg.Backoff, Sleep: c.sleep}
-	return batch.Reach(ctx, b, len(c.urls), store, strings.Join(shown, ","), func() error {
+	return batch.Reach(ctx, b, len(c.urls), store, c.shownURLs(), func() error {
 		rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 		defer cancel()
 		_, err := c.rest.do(rctx, http.MethodGet, "/", nil, "")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/k8s-coroner/coroner/sources/batch"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // nodeQuery selects a window's documents holding a trigger phrase.
@@ -72,7 +73,7 @@ func parseTime(v any) (time.Time, bool) {
 func (c *Client) shownURLs() string {
 	shown := make([]string, len(c.urls))
 	for i, u := range c.urls {
-		shown[i] = u.Redacted()
+		shown[i] = secret.URL(u.String())
 	}
 	return strings.Join(shown, ",")
 }

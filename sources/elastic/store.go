@@ -4,22 +4,23 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"os"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/sources/batch"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // Flags are the flags coroner elasticsearch and coroner opensearch share, beside the batch
 // job's; ElasticsearchFlags and OpenSearchFlags add each product's address.
 type Flags struct {
 	Username        string `env:"ELASTICSEARCH_USERNAME" help:"Basic auth user."`
-	Password        string `env:"ELASTICSEARCH_PASSWORD" help:"Basic auth password; never printed."`
-	PasswordFile    string `help:"File holding the password."`
-	BearerToken     string `env:"ELASTICSEARCH_BEARER_TOKEN" help:"Bearer (service) token; never printed."`
-	BearerTokenFile string `help:"File holding a bearer token."`
+	Password        string `env:"ELASTICSEARCH_PASSWORD" help:"Basic auth password; never printed (--password-file keeps it out of ps)."`
+	PasswordFile    string `env:"ELASTICSEARCH_PASSWORD_FILE" help:"File holding the password (a trailing newline is dropped)."`
+	BearerToken     string `env:"ELASTICSEARCH_BEARER_TOKEN" help:"Bearer (service) token; never printed (--bearer-token-file keeps it out of ps)."`
+	BearerTokenFile string `env:"ELASTICSEARCH_BEARER_TOKEN_FILE" help:"File holding a bearer token (a trailing newline is dropped)."`
 	CAFile          string `name:"ca-file" help:"CA certificate (PEM) to trust."`
 	CertFile        string `name:"cert-file" help:"Client certificate (PEM)."`
 	KeyFile         string `name:"key-file" help:"Client key (PEM)."`
@@ -41,8 +42,8 @@ type Flags struct {
 type ElasticsearchFlags struct {
 	URL        []string `env:"ELASTICSEARCH_URL" sep:"," help:"Cluster URL(s), comma-separated."`
 	CloudID    string   `env:"ELASTIC_CLOUD_ID" help:"Elastic Cloud ID instead of --url."`
-	APIKey     string   `env:"ELASTIC_API_KEY" help:"API key (base64 id:key); never printed."`
-	APIKeyFile string   `help:"File holding the API key."`
+	APIKey     string   `env:"ELASTIC_API_KEY" help:"API key (base64 id:key); never printed (--api-key-file keeps it out of ps)."`
+	APIKeyFile string   `env:"ELASTIC_API_KEY_FILE" help:"File holding the API key (a trailing newline is dropped)."`
 	Flags
 }
 
@@ -54,11 +55,12 @@ type OpenSearchFlags struct {
 
 // Open builds the Elasticsearch store the flags describe.
 func (f *ElasticsearchFlags) Open(conn batch.Conn) (batch.Store, error) {
-	cfg := Config{URLs: f.URL, CloudID: f.CloudID, APIKey: f.APIKey}
-	if err := fromFile(f.APIKeyFile, &cfg.APIKey); err != nil {
+	key, err := secret.FromFlags("api-key", f.APIKey, "api-key-file", f.APIKeyFile)
+	if err != nil {
 		return nil, err
 	}
-	return f.Flags.store(cfg, conn)
+	conn.Secrets.Add(key)
+	return f.Flags.store(Config{URLs: f.URL, CloudID: f.CloudID, APIKey: key}, conn)
 }
 
 // Open builds the OpenSearch store the flags describe.
@@ -84,13 +86,24 @@ func (*OpenSearchFlags) Examples() []string {
 	}
 }
 
+// store builds the client; every credential is told to conn.Secrets before, so that even an
+// error about it shows none.
 func (f *Flags) store(cfg Config, conn batch.Conn) (*Store, error) {
-	cfg.Username, cfg.Password, cfg.BearerToken = f.Username, f.Password, f.BearerToken
-	if err := fromFile(f.PasswordFile, &cfg.Password); err != nil {
+	var err error
+	cfg.Username = f.Username
+	if cfg.Password, err = secret.FromFlags("password", f.Password, "password-file", f.PasswordFile); err != nil {
 		return nil, err
 	}
-	if err := fromFile(f.BearerTokenFile, &cfg.BearerToken); err != nil {
+	if cfg.BearerToken, err = secret.FromFlags("bearer-token", f.BearerToken, "bearer-token-file", f.BearerTokenFile); err != nil {
 		return nil, err
+	}
+	conn.Secrets.AddBasic(cfg.Username, cfg.Password)
+	conn.Secrets.Add(cfg.BearerToken)
+	for _, raw := range cfg.URLs { // user:password@ in an address is sent as Basic auth
+		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.User != nil {
+			p, _ := u.User.Password()
+			conn.Secrets.AddBasic(u.User.Username(), p)
+		}
 	}
 	cfg.CAFile, cfg.CertFile, cfg.KeyFile, cfg.Insecure = f.CAFile, f.CertFile, f.KeyFile, f.Insecure
 	cfg.Timeout, cfg.Retries, cfg.PageSize = conn.Timeout, conn.Retries, conn.PageSize
@@ -110,19 +123,6 @@ func (f *Flags) store(cfg Config, conn batch.Conn) (*Store, error) {
 		s.EventsIndex, s.EventFields = f.EventsIndex, EventPresets[f.EventsPreset]
 	}
 	return s, nil
-}
-
-// fromFile replaces *dst by the trimmed content of path, when a path is given.
-func fromFile(path string, dst *string) error {
-	if path == "" {
-		return nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	*dst = strings.TrimSpace(string(b))
-	return nil
 }
 
 // Store is Elasticsearch or OpenSearch as a batch job reads it: one input per node and

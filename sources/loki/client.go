@@ -22,6 +22,7 @@ import (
 
 	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // Config is how to reach Loki. Credentials are never printed.
@@ -31,7 +32,7 @@ type Config struct {
 	Username        string
 	Password        string
 	BearerToken     string
-	BearerTokenFile string
+	BearerTokenFile string // read by New when BearerToken is empty
 	Headers         map[string]string
 	CAFile          string
 	CertFile        string
@@ -63,7 +64,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("Loki URL %q is not an http(s) URL", cfg.URL)
+		return nil, fmt.Errorf("Loki URL %q is not an http(s) URL", secret.URL(cfg.URL))
+	}
+	// user:password@ in the URL is sent as Basic auth by us, not by net/http from the URL,
+	// so that no request URL, and no error quoting one, holds them.
+	base, user, password, inURL := secret.Userinfo(base)
+	if inURL {
+		if cfg.Username != "" || cfg.BearerToken != "" || cfg.BearerTokenFile != "" {
+			return nil, errors.New("the Loki URL holds a user and password, and --username or a bearer token is given too: give one")
+		}
+		cfg.Username, cfg.Password = user, password
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = time.Minute
@@ -92,7 +102,7 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bearer token file: %w", err)
 		}
-		c.auth = "Bearer " + strings.TrimSpace(string(tok))
+		c.auth = "Bearer " + strings.TrimRight(string(tok), "\r\n")
 	}
 	return c, nil
 }
@@ -228,7 +238,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 // is then said once (*batch.UnreachableError) instead of once per window. Any HTTP answer,
 // even 401 or 404 from a gateway, counts as reached.
 func (c *Client) Reach(ctx context.Context) error {
-	return batch.Reach(ctx, c.backoff(), 1, "Loki", c.base.Redacted(), func() error {
+	return batch.Reach(ctx, c.backoff(), 1, "Loki", c.base.String(), func() error {
 		_, err := c.once(ctx, http.MethodGet, "/loki/api/v1/status/buildinfo", nil, nil, "")
 		return err
 	})

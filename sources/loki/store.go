@@ -10,6 +10,7 @@ import (
 	"github.com/k8s-coroner/coroner/correlate/report"
 	"github.com/k8s-coroner/coroner/sources"
 	"github.com/k8s-coroner/coroner/sources/batch"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // Flags are coroner loki's own flags, beside the batch job's. logcli's flag names and
@@ -18,9 +19,10 @@ type Flags struct {
 	URL             string            `aliases:"addr" env:"LOKI_ADDR" help:"Loki's base URL, e.g. http://loki:3100 (logcli: --addr)."`
 	Tenant          string            `aliases:"org-id" env:"LOKI_ORG_ID" help:"Tenant (X-Scope-OrgID); A|B reads several (logcli: --org-id)."`
 	Username        string            `env:"LOKI_USERNAME" help:"Basic auth user."`
-	Password        string            `env:"LOKI_PASSWORD" help:"Basic auth password; never printed."`
-	BearerToken     string            `env:"LOKI_BEARER_TOKEN" help:"Bearer token; never printed."`
-	BearerTokenFile string            `env:"LOKI_BEARER_TOKEN_FILE" help:"File holding a bearer token."`
+	Password        string            `env:"LOKI_PASSWORD" help:"Basic auth password; never printed (--password-file keeps it out of ps)."`
+	PasswordFile    string            `env:"LOKI_PASSWORD_FILE" help:"File holding the Basic auth password (a trailing newline is dropped)."`
+	BearerToken     string            `env:"LOKI_BEARER_TOKEN" help:"Bearer token; never printed (--bearer-token-file keeps it out of ps)."`
+	BearerTokenFile string            `env:"LOKI_BEARER_TOKEN_FILE" help:"File holding a bearer token (a trailing newline is dropped)."`
 	Header          map[string]string `help:"Extra request header NAME=VALUE (repeatable)."`
 	CAFile          string            `name:"ca-file" aliases:"ca-cert" env:"LOKI_CA_CERT_PATH" help:"CA certificate (PEM) to trust (logcli: --ca-cert)."`
 	CertFile        string            `name:"cert-file" aliases:"cert" env:"LOKI_CLIENT_CERT_PATH" help:"Client certificate (PEM) (logcli: --cert)."`
@@ -34,10 +36,20 @@ type Flags struct {
 	PushFindings bool   `help:"Write each death back to Loki as a JSON log line in stream {job=\"coroner\", mechanism, namespace, node}."`
 }
 
-// Open builds the store the flags describe.
+// Open builds the store the flags describe. Every credential is told to conn.Secrets
+// before the client is built, so that even an error about it shows none.
 func (f *Flags) Open(conn batch.Conn) (batch.Store, error) {
-	client, err := New(Config{URL: f.URL, Tenant: f.Tenant, Username: f.Username, Password: f.Password,
-		BearerToken: f.BearerToken, BearerTokenFile: f.BearerTokenFile, Headers: f.Header, CAFile: f.CAFile,
+	password, err := secret.FromFlags("password", f.Password, "password-file", f.PasswordFile)
+	if err != nil {
+		return nil, err
+	}
+	token, err := secret.FromFlags("bearer-token", f.BearerToken, "bearer-token-file", f.BearerTokenFile)
+	if err != nil {
+		return nil, err
+	}
+	tellSecrets(conn.Secrets, f.URL, f.Username, password, token, f.Header)
+	client, err := New(Config{URL: f.URL, Tenant: f.Tenant, Username: f.Username, Password: password,
+		BearerToken: token, Headers: f.Header, CAFile: f.CAFile,
 		CertFile: f.CertFile, KeyFile: f.KeyFile, Insecure: f.Insecure, Timeout: conn.Timeout, Retries: conn.Retries,
 		MaxEntries: conn.PageSize})
 	if err != nil {
@@ -54,7 +66,7 @@ func (f *Flags) Open(conn batch.Conn) (batch.Store, error) {
 func (*Flags) Examples() []string {
 	return []string{
 		"coroner loki --addr http://loki-gateway.monitoring:3100 --org-id prod --since 24h",
-		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD=$TOKEN coroner loki --since 168h -o json > week.json",
+		"LOKI_ADDR=https://logs.example.com LOKI_USERNAME=1234 LOKI_PASSWORD_FILE=/run/secrets/loki coroner loki --since 168h -o json > week.json",
 		"coroner loki --addr http://loki:3100 --preset alloy --node-label instance --push-findings",
 		"coroner loki --addr http://loki:3100 --node-label host --shard 0/4 -o json > s0.json   # then: coroner merge s*.json",
 	}
@@ -83,7 +95,7 @@ var (
 
 // Describe names Loki.
 func (s *Store) Describe() batch.Description {
-	return batch.Description{Store: "loki", Title: "Loki", URL: s.Client.base.Redacted(), Unit: "line"}
+	return batch.Description{Store: "loki", Title: "Loki", URL: secret.URL(s.Client.base.String()), Unit: "line"}
 }
 
 // Reach asks Loki for its build information.

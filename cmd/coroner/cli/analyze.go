@@ -62,7 +62,7 @@ func (a *analyzeCmd) Run(env *Env) error {
 	res := analysis.Analyze([]sources.Source{src}, analysis.Options{
 		ParseOptions: zones.Options(a.Year, now), Zone: zones.All, BootTime: boot, Window: a.Window})
 	for _, in := range res.Unreadable {
-		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", in.Err)
+		sayError(env, in.Err)
 	}
 	for _, in := range res.Faulted {
 		fmt.Fprintf(env.Stderr, "coroner: error: %s\n", faultOf(in))
@@ -80,7 +80,7 @@ func (a *analyzeCmd) Run(env *Env) error {
 	case !res.Understood():
 		for _, res := range res.Inputs {
 			if res.Unrecognised != "" {
-				fmt.Fprintf(env.Stderr, "coroner: error: %s: nothing in it was understood: %s\n", res.Name, res.Unrecognised)
+				sayError(env, fmt.Errorf("%s: nothing in it was understood: %s", res.Name, res.Unrecognised))
 			}
 		}
 		return &exitError{exitUsage, fmt.Errorf("no input was understood")}

@@ -36,7 +36,9 @@ type storeCmd[F any, P interface {
 }
 
 func (c *storeCmd[F, P]) Run(env *Env) error {
-	store, err := P(&c.Store).Open(c.Conn())
+	conn := c.Conn()
+	conn.Secrets = env.secrets
+	store, err := P(&c.Store).Open(conn)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}

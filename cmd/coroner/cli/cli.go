@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 
 	"github.com/alecthomas/kong"
+	"github.com/k8s-coroner/coroner/correlate/render"
 	"github.com/k8s-coroner/coroner/sources/elastic"
 	"github.com/k8s-coroner/coroner/sources/loki"
+	"github.com/k8s-coroner/coroner/sources/secret"
 )
 
 // version is set at build time with -ldflags "-X github.com/k8s-coroner/coroner/cmd/coroner/cli.version=…".
@@ -63,10 +65,25 @@ type Env struct {
 	// LookupEnv reads an environment variable (NO_COLOR, TERM, COLUMNS); nil for the
 	// process's own.
 	LookupEnv func(string) (string, bool)
+
+	// secrets are the run's credentials, learned as stores open; whatever the run writes
+	// passes through them (scrubbed).
+	secrets *secret.Scrubber
 }
 
 // OS is the process's own environment.
 func OS() *Env { return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr} }
+
+// scrubbed is env writing through a scrubber of the run's secrets: every report, warning,
+// error and progress line, whoever prints it, so that no place can forget. Nothing is
+// changed until a store learns a secret. flush writes what the scrubbers held back.
+func (e *Env) scrubbed() (*Env, func()) {
+	c := *e
+	c.secrets = &secret.Scrubber{}
+	out, errw := c.secrets.Writer(e.Stdout), c.secrets.Writer(e.Stderr)
+	c.Stdout, c.Stderr = out, errw
+	return &c, func() { out.Flush(); errw.Flush() }
+}
 
 // getenv reads a variable of the run's environment.
 func (e *Env) getenv(name string) (string, bool) {
@@ -86,6 +103,8 @@ func (e *Env) path(p string) string {
 
 // Run runs coroner with the arguments (without the program's name) and returns the exit code.
 func Run(args []string, env *Env) int {
+	env, flush := env.scrubbed()
+	defer flush()
 	var c commands
 	helped := false
 	parser, err := newParser(&c, env, func(int) { helped = true }) // --help printed: run nothing
@@ -109,7 +128,7 @@ func Run(args []string, env *Env) int {
 		return exitOK
 	}
 	if err := ctx.Run(env); err != nil {
-		fmt.Fprintf(env.Stderr, "coroner: error: %v\n", err)
+		sayError(env, err)
 		var ee *exitError
 		if errors.As(err, &ee) {
 			return ee.code
@@ -117,6 +136,13 @@ func Run(args []string, env *Env) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// sayError prints a run's error on standard error. It may quote input (a file name from an
+// archive, a line, a server's answer), so it is escaped as the text report is: a terminal
+// shows escape sequences in it, it does not obey them.
+func sayError(env *Env, err error) {
+	fmt.Fprintf(env.Stderr, "coroner: error: %s\n", render.Escape(err.Error()))
 }
 
 // newParser is coroner's command line over c; exit is called after --help or --version.

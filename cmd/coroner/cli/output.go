@@ -80,6 +80,9 @@ func (o *outputFlags) write(env *Env, rep *report.Report) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
+	// Strings first: the text report wraps long lines, which could split a secret the
+	// writer would then not see whole.
+	env.secrets.Value(rep)
 	var w io.Writer = env.Stdout
 	if o.OutputFile != "" {
 		f, err := os.Create(env.path(o.OutputFile))
@@ -87,7 +90,9 @@ func (o *outputFlags) write(env *Env, rep *report.Report) error {
 			return &exitError{exitUsage, err}
 		}
 		defer f.Close()
-		w = f
+		sw := env.secrets.Writer(f)
+		defer sw.Flush()
+		w = sw
 	}
 	opts := render.Options{Verbose: o.Verbose}
 	opts.Width, opts.Color = render.Fit(w, env.getenv, o.Color)
