@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,14 +35,16 @@ type searchResponse struct {
 	} `json:"_shards"`
 }
 
-// maxReopen bounds how often an expiring point in time is reopened for one scan.
+// maxReopen bounds how often in a row an expiring point in time is reopened without a new
+// document read in between; a scan that makes progress reopens it as often as it expires.
 const maxReopen = 3
 
 // scan reads every document of query in index in sort order: a point in time, then pages of
 // search_after with the last hit's sort values echoed back byte for byte, always with the
-// latest pit_id. When the point in time expires mid-scan a new one is opened and the scan
-// restarts, skipping the documents already delivered, so none is lost or repeated. The point
-// in time is closed at the end, also on error or cancellation.
+// latest pit_id. When the point in time expires, at any page, a new one is opened and the
+// scan resumes just before the last time read (resumeAfter), skipping the documents already
+// delivered, so none is lost or repeated. The point in time is closed at the end, also on
+// error or cancellation.
 func (c *Client) scan(ctx context.Context, index string, query map[string]any, includes []string, sort []any, each func(Hit)) error {
 	pitID, err := c.openPIT(ctx, index)
 	if err != nil {
@@ -49,7 +53,7 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 	defer func() { c.closePIT(pitID) }()
 	seen := map[string]bool{}
 	var after []json.RawMessage
-	reopened := 0
+	reopened := 0 // in a row, without a new document
 	for {
 		req := map[string]any{"size": c.cfg.PageSize, "query": query, "_source": map[string]any{"includes": includes},
 			"pit": map[string]any{"id": pitID, "keep_alive": c.cfg.KeepAlive}, "sort": sort, "track_total_hits": false}
@@ -67,7 +71,7 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 				pitID = "" // nothing of it is left to close
 				return err
 			}
-			after = nil // sort values of the old point in time mean nothing in the new one
+			after = resumeAfter(after)
 			continue
 		}
 		if err != nil {
@@ -95,6 +99,7 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 				continue
 			}
 			seen[k] = true
+			reopened = 0
 			each(h)
 		}
 		if len(resp.Hits.Hits) < c.cfg.PageSize {
@@ -188,4 +193,23 @@ func str(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// resumeAfter is where a scan resumes in a new point in time. Its tiebreaker values
+// (_shard_doc) mean nothing there, but its time does: resume at the last time read with the
+// lowest tiebreaker, so that every document of that time is read again (those already
+// delivered are skipped) and none after it is missed.
+func resumeAfter(last []json.RawMessage) []json.RawMessage {
+	if len(last) == 0 {
+		return nil
+	}
+	out := []json.RawMessage{last[0]}
+	for _, v := range last[1:] {
+		if len(v) > 0 && v[0] == '"' {
+			out = append(out, json.RawMessage(`""`))
+		} else {
+			out = append(out, json.RawMessage(strconv.FormatInt(math.MinInt64, 10)))
+		}
+	}
+	return out
 }
