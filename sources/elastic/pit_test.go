@@ -9,8 +9,9 @@ import (
 )
 
 // TestScanPITExpiresAtAnyPage: a point in time that has expired by the first page, or by
-// every other page of a long scan, is reopened each time; no document is lost or repeated.
-// One expired at the first page was not reopened.
+// every third page of a long scan, is reopened each time; no document is lost or repeated.
+// A scan restarted from its first document at each expiry and gave up after three, so a
+// long scan whose point in time kept expiring failed.
 func TestScanPITExpiresAtAnyPage(t *testing.T) {
 	for _, c := range []struct {
 		name   string
