@@ -291,7 +291,7 @@ func (r *rest) do(ctx context.Context, method, path string, body []byte, content
 		return nil, err
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
+	data, err := batch.ReadAnswer(res.Body, res.StatusCode/100 == 2)
 	if err != nil {
 		return nil, err
 	}

@@ -215,7 +215,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 		return nil, err
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<30))
+	data, err := batch.ReadAnswer(resp.Body, resp.StatusCode/100 == 2)
 	if err != nil {
 		return nil, err
 	}
