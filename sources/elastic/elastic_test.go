@@ -119,33 +119,6 @@ func TestScanKeepsSortValuesExact(t *testing.T) {
 	}
 }
 
-// A point in time that expires mid-scan is reopened; no document is lost or repeated.
-func TestScanPITExpires(t *testing.T) {
-	srv := estest.New()
-	defer srv.Close()
-	want := tiedDocs(srv)
-	var searches atomic.Int32
-	srv.Fault = func(r *http.Request) (int, string, int) {
-		if r.URL.Path == "/_search" && searches.Add(1) == 4 {
-			srv.ExpireAll()
-		}
-		return 0, "", 0
-	}
-	c := newClient(t, srv, Config{PageSize: 7})
-	got := scanAll(t, c, "logs-*", sortBy("@timestamp", "_shard_doc"))
-	if len(got) != want {
-		t.Errorf("%d documents, want %d", len(got), want)
-	}
-	for id, n := range got {
-		if n != 1 {
-			t.Errorf("%s delivered %d times", id, n)
-		}
-	}
-	if srv.Opened != 2 || srv.Closed != srv.Opened {
-		t.Errorf("%d points in time opened, %d closed: the expired one must be closed too", srv.Opened, srv.Closed)
-	}
-}
-
 // A storm of 429s is waited out, honouring Retry-After.
 func TestScan429Storm(t *testing.T) {
 	srv := estest.New()

@@ -8,7 +8,7 @@ import (
 	"github.com/k8s-coroner/coroner/sources/elastic/estest"
 )
 
-// TestScanPITExpiresAtAnyPage: a point in time that has expired by the first page, or by
+// TestScanPITExpiresAtAnyPage: a point in time that has expired by the first page, mid-scan, or by
 // every third page of a long scan, is reopened each time; no document is lost or repeated.
 // A scan restarted from its first document at each expiry and gave up after three, so a
 // long scan whose point in time kept expiring failed.
@@ -18,6 +18,7 @@ func TestScanPITExpiresAtAnyPage(t *testing.T) {
 		expire func(search int32) bool
 	}{
 		{"first page", func(n int32) bool { return n == 1 }},
+		{"mid-scan", func(n int32) bool { return n == 4 }},
 		// Each point in time lives two pages: enough to get past the ten documents of one
 		// nanosecond that a resumed scan reads again.
 		{"every third page", func(n int32) bool { return n%3 == 0 }},
