@@ -14,10 +14,21 @@ import (
 // a lookup searches only the window the caller's rule allows.
 type copyIndex map[string]*copyBucket
 
-// copyBucket holds one key's reports, per input in the order the inputs were first seen.
+// copyBucket holds one key's reports, per input in the order the inputs were first seen. A
+// key is nearly always in one input or two, so a slice is cheaper than a map for them.
 type copyBucket struct {
 	inputs []string
-	lists  map[string]*copyList
+	lists  []*copyList
+}
+
+// list is the input's list of the key, nil when it has none.
+func (b *copyBucket) list(in string) *copyList {
+	for i, name := range b.inputs {
+		if name == in {
+			return b.lists[i]
+		}
+	}
+	return nil
 }
 
 // copyList is one input's reports of a key: those with a wall-clock time sorted by it (the
@@ -41,15 +52,14 @@ func yearless(t time.Time) time.Time { return t.UTC().AddDate(indexYear-t.UTC().
 func (x copyIndex) add(key string, o *parsers.KernelOOM) {
 	b := x[key]
 	if b == nil {
-		b = &copyBucket{lists: map[string]*copyList{}}
+		b = &copyBucket{}
 		x[key] = b
 	}
 	in := o.Lines[0].Input
-	l := b.lists[in]
+	l := b.list(in)
 	if l == nil {
 		l = &copyList{}
-		b.lists[in] = l
-		b.inputs = append(b.inputs, in)
+		b.inputs, b.lists = append(b.inputs, in), append(b.lists, l)
 	}
 	wall := o.Decisive().Wall
 	if wall.IsZero() {
@@ -74,11 +84,11 @@ func (x copyIndex) find(key string, o *parsers.KernelOOM, slack time.Duration, s
 	}
 	own := o.Lines[0].Input
 	wall := o.Decisive().Wall
-	for _, in := range b.inputs {
+	for i, in := range b.inputs {
 		if in == own && !sameInput {
 			continue
 		}
-		l := b.lists[in]
+		l := b.lists[i]
 		for _, prev := range l.untimed {
 			if match(prev) {
 				return prev
