@@ -39,7 +39,8 @@ func FuzzKernel(f *testing.F) {
 
 // FuzzFramings runs every framing on arbitrary bytes. What holds for every framing: none
 // panics; framing is a pure function of the line, which it does not keep (the same message
-// again from a fresh copy, after the first buffer was overwritten); and the text comes from
+// again from a fresh copy, after the first buffer was overwritten); a time since boot is
+// never negative; and the text comes from
 // the line: the others copy it out of the line, journal-json decodes it from the line's
 // MESSAGE field (escapes, byte arrays and invalid UTF-8 make it no substring of the line).
 // Seed journal-json-escaped-message is the line that stopped the old substring check.
@@ -53,6 +54,9 @@ func FuzzFramings(f *testing.F) {
 			var m Message
 			if !fr.Frame(buf, &Clock{ModTime: time.Unix(1700000000, 0)}, &m) {
 				continue
+			}
+			if m.HasBoot && m.Boot < 0 { // no clock counts back from the boot
+				t.Fatalf("%s: %q is %v after the boot", fr.Name, line, m.Boot)
 			}
 			for i := range buf {
 				buf[i] = 'x'
