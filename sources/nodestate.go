@@ -135,8 +135,11 @@ func readV2(fsys fs.FS, dir string, c *report.CgroupState) error {
 	}
 	if max != "max" {
 		v, err := strconv.ParseInt(max, 10, 64)
-		if err != nil {
-			return fmt.Errorf("memory.max %q: %w", max, err)
+		if err != nil { // quote a few bytes: strconv's error quotes the whole line, however long
+			if len(max) > 64 {
+				max = max[:64] + "…"
+			}
+			return fmt.Errorf("memory.max %q is not a number of bytes", max)
 		}
 		c.LimitKiB = ptr(v >> 10)
 	}
