@@ -61,14 +61,15 @@ func gzipOf(b []byte) []byte {
 
 func xzOf(b []byte) []byte {
 	var buf bytes.Buffer
-	w, _ := xz.NewWriter(&buf)
+	// A small dictionary: the default 8 MiB one is allocated for every input.
+	w, _ := xz.WriterConfig{DictCap: 1 << 16}.NewWriter(&buf)
 	w.Write(b)
 	w.Close()
 	return buf.Bytes()
 }
 
-func zstdOf(b []byte) []byte {
-	w, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	defer w.Close()
-	return w.EncodeAll(b, nil)
-}
+// zstdEnc is shared by every input: EncodeAll may be called concurrently, and a new encoder
+// allocates its windows each time.
+var zstdEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+
+func zstdOf(b []byte) []byte { return zstdEnc.EncodeAll(b, nil) }
