@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +35,11 @@ func bootStamp(b []byte) (time.Duration, []byte, bool) {
 	for i := len(frac); i < 9; i++ {
 		usec *= 10
 	}
-	return time.Duration(sec)*time.Second + time.Duration(usec), b[end+1:], true
+	d, ok := sinceBoot(int64(sec), time.Second)
+	if !ok || d > math.MaxInt64-time.Duration(usec) {
+		return 0, nil, false
+	}
+	return d + time.Duration(usec), b[end+1:], true
 }
 
 // callerField strips a CONFIG_PRINTK_CALLER field such as "[ T1989]" or "[  C0]".
@@ -141,7 +146,9 @@ func frameKmsg(line []byte, _ *Clock, m *Message) bool {
 		return false
 	}
 	m.Priority = prio & 7
-	m.Boot, m.HasBoot = time.Duration(usec)*time.Microsecond, true
+	if m.Boot, m.HasBoot = sinceBoot(usec, time.Microsecond); !m.HasBoot {
+		return false
+	}
 	m.Text = string(line[semi+1:])
 	m.Program = "kernel"
 	return true

@@ -57,7 +57,9 @@ func (e *journalEntry) fill(m *Message) bool {
 	if e.Transport == "kernel" {
 		m.Program = "kernel"
 		if mono, err := strconv.ParseInt(e.SourceMono, 10, 64); err == nil {
-			m.Boot, m.HasBoot, m.Received = time.Duration(mono)*time.Microsecond, true, true
+			if m.Boot, m.HasBoot = sinceBoot(mono, time.Microsecond); m.HasBoot {
+				m.Received = true
+			}
 		}
 	}
 	if p, err := strconv.Atoi(e.Priority); err == nil {

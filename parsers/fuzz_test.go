@@ -1,6 +1,9 @@
 package parsers
 
 import (
+	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,21 +37,71 @@ func FuzzKernel(f *testing.F) {
 	})
 }
 
-// FuzzFramings runs every framing on arbitrary bytes: none may panic, and a framed line's
-// text must come from the line. journal-json decodes its MESSAGE (escapes, invalid UTF-8
-// as U+FFFD), so only the others copy their text.
+// FuzzFramings runs every framing on arbitrary bytes. What holds for every framing: none
+// panics; framing is a pure function of the line, which it does not keep (the same message
+// again from a fresh copy, after the first buffer was overwritten); a time since boot is
+// never negative; and the text comes from
+// the line: the others copy it out of the line, journal-json decodes it from the line's
+// MESSAGE field (escapes, byte arrays and invalid UTF-8 make it no substring of the line).
+// Seed journal-json-escaped-message is the line that stopped the old substring check.
 func FuzzFramings(f *testing.F) {
 	for _, fr := range Framings {
 		f.Add(fr.Example)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		for _, fr := range Framings {
+			buf := []byte(line)
 			var m Message
-			if fr.Frame([]byte(line), &Clock{ModTime: time.Unix(1700000000, 0)}, &m) && fr.Name != "journal-json" && !strings.Contains(line, m.Text) {
+			if !fr.Frame(buf, &Clock{ModTime: time.Unix(1700000000, 0)}, &m) {
+				continue
+			}
+			if m.HasBoot && m.Boot < 0 { // no clock counts back from the boot
+				t.Fatalf("%s: %q is %v after the boot", fr.Name, line, m.Boot)
+			}
+			for i := range buf {
+				buf[i] = 'x'
+			}
+			var again Message
+			if !fr.Frame([]byte(line), &Clock{ModTime: time.Unix(1700000000, 0)}, &again) || !reflect.DeepEqual(m, again) {
+				t.Fatalf("%s: %q framed as %+v, then as %+v", fr.Name, line, m, again)
+			}
+			if fr.Name == sources.KindJournalJSON {
+				if !slices.Contains(journalMessages(line), m.Text) {
+					t.Fatalf("%s: text %q is none of the MESSAGE values %q of %q", fr.Name, m.Text, journalMessages(line), line)
+				}
+			} else if !strings.Contains(line, m.Text) {
 				t.Fatalf("%s: text %q is not part of %q", fr.Name, m.Text, line)
 			}
 		}
 	})
+}
+
+// journalMessages decodes, independently of frameJournalJSON, every value the line's MESSAGE
+// field can have: encoding/json matches struct fields case-insensitively and the journal
+// writes non-UTF-8 values as arrays of bytes.
+func journalMessages(line string) []string {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte(line), &fields) != nil {
+		return nil
+	}
+	var out []string
+	for k, v := range fields {
+		if !strings.EqualFold(k, "MESSAGE") {
+			continue
+		}
+		var s string
+		var ints []int
+		if json.Unmarshal(v, &s) == nil {
+			out = append(out, s)
+		} else if json.Unmarshal(v, &ints) == nil {
+			b := make([]byte, len(ints))
+			for i, n := range ints {
+				b[i] = byte(n)
+			}
+			out = append(out, string(b))
+		}
+	}
+	return out
 }
 
 // FuzzKubeObjects feeds arbitrary text to the Kubernetes object decoder (JSON lists streamed

@@ -300,19 +300,6 @@ func podRowTokens(t string) (podRow, bool) {
 	return podRow{}, false
 }
 
-// isPodName: a DNS subdomain, as object names are.
-func isPodName(s string) bool {
-	if s == "" || len(s) > 253 {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
 // looksLikeRow: a line that is a row of its own, not the rest of the one before.
 func looksLikeRow(t string) bool {
 	if _, ok := describeEventRow(t, false); ok {

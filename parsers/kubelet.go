@@ -265,7 +265,7 @@ func anyPod(s string) PodRef {
 		if json.Unmarshal([]byte(s), &ref) != nil || ref.Name == "" {
 			return PodRef{}
 		}
-		return PodRef{Namespace: ref.Namespace, Name: ref.Name, UID: ref.UID}
+		return validPod(PodRef{Namespace: ref.Namespace, Name: ref.Name, UID: ref.UID})
 	}
 	if p := printfPod(s); p.Name != "" {
 		return p
@@ -274,7 +274,7 @@ func anyPod(s string) PodRef {
 	if !ok || ns == "" || name == "" || strings.ContainsAny(s, " ()") {
 		return PodRef{}
 	}
-	return PodRef{Namespace: ns, Name: name}
+	return validPod(PodRef{Namespace: ns, Name: name})
 }
 
 // printfPod reads format.Pod's "name_namespace(uid)". Pod names and namespaces are DNS
@@ -289,7 +289,7 @@ func printfPod(s string) PodRef {
 	if !ok || name == "" || ns == "" || strings.Contains(ns, "_") {
 		return PodRef{}
 	}
-	return PodRef{Namespace: ns, Name: name, UID: s[open+1 : len(s)-1]}
+	return validPod(PodRef{Namespace: ns, Name: name, UID: s[open+1 : len(s)-1]})
 }
 
 // between returns the text of s between the first before and the following after; "" when

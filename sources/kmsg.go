@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"iter"
+	"math"
 	"strconv"
 	"time"
 )
@@ -93,6 +94,11 @@ func kmsgUsec(line []byte) (int64, bool) {
 	if len(f) < 4 {
 		return 0, false
 	}
+	// The kernel prints the stamp unsigned ("%llu"): a sign is no stamp, and one too large
+	// for a Duration in microseconds would wrap to a time before the boot.
+	if len(f[2]) == 0 || f[2][0] < '0' || f[2][0] > '9' {
+		return 0, false
+	}
 	usec, err := strconv.ParseInt(string(f[2]), 10, 64)
-	return usec, err == nil
+	return usec, err == nil && usec <= math.MaxInt64/int64(time.Microsecond)
 }

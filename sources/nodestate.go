@@ -136,7 +136,7 @@ func readV2(fsys fs.FS, dir string, c *report.CgroupState) error {
 	if max != "max" {
 		v, err := strconv.ParseInt(max, 10, 64)
 		if err != nil {
-			return fmt.Errorf("memory.max %q: %w", max, err)
+			return fmt.Errorf("memory.max %q is not a number of bytes", short(max))
 		}
 		c.LimitKiB = ptr(v >> 10)
 	}
@@ -187,7 +187,21 @@ func readKeyValues(fsys fs.FS, name string) (map[string]int64, error) {
 }
 
 func readInt(fsys fs.FS, name string) (int64, error) {
-	return strconv.ParseInt(firstLine(fsys, name), 10, 64)
+	line := firstLine(fsys, name)
+	v, err := strconv.ParseInt(line, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q is not a number", path.Base(name), short(line))
+	}
+	return v, nil
+}
+
+// short cuts a file's value for a warning: strconv's errors quote the whole value, and a
+// file (or what a broken node left in it) can be of any length.
+func short(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
 }
 
 func firstLine(fsys fs.FS, name string) string {

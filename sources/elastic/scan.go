@@ -1,7 +1,6 @@
 package elastic
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -77,18 +76,9 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 		if err != nil {
 			return err
 		}
-		var resp searchResponse
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&resp); err != nil {
-			return fmt.Errorf("search response is not JSON: %w", err)
-		}
-		if resp.Shards.Failed > 0 {
-			why := ""
-			if len(resp.Shards.Failures) > 0 {
-				why = ": " + resp.Shards.Failures[0].Reason.Type + " " + resp.Shards.Failures[0].Reason.Reason
-			}
-			return fmt.Errorf("%d shard(s) failed%s", resp.Shards.Failed, why)
+		resp, err := decodeSearch(raw)
+		if err != nil {
+			return err
 		}
 		if resp.PitID != "" {
 			pitID = resp.PitID

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
@@ -38,20 +37,7 @@ func (c *Client) Push(ctx context.Context, findings []Finding) error {
 	if len(findings) == 0 {
 		return nil
 	}
-	index := map[string]int{}
-	var body pushBody
-	for _, f := range findings {
-		key := labelString(f.Labels)
-		i, ok := index[key]
-		if !ok {
-			i = len(body.Streams)
-			index[key] = i
-			body.Streams = append(body.Streams, pushStream{Stream: f.Labels})
-		}
-		ns := strconv.FormatInt(f.Time.UnixNano(), 10)
-		body.Streams[i].Values = append(body.Streams[i].Values, [2]string{ns, f.Line})
-	}
-	raw, err := json.Marshal(body)
+	raw, err := encodePush(findings)
 	if err != nil {
 		return fmt.Errorf("encoding findings: %w", err)
 	}

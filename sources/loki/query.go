@@ -2,7 +2,6 @@ package loki
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -57,13 +56,7 @@ func (c *Client) LabelValues(ctx context.Context, label string, from, to time.Ti
 	if err != nil {
 		return nil, err
 	}
-	var r struct {
-		Data []string `json:"data"`
-	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		return nil, fmt.Errorf("label values: %w", err)
-	}
-	return r.Data, nil
+	return decodeLabelValues(body)
 }
 
 // Shard keeps the nodes that fall to the shard (batch.Shard's hash of the name, so every job
