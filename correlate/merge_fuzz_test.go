@@ -65,5 +65,17 @@ func FuzzMergeReports(f *testing.F) {
 		if got := reportJSON(t, alone); !bytes.Equal(first, got) {
 			t.Fatalf("merging a merged report alone changed it:\n%s\n%s", first, got)
 		}
+		// The same report twice counts each death once (coroner merge a.json a.json).
+		var copy1, copy2 report.Report
+		_ = json.Unmarshal(first, &copy1)
+		_ = json.Unmarshal(first, &copy2)
+		twice, err := correlate.MergeReports([]*report.Report{&copy1, &copy2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(twice.Deaths) != len(merged.Deaths) || len(twice.HostKills) != len(merged.HostKills) {
+			t.Fatalf("a report merged with itself has %d deaths and %d host kills, want %d and %d",
+				len(twice.Deaths), len(twice.HostKills), len(merged.Deaths), len(merged.HostKills))
+		}
 	})
 }
