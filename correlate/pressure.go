@@ -29,6 +29,14 @@ type nodeFact struct {
 	conditions []string
 }
 
+// end is when the fact ends: a kubelet line with repeats folded into it lasts until the last.
+func (f nodeFact) end() time.Time {
+	if f.kubelet != nil && !f.kubelet.Until.IsZero() {
+		return f.kubelet.Until
+	}
+	return f.at
+}
+
 // episodeGap splits a node's pressure evidence into episodes: the eviction manager runs every
 // 10 s while a threshold is met, so a silence this long means the pressure was over.
 const episodeGap = 5 * time.Minute
@@ -84,13 +92,16 @@ func episodes(facts []nodeFact) []episode {
 			continue
 		}
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].at.Before(fs[j].at) })
-		start := 0
+		start, end := 0, fs[0].end()
 		for i := 1; i <= len(fs); i++ {
-			if i == len(fs) || fs[i].at.Sub(fs[i-1].at) > episodeGap {
+			if i == len(fs) || fs[i].at.Sub(end) > episodeGap {
 				p := episodeOf(fs[start:i])
 				p.Thresholds = thresholds[n]
 				out = append(out, p)
 				start = i
+			}
+			if i < len(fs) && (i == start || fs[i].end().After(end)) {
+				end = fs[i].end()
 			}
 		}
 	}
@@ -117,7 +128,12 @@ func episodeOf(fs []nodeFact) episode {
 	p := episode{Pressure: report.Pressure{Node: fs[0].node, Resources: []string{}, RankedPods: []string{}, Evicted: []string{},
 		AdmissionRefused: []string{}, CriticalNotEvicted: []string{}, Evidence: []report.Evidence{}}, evicted: map[string]bool{}}
 	first, last := fs[0].at.UTC(), fs[len(fs)-1].at.UTC()
-	kubeletMet, eventMet := 0, 0
+	kubeletMet, eventMet, folded := 0, 0, 0
+	for _, f := range fs {
+		if e := f.end().UTC(); e.After(last) {
+			last = e
+		}
+	}
 	p.Start, p.End = &first, &last
 	for _, f := range fs {
 		if p.Node == "" {
@@ -155,9 +171,10 @@ func episodeOf(fs []nodeFact) episode {
 			continue
 		}
 		l := f.kubelet
+		folded += l.Repeats
 		switch l.Kind {
 		case parsers.KubeletReclaim:
-			kubeletMet++
+			kubeletMet += 1 + l.Repeats
 			p.Resources = appendNew(p.Resources, l.Resource)
 		case parsers.KubeletMustEvict, parsers.KubeletReclaimedNoPod:
 			p.Resources = appendNew(p.Resources, l.Resource)
@@ -187,6 +204,7 @@ func episodeOf(fs []nodeFact) episode {
 	p.ThresholdsMet = max(kubeletMet, eventMet)
 	sort.SliceStable(p.Evidence, func(i, j int) bool { return evidenceBefore(p.Evidence[i], p.Evidence[j]) })
 	p.Evidence, p.EvidenceOmitted = keepEnds(p.Evidence, report.MaxListed/2)
+	p.EvidenceOmitted += folded // the repeats the kubelet parser folded into one line
 	return p
 }
 

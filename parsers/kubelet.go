@@ -36,12 +36,14 @@ var kubeletTriggers = []string{
 
 // kubeletParser reads kubelet lines: from journalctl -u kubelet, /var/log/messages, a kubelet
 // log file or --logging-format=json. Each line stands alone.
-type kubeletParser struct{}
+type kubeletParser struct {
+	repeats repeats
+}
 
-func (kubeletParser) Busy() bool { return false }
-func (kubeletParser) Flush(Out)  {}
+func (*kubeletParser) Busy() bool  { return false }
+func (p *kubeletParser) Flush(Out) { p.repeats = nil }
 
-func (kubeletParser) Feed(m *Message, out Out) {
+func (p *kubeletParser) Feed(m *Message, out Out) {
 	if m.Program == "kernel" {
 		return
 	}
@@ -49,7 +51,11 @@ func (kubeletParser) Feed(m *Message, out Out) {
 	if !ok {
 		return
 	}
-	out.send(kubeletEvent(m, &k))
+	ev, w := kubeletEvent(m, &k)
+	if l, ok := ev.(*KubeletLine); ok && w == nil && p.repeats.fold(l) {
+		return
+	}
+	out.send(ev, w)
 }
 
 // kubeletEvent dispatches on the message; nil and nil when the line is none of ours.

@@ -61,6 +61,11 @@ type KubeletLine struct {
 	Victim             string // system-oom: the process the kernel killed
 	VictimPID          int    // system-oom
 	Thresholds         []Threshold
+	// Repeats counts the lines the same as this one that followed it, each within
+	// repeatWithin of the one before, folded into it (kubelet_repeats.go); Until is the
+	// last one's time. Zero when none.
+	Repeats int
+	Until   time.Time
 }
 
 // Threshold is one eviction threshold from the kubelet's node config.

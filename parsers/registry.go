@@ -20,7 +20,7 @@ var Registry = []Spec{
 		Name:     "kubelet",
 		Help:     "kubelet lines: eviction manager, kills and probes, PLEG deaths, OOM watcher, events it logged",
 		Triggers: kubeletTriggers,
-		New:      func() Parser { return kubeletParser{} },
+		New:      func() Parser { return &kubeletParser{} },
 	},
 	{
 		Name:     "runtime",

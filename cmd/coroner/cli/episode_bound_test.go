@@ -50,9 +50,10 @@ func TestLongEpisodeIsPrintedOnce(t *testing.T) {
 		t.Errorf("the episode lists %d evicted pods and %d thresholds met, want %d of each", len(p.Evicted), p.ThresholdsMet, n)
 	}
 	// The episode's lines are the reclaims, rankings and evictions (a pod's "evicted
-	// successfully" is its death's): three kinds, ten lines kept of each.
-	if kept := len(p.Evidence); kept != 3*report.MaxListed || kept+p.EvidenceOmitted != 3*n {
-		t.Errorf("the episode keeps %d lines and omits %d, want %d kept of %d", kept, p.EvidenceOmitted, 3*report.MaxListed, 3*n)
+	// successfully" is its death's): three kinds, at most ten lines kept of each (the
+	// repeated reclaim line is folded after its first five).
+	if kept := len(p.Evidence); kept > 3*report.MaxListed || kept+p.EvidenceOmitted != 3*n {
+		t.Errorf("the episode keeps %d lines and omits %d, want at most %d kept of %d", kept, p.EvidenceOmitted, 3*report.MaxListed, 3*n)
 	}
 	if len(p.Summary) > 2000 {
 		t.Errorf("the episode's summary is %d bytes: it lists every pod", len(p.Summary))
