@@ -55,8 +55,8 @@ func dedupDeaths(ds []report.Death) ([]report.Death, int) {
 }
 
 // dedupByContent keeps the first of each element whose JSON form is the same (pressure
-// episodes, incomplete reports: a second copy can only come from the same evidence), and
-// says where each element went.
+// episodes, incomplete reports, inputs: a second copy can only come from the same evidence
+// or the same input read twice), and says where each element went.
 func dedupByContent[T any](xs []T) (kept []T, index []int) {
 	at := map[string]int{}
 	index = make([]int, len(xs))
@@ -75,20 +75,4 @@ func dedupByContent[T any](xs []T) (kept []T, index []int) {
 		kept = append(kept, x)
 	}
 	return kept, index
-}
-
-// dedupInputs keeps one entry per input name and archive: the same input read by two of
-// the merged runs.
-func dedupInputs(ins []report.Input) []report.Input {
-	seen := map[string]bool{}
-	out := ins[:0]
-	for _, in := range ins {
-		b, _ := json.Marshal(in)
-		if seen[string(b)] {
-			continue
-		}
-		seen[string(b)] = true
-		out = append(out, in)
-	}
-	return out
 }

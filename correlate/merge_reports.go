@@ -81,7 +81,7 @@ func dedupMerged(out *report.Report) {
 	out.Deaths, deaths = dedupDeaths(out.Deaths)
 	out.HostKills, kills = dedupDeaths(out.HostKills)
 	out.Incomplete, _ = dedupByContent(out.Incomplete)
-	out.Inputs = dedupInputs(out.Inputs)
+	out.Inputs, _ = dedupByContent(out.Inputs)
 	out.Archives, _ = dedupByContent(out.Archives)
 	out.Warnings, _ = dedupByContent(out.Warnings)
 	if deaths+kills > 0 {

@@ -82,7 +82,7 @@ func (p *run) parse(in *sources.Input, emit func(Event)) *InputResult {
 			return nil
 		})
 		if err != nil {
-			p.readError(0, -1, err)
+			p.readError(0, err)
 		}
 		return p.finish()
 	}
@@ -119,11 +119,7 @@ func (p *run) lines(records iter.Seq2[sources.Record, error], kind sources.Kind,
 	p.start(kind)
 	for ; ok; first, err, ok = next() {
 		if err != nil {
-			offset := int64(-1)
-			if oe, ok := err.(*sources.OffsetError); ok {
-				offset, err = oe.Offset, oe.Err
-			}
-			p.readError(first.Line, offset, err)
+			p.readError(first.Line, err)
 			break
 		}
 		p.record(first, emit)
@@ -164,7 +160,7 @@ func (p *run) objects(r objectStream, head []byte, emit func(Event)) {
 	p.res.Lines = r.lineCount()
 	p.kindName = sources.KindKubeObjects
 	if err := r.err(); err != nil {
-		p.readError(r.lineCount(), -1, err)
+		p.readError(r.lineCount(), err)
 	}
 	if rr, ok := r.(*recordReader); ok && rr.cutLine > 0 {
 		p.warn(rr.cutLine, fmt.Sprintf("line longer than %d KiB, cut by a source that only gives lines: the objects on it cannot be read whole; give the objects as a file or on standard input", sources.MaxLineBytes>>10))
@@ -277,21 +273,18 @@ func (p *run) outputs(emit func(Event)) Out {
 }
 
 // readError records the error that ended the input. With nothing read it is the input's
-// error; after some lines it is a fault, kept whatever the warning cap, with where the
-// decoded text stopped: offset is the bytes read before it, -1 when unknown.
-func (p *run) readError(line int, offset int64, err error) {
+// error; after some lines it is a fault, kept whatever the warning cap. A decoder's fault
+// already says at which decoded byte and line it came (sources.SaysWhere); another read
+// error is said with the last line read.
+func (p *run) readError(line int, err error) {
 	if p.res.Lines == 0 {
 		p.res.Err = err
 		return
 	}
 	p.res.Fault = err
-	msg := err.Error() // a decoder's fault or a cap: it says where, and that the rest is lost
+	msg := err.Error()
 	if !sources.SaysWhere(err) {
-		where := fmt.Sprintf("after line %d", p.res.Lines)
-		if offset >= 0 {
-			where += fmt.Sprintf(" (byte %d of the decoded text)", offset)
-		}
-		msg = fmt.Sprintf("read error %s, the rest of the input is lost: %v", where, err)
+		msg = fmt.Sprintf("read error after line %d, the rest of the input is lost: %v", p.res.Lines, err)
 	}
 	p.res.Warnings = append(p.res.Warnings, Warning{Line: line, Fault: true, Message: msg})
 }

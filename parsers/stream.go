@@ -54,20 +54,19 @@ type notedLine struct {
 // blocks reads an input of lines from its byte stream, in blocks.
 func (p *run) blocks(br *bufio.Reader) {
 	p.start(sources.KindDetect)
-	if partial, offset, err := p.scanBlocks(br); err != nil {
+	if partial, err := p.scanBlocks(br); err != nil {
 		line := p.res.Lines + 1
 		if partial {
 			line-- // sources.Lines names the cut line itself
 		}
-		p.readError(line, offset, err)
+		p.readError(line, err)
 	}
 	p.end()
 }
 
 // scanBlocks takes the blocks in order as the workers finish them, and returns the read
-// error that ended the input, if any, whether the last line was cut short by it, and how
-// many bytes were read before it.
-func (p *run) scanBlocks(r *bufio.Reader) (partial bool, offset int64, err error) {
+// error that ended the input, if any, and whether the last line was cut short by it.
+func (p *run) scanBlocks(r *bufio.Reader) (partial bool, err error) {
 	// free holds the buffers this input may have in flight; each is taken from the pool
 	// only when needed, so a small input costs one buffer, not blocksInFlight.
 	free := make(chan []byte, blocksInFlight)
@@ -105,11 +104,10 @@ func (p *run) scanBlocks(r *bufio.Reader) (partial bool, offset int64, err error
 		<-b.done
 		p.takeBlock(b, line)
 		line += b.lines
-		offset += int64(len(b.data) + b.cut)
 		partial = len(b.data) > 0 && b.data[len(b.data)-1] != '\n'
 		free <- b.buf
 	}
-	return partial, offset, readErr // readErr was set before ordered was closed
+	return partial, readErr // readErr was set before ordered was closed
 }
 
 // readBlocks cuts the stream into blocks of whole lines, each in a buffer from free. A line

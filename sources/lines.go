@@ -15,11 +15,9 @@ const MaxLineBytes = 64 << 10
 
 // Lines splits r into records at '\n' (a trailing '\r' is dropped too), holding at most
 // MaxLineBytes of any line in memory.
-// A read error is given as an *OffsetError: where in the stream it happened.
 func Lines(r io.Reader) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		cr := &countingReader{r: r}
-		br := bufio.NewReaderSize(cr, MaxLineBytes)
+		br := bufio.NewReaderSize(r, MaxLineBytes)
 		for n := 1; ; n++ {
 			line, err := br.ReadSlice('\n')
 			rec := Record{Line: n}
@@ -35,7 +33,7 @@ func Lines(r io.Reader) iter.Seq2[Record, error] {
 			}
 			if err != nil {
 				if err != io.EOF {
-					yield(Record{Line: n}, &OffsetError{Offset: cr.n - int64(br.Buffered()), Err: err})
+					yield(Record{Line: n}, err)
 				}
 				return
 			}

@@ -5,20 +5,20 @@ import (
 	"io"
 )
 
-// MaxAnswer bounds the body of one answer of a log store that coroner holds in memory. A
+// maxAnswer bounds the body of one answer of a log store that coroner holds in memory. A
 // page of thousands of log lines is a few megabytes; one 1.5 GB answer (a misbehaving
 // proxy, a page of huge documents) ended the run with "fatal error: out of memory".
 // (A variable, so that a test can lower it.)
-var MaxAnswer int64 = 256 << 20
+var maxAnswer int64 = 256 << 20
 
 // maxErrorBody bounds the body of an error answer: enough to quote the server's words.
 const maxErrorBody = 64 << 10
 
-// ReadAnswer reads a store's answer: a 2xx body up to MaxAnswer, an error body up to a few
+// ReadAnswer reads a store's answer: a 2xx body up to maxAnswer, an error body up to a few
 // kilobytes (the rest is dropped, the status says enough). A larger 2xx body is an error
 // that says what to lower, never a truncated answer.
 func ReadAnswer(body io.Reader, ok bool) ([]byte, error) {
-	limit := MaxAnswer
+	limit := maxAnswer
 	if !ok {
 		limit = maxErrorBody
 	}
@@ -30,7 +30,7 @@ func ReadAnswer(body io.Reader, ok bool) ([]byte, error) {
 		if !ok {
 			return data[:limit], nil
 		}
-		return nil, fmt.Errorf("the answer is larger than %d MiB, more than coroner holds at once: lower --page-size", MaxAnswer>>20)
+		return nil, fmt.Errorf("the answer is larger than %d MiB, more than coroner holds at once: lower --page-size", maxAnswer>>20)
 	}
 	return data, nil
 }

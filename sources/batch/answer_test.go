@@ -17,20 +17,20 @@ func (e *endless) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestReadAnswerIsBounded: an answer larger than MaxAnswer is an error that says what to
+// TestReadAnswerIsBounded: an answer larger than maxAnswer is an error that says what to
 // lower, read no further than the cap; an error body is cut to a quote. One 1.5 GB answer
 // ended a run with "fatal error: out of memory".
 func TestReadAnswerIsBounded(t *testing.T) {
-	old := MaxAnswer
-	MaxAnswer = 1 << 20
-	defer func() { MaxAnswer = old }()
+	old := maxAnswer
+	maxAnswer = 1 << 20
+	defer func() { maxAnswer = old }()
 	body := &endless{}
 	data, err := ReadAnswer(body, true)
 	if err == nil || data != nil || !strings.Contains(err.Error(), "--page-size") {
 		t.Errorf("an endless answer gave %d bytes, err %v", len(data), err)
 	}
-	if body.read > MaxAnswer+64<<10 {
-		t.Errorf("read %d bytes of an endless answer, the cap is %d", body.read, MaxAnswer)
+	if body.read > maxAnswer+64<<10 {
+		t.Errorf("read %d bytes of an endless answer, the cap is %d", body.read, maxAnswer)
 	}
 	data, err = ReadAnswer(&endless{}, false)
 	if err != nil || len(data) != maxErrorBody {
