@@ -76,6 +76,11 @@ func (d *decoded) Read(p []byte) (int, error) {
 	if err == nil || err == io.EOF {
 		return n, err
 	}
+	var dmg *bzip2Damage
+	if errors.As(err, &dmg) { // it says where, block by block
+		d.err = &positioned{fmt.Errorf("%s: %s: %w", d.name, d.format, err)}
+		return n, d.err
+	}
 	d.err = fault(d.name, d.format, err, d.out, d.lines)
 	return n, d.err
 }

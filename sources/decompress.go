@@ -3,7 +3,6 @@ package sources
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
 	"errors"
 	"fmt"
 	"io"
@@ -29,11 +28,9 @@ var (
 // installed xz decodes about 3x faster than the pure-Go github.com/ulikunitz/xz and runs in its
 // own process, on the second core, while coroner parses; for zstd and gzip the
 // github.com/klauspost/compress decoders are as fast as the tools or faster, in process. bzip2
-// (sos 3.x's second choice) uses an installed bzip2 when there is one, for the same reason as xz.
-var (
-	xzTool    = lookTool("xz")
-	bzip2Tool = lookTool("bzip2")
-)
+// (sos 3.x's second choice) is decoded in process, block by block (bzip2reader.go), so that a
+// bad block loses only itself.
+var xzTool = lookTool("xz")
 
 // xzThreads asks xz to decode with every core: sos and xz -T0 write multi-block archives,
 // whose blocks xz decodes in parallel. On this project's 2-core machine a 256 MiB
@@ -76,11 +73,7 @@ func decompress(br *bufio.Reader, tools bool) (rc io.ReadCloser, format string, 
 		}
 		return zr, "gzip", false, nil
 	case bytes.HasPrefix(head, bzip2Magic) && len(head) >= 4 && head[3] >= '1' && head[3] <= '9':
-		if tool := bzip2Tool(); tool != "" && tools {
-			rc, err := runDecoder(tool, br)
-			return rc, "bzip2", true, err
-		}
-		return io.NopCloser(bzip2.NewReader(br)), "bzip2", false, nil
+		return newBzip2Reader(br), "bzip2", false, nil
 	case bytes.HasPrefix(head, xzMagic):
 		if tool := xzTool(); tool != "" && tools {
 			rc, err := runDecoder(tool, br, xzThreads()...)

@@ -72,9 +72,9 @@ func readAll(b []byte) ([]byte, error) {
 
 // hideTools makes Decompress use the pure-Go decoders; the returned func restores the tools.
 func hideTools() func() {
-	xzOld, bzOld := xzTool, bzip2Tool
-	xzTool, bzip2Tool = func() string { return "" }, func() string { return "" }
-	return func() { xzTool, bzip2Tool = xzOld, bzOld }
+	xzOld := xzTool
+	xzTool = func() string { return "" }
+	return func() { xzTool = xzOld }
 }
 
 func gzipBytes(t *testing.T, b []byte) []byte {

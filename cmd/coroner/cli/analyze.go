@@ -87,7 +87,7 @@ func (a *analyzeCmd) Run(env *Env) error {
 	case len(res.Unreadable) > 0:
 		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs could not be read", len(res.Unreadable), len(res.Inputs))}
 	case len(res.Faulted) > 0:
-		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs were cut short by a read error", len(res.Faulted), len(res.Inputs))}
+		return &exitError{exitPartial, fmt.Errorf("%d of %d inputs were not read whole: see the read faults above", len(res.Faulted), len(res.Inputs))}
 	case len(incomplete) > 0:
 		return &exitError{exitPartial, errors.New("the result is partial: some inputs were read only in part (see the warnings)")}
 	}

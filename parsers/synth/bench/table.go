@@ -139,6 +139,7 @@ func (t *table) archives(mb int64, report []string) error {
 	}
 	for _, c := range []struct{ ext, tool, pack string }{
 		{".tar.xz", "xz", "xz -6 -T0"}, {".tar.zst", "zstd", "zstd -q -3 -T0"}, {".tar.gz", "gzip", "gzip -6"},
+		{".tar.bz2", "bzip2", "bzip2 -9"}, // sos 3.x's second choice; coroner decodes it in process, block by block
 	} {
 		if _, err := exec.LookPath(c.tool); err != nil {
 			fmt.Printf("| sosreport %s | no %s installed | | | | |\n", c.ext, c.tool)
