@@ -57,7 +57,7 @@ func BenchmarkEventsYAML(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchObjects(b, buf.Bytes(), n)
+	benchObjects(b, buf.Bytes(), memoryEvents(n, 100))
 }
 
 // bytesInput is an input of data as sources.Files gives a file's: lines, and the raw stream.
@@ -66,4 +66,16 @@ func bytesInput(name string, data []byte) *sources.Input {
 		return read(bufio.NewReaderSize(bytes.NewReader(data), sources.MaxLineBytes))
 	}
 	return &sources.Input{Name: name, Records: sources.RawLines(raw), Raw: raw}
+}
+
+// memoryEvents is how many of the first n of synth's Events the decoder emits: those whose
+// reason says something of memory, and the first.
+func memoryEvents(n, evictEvery int) int {
+	want := 0
+	for i := range n {
+		if i == 0 || MemoryEventReasons[synth.Event(i, evictEvery).Reason] {
+			want++
+		}
+	}
+	return want
 }

@@ -2,6 +2,8 @@ package parsers
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +132,25 @@ func TestKubeObjects(t *testing.T) {
 		if len(rawRes.Warnings) != tt.warns || rawRes.Kind != sources.KindKubeObjects || rawRes.Lines != res.Lines {
 			t.Errorf("%s, raw stream: kind %s, %d lines (want %d), warnings %v, want %d", tt.reason, rawRes.Kind, rawRes.Lines, res.Lines, rawRes.Warnings, tt.warns)
 		}
+	}
+}
+
+// Of an events List, the Events that say nothing of memory are not kept: only those whose
+// reason may, and the first Event, which tells the correlator that Events were read.
+func TestEventListKeepsMemoryEvents(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	reasons := []string{"Scheduled", "Pulled", "Killing", "Started", "Evicted", "Created", "BackOff"}
+	for i, r := range reasons {
+		fmt.Fprintf(&b, "- apiVersion: v1\n  kind: Event\n  metadata:\n    name: e%d\n    namespace: team\n  involvedObject:\n    kind: Pod\n    name: web-%d\n    namespace: team\n  reason: %s\n  message: m\n  lastTimestamp: \"2025-03-29T10:00:%02dZ\"\n", i, i, r, i)
+	}
+	var got []string
+	ParseInput(bytesInput("events.yaml", []byte(b.String())), Options{}, func(e Event) {
+		if k, ok := e.(*KubeEvent); ok {
+			got = append(got, k.Reason)
+		}
+	})
+	if want := []string{"Scheduled", "Killing", "Evicted", "BackOff"}; !slices.Equal(got, want) {
+		t.Errorf("emitted %v, want %v", got, want)
 	}
 }
