@@ -207,7 +207,10 @@ func (z *bzip2Reader) verdict() error {
 	if z.more > 0 {
 		msg += fmt.Sprintf("; and %d more", z.more)
 	}
-	if z.good > 0 {
+	switch {
+	case z.good > 0 && z.good == z.blocks:
+		msg += fmt.Sprintf("; all %d blocks are read", z.blocks)
+	case z.good > 0:
 		msg += fmt.Sprintf("; the other %d of %d blocks are read", z.good, z.blocks)
 	}
 	return &bzip2Damage{msg}
