@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"fmt"
 	"io"
 )
 
@@ -30,7 +29,7 @@ func ReadAnswer(body io.Reader, ok bool) ([]byte, error) {
 		if !ok {
 			return data[:limit], nil
 		}
-		return nil, fmt.Errorf("the answer is larger than %d MiB, more than coroner holds at once: lower --page-size", maxAnswer>>20)
+		return nil, errAnswerTooLarge()
 	}
 	return data, nil
 }
