@@ -1,12 +1,15 @@
 package loki
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/k8s-coroner/coroner/sources/jsonstream"
 )
 
 // maxErr bounds an error message about an answer: a server's 1 GB body must not come back
@@ -103,7 +106,7 @@ func FuzzPush(f *testing.F) {
 		var got []Entry
 		for _, s := range body.Streams {
 			for _, v := range s.Values {
-				e, err := decodeValue(v)
+				e, err := decodeValue(jsonstream.New(bytes.NewReader(v)))
 				if err != nil {
 					t.Fatalf("pushed value %s does not read back: %v", v, err)
 				}

@@ -148,7 +148,8 @@ func IsTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
 }
 
-// get performs one GET with retries; the body of a 2xx answer is returned.
+// get performs one GET with retries; the body of a 2xx answer is returned. For the small
+// answers (labels, a metric, build information); a page goes through getDecoded.
 func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
 	var body []byte
 	err := c.backoff().Do(ctx, func() error {
@@ -157,6 +158,17 @@ func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, er
 		return err
 	}, retryable, retryAfter)
 	return body, err
+}
+
+// getDecoded performs one GET with retries and decodes the 2xx answer as it arrives
+// (batch.DecodeAnswer): decode runs again on every try, so it must start afresh each time.
+// A connection dropped in the middle of the answer is retried like one dropped before it.
+func (c *Client) getDecoded(ctx context.Context, path string, q url.Values, decode func(io.Reader) error) error {
+	return c.backoff().Do(ctx, func() error {
+		return c.exchange(ctx, http.MethodGet, path, q, nil, "", func(body io.Reader) error {
+			return batch.DecodeAnswer(body, decode)
+		})
+	}, retryable, retryAfter)
 }
 
 func (c *Client) backoff() batch.Backoff {
@@ -179,7 +191,20 @@ func retryAfter(err error) time.Duration {
 	return 0
 }
 
+// once performs one request and reads its 2xx answer whole (batch.ReadAnswer).
 func (c *Client) once(ctx context.Context, method, path string, q url.Values, body io.Reader, contentType string) ([]byte, error) {
+	var data []byte
+	err := c.exchange(ctx, method, path, q, body, contentType, func(answer io.Reader) error {
+		var err error
+		data, err = batch.ReadAnswer(answer, true)
+		return err
+	})
+	return data, err
+}
+
+// exchange performs one request under the per-request timeout, which covers reading the
+// answer too: read gets the body of a 2xx answer; any other answer is a *StatusError.
+func (c *Client) exchange(ctx context.Context, method, path string, q url.Values, body io.Reader, contentType string, read func(io.Reader) error) error {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	u := *c.base
@@ -189,7 +214,7 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -212,25 +237,25 @@ func (c *Client) once(ctx context.Context, method, path string, q url.Values, bo
 	req.Header.Set("X-Loki-Response-Encoding-Flags", "categorize-labels")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	data, err := batch.ReadAnswer(resp.Body, resp.StatusCode/100 == 2)
+	if resp.StatusCode/100 == 2 {
+		return read(resp.Body)
+	}
+	data, err := batch.ReadAnswer(resp.Body, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if resp.StatusCode/100 != 2 {
-		text := string(data)
-		if len(text) > 1024 {
-			text = text[:1024] + "…"
-		}
-		se := &StatusError{Code: resp.StatusCode, Body: text}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-			return nil, &retryAfterError{se, time.Duration(s) * time.Second}
-		}
-		return nil, se
+	text := string(data)
+	if len(text) > 1024 {
+		text = text[:1024] + "…"
 	}
-	return data, nil
+	se := &StatusError{Code: resp.StatusCode, Body: text}
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		return &retryAfterError{se, time.Duration(s) * time.Second}
+	}
+	return se
 }
 
 // Reach asks Loki for its build information, the cheapest request there is, to learn whether

@@ -1,6 +1,7 @@
 package loki
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -11,7 +12,7 @@ func TestDecodeStreams(t *testing.T) {
 {"stream":{"job":"varlogs","filename":"/var/log/messages"},"values":[["1569266497240578000","foo"],["1569266492548155000","bar",{}]]},
 {"stream":{"job":"x"},"values":[["1569266497240578001","baz",{"structuredMetadata":{"trace_id":"1"},"parsed":{"level":"info"}}],
 ["1569266497240578002","qux",{"node":"n1"}]]}]}}`
-	streams, err := decodeStreams([]byte(body))
+	streams, err := decodeStreams(strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func TestDecodeStreams(t *testing.T) {
 	}
 	for _, bad := range []string{`{"status":"error"}`, `{"status":"success","data":{"resultType":"matrix"}}`,
 		`{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[[1,"x"]]}]}}`} {
-		if _, err := decodeStreams([]byte(bad)); err == nil {
+		if _, err := decodeStreams(strings.NewReader(bad)); err == nil {
 			t.Errorf("%s decoded without error", bad)
 		}
 	}
@@ -39,7 +40,7 @@ func FuzzDecodeStreams(f *testing.F) {
 	f.Add(`{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"b"},"values":[["1","x"],["2","y",{"k":"v"}]]}]}}`)
 	f.Add(`{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["9","z",{"structuredMetadata":{"a":"1"}}]]}]}}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		streams, err := decodeStreams([]byte(body))
+		streams, err := decodeStreams(strings.NewReader(body))
 		if err == nil {
 			for _, s := range streams {
 				if s.Labels == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"sort"
@@ -36,11 +37,13 @@ func (c *Client) queryRange(ctx context.Context, query string, from, to time.Tim
 	q.Set("end", strconv.FormatInt(to.UnixNano(), 10))
 	q.Set("limit", strconv.Itoa(limit))
 	q.Set("direction", "forward")
-	body, err := c.get(ctx, "/loki/api/v1/query_range", q)
-	if err != nil {
-		return nil, err
-	}
-	return decodeStreams(body)
+	var streams []Stream
+	err := c.getDecoded(ctx, "/loki/api/v1/query_range", q, func(body io.Reader) error {
+		var err error
+		streams, err = decodeStreams(body)
+		return err
+	})
+	return streams, err
 }
 
 // reLimit reads Loki's "max entries limit per query exceeded, limit > max_entries_limit_per_query
