@@ -54,7 +54,7 @@ FUZZ_TARGETS := parsers:FuzzKernel parsers:FuzzFramings parsers:FuzzKubeObjects 
 	parsers:FuzzKV parsers:FuzzLineState parsers:FuzzPaste parsers:FuzzKubectl parsers:FuzzStream \
 	parsers:FuzzParseCgroup parsers:FuzzJournalExport \
 	sources:FuzzArchive sources:FuzzDecompress sources:FuzzKmsgRecords sources:FuzzNodeState sources:FuzzSosMeta \
-	sources/elastic:FuzzDecodeSearch \
+	sources/elastic:FuzzDecodeSearch sources/jsonstream:FuzzWalk \
 	sources/loki:FuzzDecodeStreams sources/loki:FuzzDecodeVector sources/loki:FuzzLabels sources/loki:FuzzPush \
 	correlate:FuzzAnalyze correlate:FuzzMergeReports correlate/render:FuzzRender
 

@@ -272,13 +272,25 @@ type rest struct {
 }
 
 func (r *rest) do(ctx context.Context, method, path string, body []byte, contentType string) ([]byte, error) {
+	var data []byte
+	err := r.exchange(ctx, method, path, body, contentType, func(answer io.Reader) error {
+		var err error
+		data, err = batch.ReadAnswer(answer, true)
+		return err
+	})
+	return data, err
+}
+
+// exchange performs one request: read gets the body of a 2xx answer of the product asked
+// for; any other answer is a *StatusError.
+func (r *rest) exchange(ctx context.Context, method, path string, body []byte, contentType string, read func(io.Reader) error) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, path, rd)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if body != nil {
 		if contentType == "" {
@@ -288,24 +300,24 @@ func (r *rest) do(ctx context.Context, method, path string, body []byte, content
 	}
 	res, err := r.tp.Perform(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer res.Body.Close()
-	data, err := batch.ReadAnswer(res.Body, res.StatusCode/100 == 2)
-	if err != nil {
-		return nil, err
-	}
 	if res.StatusCode/100 != 2 {
-		return nil, statusError(res.StatusCode, res.Header, data)
+		data, err := batch.ReadAnswer(res.Body, false)
+		if err != nil {
+			return err
+		}
+		return statusError(res.StatusCode, res.Header, data)
 	}
 	if r.product != "" && !r.genuine.Load() {
 		if res.Header.Get("X-Elastic-Product") != r.product {
-			return nil, fmt.Errorf("the server is not %s (its answers lack X-Elastic-Product: %s); for OpenSearch run coroner opensearch",
+			return fmt.Errorf("the server is not %s (its answers lack X-Elastic-Product: %s); for OpenSearch run coroner opensearch",
 				r.product, r.product)
 		}
 		r.genuine.Store(true)
 	}
-	return data, nil
+	return read(res.Body)
 }
 
 // esDriver is Elasticsearch's point in time: POST /<index>/_pit, closed by DELETE /_pit {"id"}.
@@ -357,8 +369,17 @@ func (d *osDriver) closePIT(ctx context.Context, id string) error {
 
 // The calls both products share.
 
-func (c *Client) search(ctx context.Context, body []byte) ([]byte, error) {
-	return c.rest.do(ctx, http.MethodPost, "/_search", body, "")
+// search asks for one page and decodes it as it arrives (batch.DecodeAnswer, decodeSearch).
+func (c *Client) search(ctx context.Context, body []byte) (searchResponse, error) {
+	var page searchResponse
+	err := c.rest.exchange(ctx, http.MethodPost, "/_search", body, "", func(answer io.Reader) error {
+		return batch.DecodeAnswer(answer, func(r io.Reader) error {
+			var err error
+			page, err = decodeSearch(r)
+			return err
+		})
+	})
+	return page, err
 }
 
 func (c *Client) count(ctx context.Context, index string, body []byte) ([]byte, error) {

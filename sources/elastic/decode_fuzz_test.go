@@ -19,8 +19,8 @@ func FuzzDecodeSearch(f *testing.F) {
 	f.Add(`{"_shards":{"failed":1,"failures":[{"reason":{"type":"search_context_missing_exception","reason":"No search context found"}}]}}`)
 	f.Add(`{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index"}],"type":"x","reason":"y"},"status":404}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		resp, err := decodeSearch([]byte(body))
-		again, err2 := decodeSearch([]byte(body))
+		resp, err := decodeSearch(strings.NewReader(body))
+		again, err2 := decodeSearch(strings.NewReader(body))
 		if (err == nil) != (err2 == nil) || !reflect.DeepEqual(resp, again) {
 			t.Fatalf("decoded %q twice differently", body)
 		}

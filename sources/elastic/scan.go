@@ -60,7 +60,12 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 			req["search_after"] = after
 		}
 		body, _ := json.Marshal(req)
-		raw, err := c.call(ctx, func(rctx context.Context) ([]byte, error) { return c.search(rctx, body) })
+		var resp searchResponse
+		_, err := c.call(ctx, func(rctx context.Context) ([]byte, error) {
+			var err error
+			resp, err = c.search(rctx, body) // decoded within the try, so a dropped answer is tried again
+			return nil, err
+		})
 		if pitExpired(err) && reopened < maxReopen {
 			reopened++
 			// Close the expired one too: "no search context" may come from one node while
@@ -73,10 +78,6 @@ func (c *Client) scan(ctx context.Context, index string, query map[string]any, i
 			after = resumeAfter(after)
 			continue
 		}
-		if err != nil {
-			return err
-		}
-		resp, err := decodeSearch(raw)
 		if err != nil {
 			return err
 		}
