@@ -97,22 +97,14 @@ func (w *Walker) cut(err error) error {
 
 // Skip consumes the next value token by token, holding no more than one scalar of it.
 func (w *Walker) Skip() error {
-	depth := 0
-	for {
-		tok, err := w.token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+	tok, err := w.token()
+	if err != nil {
+		return err
 	}
+	if d, isDelim := tok.(json.Delim); isDelim && (d == '{' || d == '[') {
+		return w.skipOpened()
+	}
+	return nil
 }
 
 // open reads the token that opens a value of the kind want ('{' or '['): true when it did,

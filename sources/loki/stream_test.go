@@ -24,14 +24,8 @@ func pageAnswer(n, size int) *strings.Reader {
 		n, func(i int) string {
 			return `["` + strconv.FormatInt(t0.UnixNano()+int64(i), 10) + `","` + jsonstreamtest.Line(i, size) + `"]`
 		}, `]}],"stats":{"summary":{"bytesProcessedPerSecond":1}}}}`)
-	buf := make([]byte, 1<<16)
-	for {
-		k, err := r.Read(buf)
-		b.Write(buf[:k])
-		if err != nil {
-			return strings.NewReader(b.String())
-		}
-	}
+	_, _ = io.Copy(&b, r)
+	return strings.NewReader(b.String())
 }
 
 // TestQueryRangeHoldsOnlyItsEntries: a 48 MiB page, half of it values and half members the
