@@ -69,6 +69,20 @@ func (d *objectDecoder) decode(yamlInput bool) {
 		}
 		if err != nil {
 			d.warn(lineOf(), fmt.Sprintf("JSON not understood, the rest of the input is skipped: %v", err))
+			d.skipRest()
+			return
+		}
+	}
+}
+
+// skipRest reads the rest of the input without decoding it, so that its line count is the
+// input's whatever the decoder had read ahead, and a read fault further on is still reported.
+func (d *objectDecoder) skipRest() {
+	if d.r.err() != nil {
+		return
+	}
+	for {
+		if _, _, ok := d.r.nextLine(0); !ok {
 			return
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -348,5 +350,33 @@ func TestYAMLListAcrossBatches(t *testing.T) {
 	}
 	if len(res.Warnings) != 1 || res.Warnings[0].Line != badLine || !strings.Contains(res.Warnings[0].Message, "YAML List item not understood") {
 		t.Errorf("warnings %+v, want one at line %d", res.Warnings, badLine)
+	}
+}
+
+// JSON that breaks early is skipped to its end: the line count is the input's on both paths,
+// however far the decoder had read ahead, and a read fault past the break is still reported
+// (FuzzStream found the two paths counting 2 and 101 lines of "[\n0[\n0…").
+func TestBrokenJSONIsReadToItsEnd(t *testing.T) {
+	text := "[\n0[\n" + strings.Repeat("0[\n", 5000) + "0"
+	records, stream := parseBoth(t, []byte(text), 4<<10, nil)
+	if diff := cmp.Diff(records, stream); diff != "" {
+		t.Errorf("the stream differs from the records (-records +stream):\n%s", diff)
+	}
+	for _, size := range []int{64, 4 << 10, 1 << 20} {
+		saved := blockSize
+		blockSize = size
+		fault := errors.New("gzip: invalid checksum")
+		for name, in := range map[string]*sources.Input{
+			"records": {Name: "in", Records: sources.Lines(io.MultiReader(strings.NewReader(text), errReader{fault}))},
+			"raw": {Name: "in", Raw: func(read func(*bufio.Reader) error) error {
+				return read(bufio.NewReaderSize(io.MultiReader(strings.NewReader(text), errReader{fault}), sources.MaxLineBytes))
+			}},
+		} {
+			res := ParseInput(in, Options{}, func(Event) {})
+			if res.Lines != 5003 || !errors.Is(res.Fault, fault) {
+				t.Errorf("%s in blocks of %d: %d lines, fault %v; want 5003 lines and the checksum fault", name, size, res.Lines, res.Fault)
+			}
+		}
+		blockSize = saved
 	}
 }
