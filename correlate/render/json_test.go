@@ -44,3 +44,36 @@ func TestJSONStreams(t *testing.T) {
 		})
 	}
 }
+
+// A byte of a log that is not UTF-8 and a U+FFFD that was in the log are both written as
+// \ufffd, in JSON and JSON lines, so that a report read back (coroner merge) is written to
+// the same bytes (FuzzRender found "oom-kill\xba: …" changing on the way round).
+func TestJSONReplacementIsAFixedPoint(t *testing.T) {
+	for _, text := range []string{"oom-kill\xba: Killed process 0", "oom-kill\uFFFD: Killed process 0", "\xff\xfe\uFFFD"} {
+		rep := report.Report{Schema: report.Schema, Deaths: []report.Death{{Node: "n1", Pod: "web",
+			Evidence: []report.Evidence{{Input: "dmesg", Line: 3, Text: text}}}}, Warnings: []string{text}}
+		var first, jl bytes.Buffer
+		if err := JSON(&first, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if err := JSONLines(&jl, &rep); err != nil {
+			t.Fatal(err)
+		}
+		for name, out := range map[string][]byte{"JSON": first.Bytes(), "JSON lines": jl.Bytes()} {
+			if bytes.Contains(out, []byte("\uFFFD")) || !bytes.Contains(out, []byte(`\ufffd`)) {
+				t.Errorf("%q: %s does not write U+FFFD as its escape:\n%s", text, name, out)
+			}
+		}
+		var back report.Report
+		if err := json.Unmarshal(first.Bytes(), &back); err != nil {
+			t.Fatal(err)
+		}
+		var again bytes.Buffer
+		if err := JSON(&again, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(first.Bytes(), again.Bytes()) {
+			t.Errorf("%q: JSON → report → JSON changed it:\n%s\n%s", text, first.Bytes(), again.Bytes())
+		}
+	}
+}

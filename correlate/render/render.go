@@ -73,6 +73,7 @@ func JSON(w io.Writer, rep *report.Report) error {
 	if err != nil {
 		return err
 	}
+	b = escapeReplacement(b)
 	const hole = "\n  \"deaths\": null,\n  \"hostKills\": null,\n"
 	at := bytes.Index(b, []byte(hole))
 	if at < 0 {
@@ -120,7 +121,7 @@ func deathsJSON(w *bufio.Writer, ds []report.Death) error {
 			return err
 		}
 		w.WriteString("\n    ")
-		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+		if _, err := w.Write(escapeReplacement(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))); err != nil {
 			return err
 		}
 	}
@@ -138,14 +139,23 @@ type jsonlRecord struct {
 
 // JSONLines writes one death per line, then one host kill per line.
 func JSONLines(w io.Writer, rep *report.Report) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	put := func(r jsonlRecord) error {
+		buf.Reset()
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		_, err := w.Write(escapeReplacement(buf.Bytes()))
+		return err
+	}
 	for _, d := range rep.Deaths {
-		if err := enc.Encode(jsonlRecord{rep.Schema, "death", d}); err != nil {
+		if err := put(jsonlRecord{rep.Schema, "death", d}); err != nil {
 			return err
 		}
 	}
 	for _, d := range rep.HostKills {
-		if err := enc.Encode(jsonlRecord{rep.Schema, "hostKill", d}); err != nil {
+		if err := put(jsonlRecord{rep.Schema, "hostKill", d}); err != nil {
 			return err
 		}
 	}
