@@ -24,7 +24,7 @@ func decodeVector(body []byte) (float64, error) {
 		return 0, fmt.Errorf("query response is not JSON: %w", err)
 	}
 	if r.Data.ResultType != "vector" {
-		return 0, fmt.Errorf("query returned %q, not a vector", r.Data.ResultType)
+		return 0, fmt.Errorf("query returned %q, not a vector", truncate([]byte(r.Data.ResultType)))
 	}
 	sum := 0.0
 	for _, res := range r.Data.Result {

@@ -69,9 +69,9 @@ func decodeStreams(r io.Reader) ([]Stream, error) {
 	case err != nil:
 		return nil, fmt.Errorf("query_range response is not JSON: %w", err)
 	case status != "success":
-		return nil, fmt.Errorf("query_range status %q", status)
+		return nil, fmt.Errorf("query_range status %q", truncate([]byte(status)))
 	case resultType != "streams":
-		return nil, fmt.Errorf("query_range returned %q, not streams (a metric query?)", resultType)
+		return nil, fmt.Errorf("query_range returned %q, not streams (a metric query?)", truncate([]byte(resultType)))
 	case bad != nil:
 		return nil, bad
 	}

@@ -35,12 +35,15 @@ func TestDecodeStreams(t *testing.T) {
 }
 
 // FuzzDecodeStreams: whatever a server or a proxy answers, the decoder returns an error or
-// streams, never panics.
+// streams, never panics, and an error message of bounded size whatever the answer holds.
 func FuzzDecodeStreams(f *testing.F) {
 	f.Add(`{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"b"},"values":[["1","x"],["2","y",{"k":"v"}]]}]}}`)
 	f.Add(`{"status":"success","data":{"resultType":"streams","result":[{"stream":{},"values":[["9","z",{"structuredMetadata":{"a":"1"}}]]}]}}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		streams, err := decodeStreams(strings.NewReader(body))
+		if err != nil && len(err.Error()) > maxErr {
+			t.Fatalf("error of %d bytes for a %d-byte answer", len(err.Error()), len(body))
+		}
 		if err == nil {
 			for _, s := range streams {
 				if s.Labels == "" {
