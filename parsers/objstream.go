@@ -42,19 +42,20 @@ type rawStream struct {
 	midLine bool        // a byte of that line was read
 	lastErr error
 	// the compaction's state between reads
-	inString, escaped, space bool
-	prev                     byte // the last byte handed out
-	chunk                    []byte
-	lineBuf                  []byte
+	inString, escaped bool
+	prev              byte // the last byte handed out
+	chunk             []byte
+	lineBuf           []byte
 }
 
 func newRawStream(br *bufio.Reader) *rawStream {
 	return &rawStream{br: br, line: 1, starts: []lineStart{{0, 1}}}
 }
 
-// Read hands out the stream's bytes without the white space outside JSON strings; a space
-// stays where dropping it would join two literals (1 2, true false), so input that is not
-// JSON stays not JSON. Runs of string bytes and of other bytes are copied whole.
+// Read hands out the stream's bytes without the white space outside JSON strings, but for
+// the first byte of white space after a literal byte: that one ends or breaks the literal
+// (1 2, true false, 0. [), so input that is not JSON stays not JSON and fails at the same
+// byte. Runs of string bytes and of other bytes are copied whole.
 func (r *rawStream) Read(p []byte) (int, error) {
 	if r.lastErr != nil {
 		return 0, r.lastErr
@@ -95,22 +96,15 @@ func (r *rawStream) Read(p []byte) (int, error) {
 			}
 			switch jsonClass[c] {
 			case classNewline:
+				r.keepSpaceAfterLiteral(p, &n, c)
 				used++
-				r.space = true
 				r.newLine(int64(n))
 				continue
 			case classSpace:
+				r.keepSpaceAfterLiteral(p, &n, c)
 				used = runOf(in, used, len(in), &spaceRun)
-				r.space, r.midLine = true, true
+				r.midLine = true
 				continue
-			}
-			if r.space {
-				r.space = false
-				if isLiteralByte(r.prev) && isLiteralByte(c) {
-					p[n] = ' '
-					n++
-					continue // c goes out on the next turn, p may be full
-				}
 			}
 			if c == '"' {
 				r.inString = true
@@ -165,6 +159,18 @@ func (r *rawStream) newLine(at int64) {
 	r.line++
 	r.midLine = false
 	r.starts = append(r.starts, lineStart{r.offset + at, r.line})
+}
+
+// keepSpaceAfterLiteral hands out the white space byte c when it follows a literal byte: that
+// is the one place the decoder's scanner does not skip white space (it ends a number or a
+// true, false, null, or is an error inside one, as in "0. ["), so keeping the very byte
+// makes the decoder see, and name, what it would see in the input. p has room for a byte.
+func (r *rawStream) keepSpaceAfterLiteral(p []byte, n *int, c byte) {
+	if isLiteralByte(r.prev) {
+		p[*n] = c
+		*n++
+		r.prev = c
+	}
 }
 
 func isLiteralByte(c byte) bool {
