@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/k8s-coroner/coroner/correlate/report"
 	"sigs.k8s.io/yaml"
@@ -20,6 +21,9 @@ const (
 	memcgV1Root       = "sys/fs/cgroup/memory"
 	cgroupV2Root      = "sys/fs/cgroup"
 )
+
+// maxYAMLError bounds the decoder's words quoted in a warning about config.yaml.
+const maxYAMLError = 300
 
 // maxCgroups bounds the walk on a node with very many pods.
 const maxCgroups = 5000
@@ -63,7 +67,9 @@ func readKubeletConfig(fsys fs.FS) (*report.KubeletConfig, error) {
 	}
 	k := &report.KubeletConfig{}
 	if err := yaml.Unmarshal(b, k); err != nil {
-		return nil, fmt.Errorf("/%s: %w", kubeletConfigPath, err)
+		// The YAML decoder's errors quote the offending key or value whole, and a broken
+		// file's key can be its whole length.
+		return nil, fmt.Errorf("/%s: %s", kubeletConfigPath, cutText(err.Error(), maxYAMLError))
 	}
 	k.Path = "/" + kubeletConfigPath
 	return k, nil
@@ -197,11 +203,17 @@ func readInt(fsys fs.FS, name string) (int64, error) {
 
 // short cuts a file's value for a warning: strconv's errors quote the whole value, and a
 // file (or what a broken node left in it) can be of any length.
-func short(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
+func short(s string) string { return cutText(s, 64) }
+
+// cutText cuts s to at most n bytes on a rune boundary, marking the cut with "…".
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func firstLine(fsys fs.FS, name string) string {
