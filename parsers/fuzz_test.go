@@ -140,7 +140,7 @@ func FuzzKubelet(f *testing.F) {
 			case *KubeEvent:
 				// A status message pasted alone ("yq .status.message") names no pod, and is
 				// still evidence of an eviction; every other event names its object.
-				bareMessage := e.Human == "a pasted eviction message" && e.Reason == "Evicted"
+				bareMessage := e.Human == humanPastedEviction && e.Reason == "Evicted"
 				if e.Reason == "" || (e.Object.Name == "" && !bareMessage) {
 					t.Fatalf("kubelet event line without reason or object: %+v", e)
 				}

@@ -54,6 +54,10 @@ func isEvictionMessage(msg string) bool { return evictionStart(msg) >= 0 }
 // reGeneratedName: a pod name a controller generated, ending in a random suffix.
 var reGeneratedName = regexp.MustCompile(`-[a-z0-9]{5}$`)
 
+// humanPastedEviction is the Human of an Event read from an eviction message outside any
+// table; such an Event may name no pod (a message pasted alone).
+const humanPastedEviction = "a pasted eviction message"
+
 // looseLine reads a line holding an eviction message outside any table: "pod/x … message",
 // "name  ns  Evicted  node  message", "Evicted: message", or the message alone. A log line
 // (the kubelet logs these messages too) is left to the log parsers.
@@ -86,7 +90,7 @@ func (k *kubectlReader) looseLine(line int, t string) bool {
 	if e.Object.Namespace == "" {
 		e.Object.Namespace = k.namespace
 	}
-	k.queueEvent(e, line, t, "a pasted eviction message")
+	k.queueEvent(e, line, t, humanPastedEviction)
 	return true
 }
 
